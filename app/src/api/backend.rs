@@ -1,0 +1,83 @@
+//! The port between server functions (declared here) and the server's services
+//! (implemented in the `server` crate). Server-only.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use http::request::Parts;
+use http::StatusCode;
+use leptos::prelude::{use_context, provide_context};
+use leptos_axum::ResponseOptions;
+
+use crate::domain::auth::{Role, SessionUser, UserSummary};
+use crate::domain::board::BoardSnapshot;
+use crate::domain::error::AppError;
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// A login that succeeded: the user and the `Set-Cookie` value that opens the session.
+pub struct LoginOutcome {
+    pub user: SessionUser,
+    pub set_cookie: String,
+}
+
+/// What the server functions need from the server.
+pub trait Backend: Send + Sync + 'static {
+    fn login<'a>(
+        &'a self,
+        username: &'a str,
+        password: &'a str,
+    ) -> BoxFuture<'a, Result<LoginOutcome, AppError>>;
+    /// Ends the session and answers the `Set-Cookie` value that clears the cookie.
+    fn logout<'a>(&'a self, session_token: &'a str) -> BoxFuture<'a, Result<String, AppError>>;
+    fn status_board(&self) -> BoxFuture<'_, Result<BoardSnapshot, AppError>>;
+    fn list_users(&self) -> BoxFuture<'_, Result<Vec<UserSummary>, AppError>>;
+}
+
+/// The caller of a request, resolved by the server's session middleware and stored
+/// in the request's extensions.
+#[derive(Clone, Debug, Default)]
+pub struct RequestAuth {
+    pub user: Option<SessionUser>,
+    pub session_token: Option<String>,
+}
+
+/// Makes the backend available to the server functions of one request.
+pub fn provide_backend(backend: Arc<dyn Backend>) {
+    provide_context(backend);
+}
+
+pub fn backend() -> Result<Arc<dyn Backend>, AppError> {
+    use_context::<Arc<dyn Backend>>().ok_or(AppError::Internal)
+}
+
+pub fn request_auth() -> RequestAuth {
+    use_context::<Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestAuth>().cloned())
+        .unwrap_or_default()
+}
+
+/// Sets the HTTP status of the current server function's response.
+pub fn set_status(error: &AppError) {
+    if let Some(options) = use_context::<ResponseOptions>() {
+        let status = StatusCode::from_u16(error.status_code())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        options.set_status(status);
+    }
+}
+
+/// Answers the logged-in user if they hold `role`; otherwise 401 or 403.
+pub fn require(role: Role) -> Result<SessionUser, AppError> {
+    let outcome = match request_auth().user {
+        None => Err(AppError::Unauthenticated),
+        Some(user) if user.has(role) => Ok(user),
+        Some(_) => Err(AppError::Forbidden),
+    };
+    outcome.inspect_err(set_status)
+}
+
+/// Runs a backend call and gives its error the right HTTP status.
+pub async fn answer<T>(call: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
+    call.await.inspect_err(set_status)
+}

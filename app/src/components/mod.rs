@@ -1,0 +1,6 @@
+//! Components shared by several pages.
+
+pub mod i18n_context;
+pub mod language_switch;
+pub mod require_login;
+pub mod top_bar;

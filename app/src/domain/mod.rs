@@ -1,0 +1,5 @@
+//! Types shared by the browser and the server: what crosses a server function.
+
+pub mod auth;
+pub mod board;
+pub mod error;

@@ -1,0 +1,66 @@
+use chrono::{DateTime, Utc};
+use chrono_tz::Europe::Paris;
+
+use super::Lang;
+
+fn paris(epoch_ms: i64) -> Option<DateTime<chrono_tz::Tz>> {
+    DateTime::<Utc>::from_timestamp_millis(epoch_ms).map(|utc| utc.with_timezone(&Paris))
+}
+
+/// Date and time in Europe/Paris: `26/11/2026 14:05` in French, `26 Nov 2026, 14:05` in English.
+pub fn format_datetime(lang: Lang, epoch_ms: i64) -> String {
+    let pattern = match lang {
+        Lang::Fr => "%d/%m/%Y %H:%M",
+        Lang::En => "%-d %b %Y, %H:%M",
+    };
+    paris(epoch_ms)
+        .map(|time| time.format(pattern).to_string())
+        .unwrap_or_default()
+}
+
+/// Time of day in Europe/Paris with seconds.
+pub fn format_time(epoch_ms: i64) -> String {
+    paris(epoch_ms)
+        .map(|time| time.format("%H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
+/// A percentage with one decimal: `99,5 %` in French, `99.5%` in English.
+pub fn format_percent(lang: Lang, value: f64) -> String {
+    let text = format!("{value:.1}");
+    match lang {
+        Lang::Fr => format!("{} %", text.replace('.', ",")),
+        Lang::En => format!("{text}%"),
+    }
+}
+
+/// A duration in seconds with one decimal: `12,3 s` / `12.3 s`.
+pub fn format_duration_ms(lang: Lang, duration_ms: i64) -> String {
+    let text = format!("{:.1}", duration_ms as f64 / 1000.0);
+    match lang {
+        Lang::Fr => format!("{} s", text.replace('.', ",")),
+        Lang::En => format!("{text} s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_shown_in_paris_across_daylight_saving() {
+        // 2026-03-29 is the spring-forward day: 00:30 UTC is 01:30 CET, 01:30 UTC is 03:30 CEST.
+        let before = 1_774_744_200_000; // 2026-03-29T00:30:00Z
+        let after = before + 3_600_000;
+        assert_eq!(format_datetime(Lang::Fr, before), "29/03/2026 01:30");
+        assert_eq!(format_datetime(Lang::Fr, after), "29/03/2026 03:30");
+        assert_eq!(format_datetime(Lang::En, after), "29 Mar 2026, 03:30");
+    }
+
+    #[test]
+    fn numbers_use_the_language_decimal_mark() {
+        assert_eq!(format_percent(Lang::Fr, 99.54), "99,5 %");
+        assert_eq!(format_percent(Lang::En, 99.54), "99.5%");
+        assert_eq!(format_duration_ms(Lang::Fr, 12_340), "12,3 s");
+    }
+}

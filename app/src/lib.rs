@@ -1,0 +1,37 @@
+//! Vigie's user interface and the types it shares with the server.
+//!
+//! - [`domain`]: types that cross a server function;
+//! - [`api`]: server function declarations (thin doors to the server's services);
+//! - [`i18n`]: French and English texts, number and date formats;
+//! - [`pages`] and [`components`]: the Leptos front end, one page per folder.
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod i18n;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use components::i18n_context::provide_i18n;
+use components::require_login::RequireLogin;
+use pages::board::BoardPage;
+use pages::login::LoginPage;
+use pages::users::UsersPage;
+
+/// The whole application: the login page is public, every other page needs a session.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_i18n();
+    view! {
+        <Router>
+            <Routes fallback=|| view! { <RequireLogin><BoardPage/></RequireLogin> }>
+                <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/") view=|| view! { <RequireLogin><BoardPage/></RequireLogin> }/>
+                <Route path=path!("/admin/users") view=|| view! { <RequireLogin><UsersPage/></RequireLogin> }/>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,33 @@
+use leptos::prelude::*;
+
+use crate::components::i18n_context::use_i18n;
+use crate::domain::board::BoardSnapshot;
+use crate::i18n::format_time;
+
+/// The banner at the top of the board: what is down right now, or that all is well.
+#[component]
+pub fn DownBanner(snapshot: BoardSnapshot) -> impl IntoView {
+    let i18n = use_i18n();
+    let down: Vec<(String, String, Option<i64>)> = snapshot
+        .down()
+        .into_iter()
+        .map(|(product, probe)| (product.label.clone(), probe.label.clone(), probe.last_run_at_ms))
+        .collect();
+    if down.is_empty() {
+        return view! { <div class="banner all-up" role="status">{i18n.t("board.all_up")}</div> }
+            .into_any();
+    }
+    view! {
+        <div class="banner down" role="alert">
+            <strong>{i18n.t("board.down_banner")}</strong>
+            <ul>
+                {down.into_iter().map(|(product, probe, last)| view! {
+                    <li>{format!("{product} — {probe}")}
+                        {last.map(|at| format!(" ({} {})", i18n.t("board.last_run"), format_time(at)))}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+    .into_any()
+}

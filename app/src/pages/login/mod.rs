@@ -1,0 +1,3 @@
+mod login_page;
+
+pub use login_page::LoginPage;

@@ -1,0 +1,3 @@
+mod users_page;
+
+pub use users_page::UsersPage;

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# README command 2: every test. Formatting and lint checks, unit and integration tests on
+# SQLite and on the local PostgreSQL, then the browser tests (Playwright in Chromium).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+step "toolchain"
+scripts/setup.sh --browser
+
+step "formatting"
+cargo fmt --all -- --check
+
+step "lint"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "unit and integration tests (SQLite and PostgreSQL)"
+export VIGIE_TEST_POSTGRES_URL="${VIGIE_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+cargo test --workspace
+
+step "front end"
+scripts/build-frontend.sh
+
+step "browser tests"
+cargo build -p server
+(cd end2end && npx playwright test)
+step "all tests passed"

@@ -1,0 +1,124 @@
+use std::collections::{BTreeMap, HashSet};
+
+use app::domain::board::{BoardSnapshot, ProbeTile, ProductBoard, RecentRun, RunStatus};
+use chrono::{TimeZone, Utc};
+use chrono_tz::Europe::Paris;
+
+use super::state::probe_state;
+use crate::storage::{reference, runs, Database, StorageResult};
+
+/// How far back the board looks for recent runs (state and sparkline).
+const RECENT_WINDOW_MS: i64 = 3 * 3_600_000;
+const DAY_MS: i64 = 24 * 3_600_000;
+
+/// Computes the status board from stored runs.
+#[derive(Clone, Debug)]
+pub struct BoardService {
+    db: Database,
+}
+
+impl BoardService {
+    pub fn new(db: Database) -> BoardService {
+        BoardService { db }
+    }
+
+    pub async fn snapshot(&self, now_ms: i64) -> StorageResult<BoardSnapshot> {
+        let probes = reference::probes_with_products(&self.db).await?;
+        let mut recent = runs::recent_runs(&self.db, now_ms - RECENT_WINDOW_MS).await?;
+        let maintenance: HashSet<String> = reference::probes_in_maintenance(&self.db, now_ms)
+            .await?
+            .into_iter()
+            .collect();
+        let starts = [start_of_paris_day(now_ms), now_ms - 7 * DAY_MS, now_ms - 30 * DAY_MS];
+        let counts = runs::counts_since(&self.db, &starts, now_ms + 1).await?;
+        let error_labels = reference::error_labels(&self.db).await?;
+
+        let mut products: BTreeMap<(String, String), Vec<ProbeTile>> = BTreeMap::new();
+        for entry in probes {
+            let probe = entry.probe;
+            let mut probe_runs = recent.remove(&probe.probe_code).unwrap_or_default();
+            if probe_runs.is_empty() {
+                // A silent probe still shows when it last ran.
+                probe_runs.extend(runs::last_run(&self.db, &probe.probe_code).await?);
+            }
+            let state = probe_state(
+                &probe_runs,
+                probe.interval_s,
+                probe.enabled,
+                maintenance.contains(&probe.probe_code),
+                now_ms,
+            );
+            let availability = counts.get(&probe.probe_code);
+            let pct = |index: usize| availability.and_then(|counts| counts[index].availability_pct());
+            let last = probe_runs.last();
+            let last_failed = last.filter(|run| run.status != "OK");
+            let tile = ProbeTile {
+                probe_code: probe.probe_code.clone(),
+                label: probe.label,
+                channel: probe.channel,
+                environment: probe.environment,
+                state,
+                last_run_at_ms: last.map(|run| run.started_at_ms),
+                last_status: last.and_then(|run| RunStatus::parse(&run.status)),
+                last_duration_ms: last.map(|run| run.duration_ms),
+                last_failed_step: last_failed.and_then(|run| run.failed_step_code.clone()),
+                last_error_code: last_failed.and_then(|run| run.error_code.clone()),
+                last_error_label: last_failed
+                    .and_then(|run| run.error_code.as_ref())
+                    .and_then(|code| error_labels.get(code).cloned()),
+                availability_today: pct(0),
+                availability_7d: pct(1),
+                availability_30d: pct(2),
+                recent: probe_runs
+                    .iter()
+                    .map(|run| RecentRun {
+                        started_at_ms: run.started_at_ms,
+                        duration_ms: run.duration_ms,
+                        failed: run.status != "OK",
+                    })
+                    .collect(),
+            };
+            products
+                .entry((entry.product_label, probe.product_code))
+                .or_default()
+                .push(tile);
+        }
+        Ok(BoardSnapshot {
+            generated_at_ms: now_ms,
+            products: products
+                .into_iter()
+                .map(|((label, product_code), probes)| ProductBoard {
+                    product_code,
+                    label,
+                    probes,
+                })
+                .collect(),
+        })
+    }
+}
+
+/// Midnight of the Europe/Paris day that contains `now_ms` (23 or 25 hours on DST days).
+pub fn start_of_paris_day(now_ms: i64) -> i64 {
+    let Some(now) = Utc.timestamp_millis_opt(now_ms).single() else {
+        return now_ms - now_ms.rem_euclid(DAY_MS);
+    };
+    let local_date = now.with_timezone(&Paris).date_naive();
+    local_date
+        .and_hms_opt(0, 0, 0)
+        .and_then(|midnight| Paris.from_local_datetime(&midnight).earliest())
+        .map(|midnight| midnight.timestamp_millis())
+        .unwrap_or(now_ms - now_ms.rem_euclid(DAY_MS))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paris_day_starts_at_local_midnight_in_winter_and_summer() {
+        // 2026-01-15T12:00:00Z -> midnight Paris is 2026-01-14T23:00:00Z.
+        assert_eq!(start_of_paris_day(1_768_478_400_000), 1_768_431_600_000);
+        // 2026-07-15T12:00:00Z -> midnight Paris is 2026-07-14T22:00:00Z.
+        assert_eq!(start_of_paris_day(1_784_116_800_000), 1_784_066_400_000);
+    }
+}

@@ -1,0 +1,93 @@
+use std::fmt;
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::crypto::{CryptoError, LocalKeyProvider};
+
+#[derive(Args, Clone)]
+pub struct DatabaseArgs {
+    /// Database: `sqlite://path` (created on first run) or `postgres://user@host/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://vigie.db")]
+    pub database_url: String,
+}
+
+impl fmt::Debug for DatabaseArgs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DatabaseArgs")
+            .field("database_url", &crate::storage::redact_url(&self.database_url))
+            .finish()
+    }
+}
+
+#[derive(Args, Clone)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+
+    /// Address to listen on.
+    #[arg(long, env = "VIGIE_HOST", default_value = "127.0.0.1")]
+    pub host: IpAddr,
+
+    /// Port to listen on (1-65535; 0 picks a free port).
+    #[arg(long, env = "VIGIE_PORT", default_value_t = 3000)]
+    pub port: u16,
+
+    /// Folder of the built front end (Trunk's output).
+    #[arg(long, env = "VIGIE_DIST_DIR", default_value = "dist")]
+    pub dist_dir: PathBuf,
+
+    /// Key that encrypts personal data at rest: 32 bytes in base64 (`openssl rand -base64 32`).
+    #[arg(long, env = "VIGIE_DATA_KEY", hide_env_values = true)]
+    pub data_key: Option<String>,
+
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, env = "VIGIE_SESSION_IDLE_MINUTES", default_value_t = 60,
+          value_parser = clap::value_parser!(u32).range(1..=10_080))]
+    pub session_idle_minutes: u32,
+
+    /// Mark the session cookie `Secure` (set it when served over HTTPS).
+    #[arg(long, env = "VIGIE_SECURE_COOKIE", default_value_t = false)]
+    pub secure_cookie: bool,
+}
+
+impl fmt::Debug for ServeArgs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServeArgs")
+            .field("database", &self.database)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("dist_dir", &self.dist_dir)
+            .field("data_key", &self.data_key.as_ref().map(|_| "***"))
+            .field("session_idle_minutes", &self.session_idle_minutes)
+            .field("secure_cookie", &self.secure_cookie)
+            .finish()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("VIGIE_DATA_KEY is missing: set it to 32 random bytes in base64 (openssl rand -base64 32)")]
+    MissingDataKey,
+    #[error("VIGIE_DATA_KEY is invalid: {0}")]
+    InvalidDataKey(CryptoError),
+    #[error("VIGIE_DIST_DIR: '{0}' has no index.html (build the front end with `trunk build --release`)")]
+    MissingFrontEnd(String),
+}
+
+impl ServeArgs {
+    /// The personal-data key provider, from `VIGIE_DATA_KEY`.
+    pub fn key_provider(&self) -> Result<LocalKeyProvider, ConfigError> {
+        let key = self.data_key.as_deref().ok_or(ConfigError::MissingDataKey)?;
+        LocalKeyProvider::from_base64(key).map_err(ConfigError::InvalidDataKey)
+    }
+
+    pub fn check_front_end(&self) -> Result<(), ConfigError> {
+        if self.dist_dir.join("index.html").is_file() {
+            Ok(())
+        } else {
+            Err(ConfigError::MissingFrontEnd(self.dist_dir.display().to_string()))
+        }
+    }
+}

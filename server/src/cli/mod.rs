@@ -1,0 +1,73 @@
+//! The `vigie` command line: `serve`, `demo`, `migrate`, `users`.
+
+mod config;
+mod serve;
+mod users;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use config::{DatabaseArgs, ServeArgs};
+
+use crate::telemetry::{self, LogFormat};
+
+/// Vigie: supervision of the online subscription chain.
+#[derive(Debug, Parser)]
+#[command(name = "vigie", version, about)]
+pub struct Cli {
+    /// Log output: human-readable text, or JSON lines for a central log system.
+    #[arg(long, env = "VIGIE_LOG_FORMAT", value_enum, default_value = "text", global = true)]
+    pub log_format: LogFormat,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web application and the API.
+    Serve(ServeArgs),
+    /// Serve with demo accounts, 30 days of demo data and a live simulation.
+    Demo(serve::DemoArgs),
+    /// Apply the database migrations and exit.
+    Migrate(DatabaseArgs),
+    /// Manage local accounts.
+    #[command(subcommand)]
+    Users(users::UsersCommand),
+}
+
+/// Runs a command; exit code 0 on success, 1 on failure (the reason printed on stderr).
+pub async fn run(cli: Cli) -> ExitCode {
+    telemetry::init(cli.log_format);
+    let outcome = match cli.command {
+        Command::Serve(args) => serve::serve(args).await,
+        Command::Demo(args) => serve::demo(args).await,
+        Command::Migrate(args) => serve::migrate(args).await,
+        Command::Users(command) => users::run(command).await,
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("vigie: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Why a command stopped. Each message names the setting or the step that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Storage(#[from] crate::storage::StorageError),
+    #[error("cannot listen on {addr} (VIGIE_HOST/VIGIE_PORT): {cause}")]
+    Listen { addr: String, cause: std::io::Error },
+    #[error("server error: {0}")]
+    Server(std::io::Error),
+    #[error(transparent)]
+    Auth(#[from] crate::auth::AuthError),
+    #[error(transparent)]
+    Demo(#[from] crate::demo::DemoError),
+}

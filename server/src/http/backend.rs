@@ -1,0 +1,60 @@
+//! The server's side of the server functions' port: each method calls a service.
+
+use app::api::backend::{Backend, BoxFuture, LoginOutcome};
+use app::domain::auth::UserSummary;
+use app::domain::board::BoardSnapshot;
+use app::domain::error::AppError;
+
+use super::error::ApiError;
+use super::AppState;
+use crate::clock::now_ms;
+use crate::storage::users;
+
+pub struct ServerBackend {
+    state: AppState,
+}
+
+impl ServerBackend {
+    pub fn new(state: AppState) -> ServerBackend {
+        ServerBackend { state }
+    }
+}
+
+impl Backend for ServerBackend {
+    fn login<'a>(&'a self, username: &'a str, password: &'a str) -> BoxFuture<'a, Result<LoginOutcome, AppError>> {
+        Box::pin(async move {
+            let (user, token) = self.state.auth.login(username, password).await?;
+            Ok(LoginOutcome {
+                user,
+                set_cookie: self.state.auth.session_cookie(&token),
+            })
+        })
+    }
+
+    fn logout<'a>(&'a self, session_token: &'a str) -> BoxFuture<'a, Result<String, AppError>> {
+        Box::pin(async move {
+            if !session_token.is_empty() {
+                self.state.auth.logout(session_token).await?;
+            }
+            Ok(self.state.auth.cleared_cookie())
+        })
+    }
+
+    fn status_board(&self) -> BoxFuture<'_, Result<BoardSnapshot, AppError>> {
+        Box::pin(async move {
+            self.state
+                .board
+                .snapshot(now_ms())
+                .await
+                .map_err(|error| AppError::from(ApiError::from(error)))
+        })
+    }
+
+    fn list_users(&self) -> BoxFuture<'_, Result<Vec<UserSummary>, AppError>> {
+        Box::pin(async move {
+            users::list_users(&self.state.db)
+                .await
+                .map_err(|error| AppError::from(ApiError::from(error)))
+        })
+    }
+}

@@ -1,0 +1,50 @@
+//! The HTTP face of Vigie: one origin (one port) for the built front end, the server
+//! functions and the versioned JSON API.
+
+mod api_v1;
+mod backend;
+mod error;
+mod health;
+mod server_fns;
+mod static_files;
+mod stream;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::middleware;
+use axum::Router;
+use tokio::sync::watch;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::ApiError;
+
+use crate::auth::{resolve_session, AuthService};
+use crate::board::{BoardService, RunNotifier};
+use crate::storage::Database;
+
+/// Everything a request handler may need.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Database,
+    pub auth: AuthService,
+    pub board: BoardService,
+    pub notifier: RunNotifier,
+    /// Turns `true` when the server shuts down, so that open streams end.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// The whole application as one axum router.
+pub fn router(state: AppState, dist_dir: PathBuf) -> Router {
+    let backend: Arc<dyn app::api::backend::Backend> = Arc::new(backend::ServerBackend::new(state.clone()));
+    Router::new()
+        .merge(health::routes())
+        .nest("/api/v1", api_v1::routes())
+        .merge(server_fns::routes(backend))
+        .fallback_service(static_files::service(&dist_dir))
+        .layer(middleware::from_fn_with_state(state.clone(), resolve_session))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

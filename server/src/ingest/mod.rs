@@ -1,0 +1,36 @@
+//! Getting runs in. Every path that stores probe runs (live simulation today, the
+//! ingest API and the file import next) goes through [`RunRecorder`], so that open
+//! status boards hear about each stored run.
+
+use crate::board::{RunNotifier, RunStored};
+use crate::clock::now_ms;
+use crate::storage::runs::{insert_runs, ProbeRun};
+use crate::storage::{Database, StorageResult};
+
+#[derive(Clone, Debug)]
+pub struct RunRecorder {
+    db: Database,
+    notifier: RunNotifier,
+}
+
+impl RunRecorder {
+    pub fn new(db: Database, notifier: RunNotifier) -> RunRecorder {
+        RunRecorder { db, notifier }
+    }
+
+    /// Stores the runs (idempotent by `run_id`) and, once committed, announces each one.
+    /// Answers how many were new.
+    pub async fn record(&self, runs: &[ProbeRun]) -> StorageResult<u64> {
+        let inserted = insert_runs(&self.db, runs, now_ms()).await?;
+        if inserted > 0 {
+            for run in runs {
+                self.notifier.publish(RunStored {
+                    probe_code: run.probe_code.clone(),
+                    started_at_ms: run.started_at_ms,
+                    status: run.status.clone(),
+                });
+            }
+        }
+        Ok(inserted)
+    }
+}

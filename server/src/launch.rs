@@ -1,0 +1,94 @@
+//! Starting and stopping the HTTP server. Tests call [`spawn`] with a listener on
+//! `127.0.0.1:0`; `vigie serve` calls it with the configured port and waits for a signal.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::auth::AuthService;
+use crate::board::{BoardService, RunNotifier};
+use crate::http::{router, AppState};
+use crate::storage::Database;
+
+/// What the HTTP server needs besides its database.
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    pub dist_dir: PathBuf,
+    pub session_idle_minutes: u32,
+    pub secure_cookie: bool,
+}
+
+/// A server running in the background.
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    pub notifier: RunNotifier,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    /// Stops accepting connections, ends open event streams, lets in-flight requests
+    /// finish, and waits for the server to stop.
+    pub async fn shutdown(self) -> std::io::Result<()> {
+        let _ = self.stop.send(true);
+        self.task.await.unwrap_or_else(|join| Err(std::io::Error::other(join)))
+    }
+
+    /// Waits until the server stops (after [`RunningServer::stopper`] is triggered).
+    pub async fn wait(self) -> std::io::Result<()> {
+        self.task.await.unwrap_or_else(|join| Err(std::io::Error::other(join)))
+    }
+
+    /// A handle that stops the server when sent `true`.
+    pub fn stopper(&self) -> watch::Sender<bool> {
+        self.stop.clone()
+    }
+}
+
+/// Serves the application on `listener` until [`RunningServer::shutdown`].
+pub fn spawn(listener: TcpListener, db: Database, notifier: RunNotifier, options: HttpOptions) -> std::io::Result<RunningServer> {
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = watch::channel(false);
+    let state = AppState {
+        auth: AuthService::new(db.clone(), options.session_idle_minutes, options.secure_cookie),
+        board: BoardService::new(db.clone()),
+        notifier: notifier.clone(),
+        shutdown: stopped.clone(),
+        db,
+    };
+    let app = router(state, options.dist_dir);
+    let mut until_stopped = stopped;
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = until_stopped.wait_for(|stop| *stop).await;
+            })
+            .await
+    });
+    Ok(RunningServer { addr, notifier, stop, task })
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn termination_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}

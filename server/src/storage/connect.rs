@@ -1,0 +1,141 @@
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+use super::{StorageError, StorageResult};
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    /// The engine a `DATABASE_URL` names, or an error naming the setting.
+    pub fn from_url(url: &str) -> StorageResult<Engine> {
+        let scheme = url.split(':').next().unwrap_or_default();
+        match scheme {
+            "sqlite" => Ok(Engine::Sqlite),
+            "postgres" | "postgresql" => Ok(Engine::Postgres),
+            _ => Err(StorageError::UnsupportedScheme(redact(url))),
+        }
+    }
+}
+
+/// The application's database: a connection pool and the engine behind it.
+#[derive(Clone, Debug)]
+pub struct Database {
+    pool: AnyPool,
+    engine: Engine,
+}
+
+impl Database {
+    /// Opens (and for SQLite, creates) the database, without migrating it.
+    pub async fn connect(url: &str) -> StorageResult<Database> {
+        sqlx::any::install_default_drivers();
+        let engine = Engine::from_url(url)?;
+        let full_url = match engine {
+            Engine::Sqlite if !url.contains("mode=") => {
+                let separator = if url.contains('?') { '&' } else { '?' };
+                format!("{url}{separator}mode=rwc")
+            }
+            _ => url.to_string(),
+        };
+        let unreachable = |cause: String| StorageError::Unreachable {
+            url: redact(url),
+            cause,
+        };
+        let options = AnyConnectOptions::from_str(&full_url).map_err(|e| unreachable(e.to_string()))?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(match engine {
+                Engine::Sqlite => 8,
+                Engine::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(5))
+            .after_connect(move |connection, _meta| {
+                Box::pin(async move {
+                    if engine == Engine::Sqlite {
+                        // WAL for concurrent readers; FULL so that a committed transaction
+                        // survives a power loss; wait rather than fail on a busy writer.
+                        connection
+                            .execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                            )
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(|e| unreachable(e.to_string()))?;
+        Ok(Database { pool, engine })
+    }
+
+    /// Opens the database and applies the migrations of its engine.
+    pub async fn open(url: &str) -> StorageResult<Database> {
+        let database = Database::connect(url).await?;
+        database.migrate().await?;
+        Ok(database)
+    }
+
+    pub async fn migrate(&self) -> StorageResult<()> {
+        let migrator = match self.engine {
+            Engine::Sqlite => &SQLITE_MIGRATIONS,
+            Engine::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Whether the database answers a trivial query.
+    pub async fn is_ready(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Closes every connection (SQLite checkpoints its WAL on the last close).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// The URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engines_are_chosen_by_scheme() {
+        assert_eq!(Engine::from_url("sqlite://vigie.db").ok(), Some(Engine::Sqlite));
+        assert_eq!(Engine::from_url("postgres://u@h/db").ok(), Some(Engine::Postgres));
+        assert_eq!(Engine::from_url("postgresql://u@h/db").ok(), Some(Engine::Postgres));
+        let error = Engine::from_url("mysql://u:secret@h/db").err().map(|e| e.to_string());
+        let message = error.unwrap_or_default();
+        assert!(message.starts_with("DATABASE_URL: unsupported scheme"), "{message}");
+        assert!(!message.contains("secret"), "{message}");
+    }
+}

@@ -1,0 +1,246 @@
+//! Reference data of the file contract: products, services, journey steps, probes,
+//! error codes and maintenance windows.
+
+use sqlx::Row;
+
+use super::batch::AnyQuery;
+use super::{BatchInsert, Database, StorageResult};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Product {
+    pub product_code: String,
+    pub label: String,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    pub service_code: String,
+    pub label: String,
+    /// `internal` or `partner`.
+    pub kind: String,
+    pub owner_team: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct JourneyStep {
+    pub product_code: String,
+    pub step_code: String,
+    pub position: i64,
+    pub label: String,
+    pub service_code: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Probe {
+    pub probe_code: String,
+    pub label: String,
+    pub product_code: String,
+    pub channel: String,
+    pub environment: String,
+    pub interval_s: i64,
+    pub enabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorCode {
+    pub error_code: String,
+    pub label: String,
+    /// `technical`, `functional` or `partner`.
+    pub category: String,
+    pub service_code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MaintenanceWindow {
+    pub window_id: String,
+    /// `all`, `product`, `service` or `probe`.
+    pub scope: String,
+    pub scope_code: Option<String>,
+    pub starts_at_ms: i64,
+    pub ends_at_ms: i64,
+    pub reason: Option<String>,
+}
+
+/// All reference data at once, as a drop or the demo provides it.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub products: Vec<Product>,
+    pub services: Vec<Service>,
+    pub journey_steps: Vec<JourneyStep>,
+    pub probes: Vec<Probe>,
+    pub error_codes: Vec<ErrorCode>,
+    pub maintenance_windows: Vec<MaintenanceWindow>,
+}
+
+fn flag(value: bool) -> i64 {
+    i64::from(value)
+}
+
+/// Inserts or updates every row of the catalog by natural key, in one transaction.
+pub async fn upsert_catalog(db: &Database, catalog: &Catalog) -> StorageResult<()> {
+    let mut tx = db.pool().begin().await?;
+    for product in &catalog.products {
+        sqlx::query(
+            "INSERT INTO products (product_code, label, active) VALUES ($1, $2, $3) \
+             ON CONFLICT (product_code) DO UPDATE SET label = excluded.label, active = excluded.active",
+        )
+        .bind(&product.product_code)
+        .bind(&product.label)
+        .bind(flag(product.active))
+        .execute(&mut *tx)
+        .await?;
+    }
+    for service in &catalog.services {
+        sqlx::query(
+            "INSERT INTO services (service_code, label, kind, owner_team) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (service_code) DO UPDATE SET label = excluded.label, kind = excluded.kind, \
+             owner_team = excluded.owner_team",
+        )
+        .bind(&service.service_code)
+        .bind(&service.label)
+        .bind(&service.kind)
+        .bind(&service.owner_team)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for step in &catalog.journey_steps {
+        sqlx::query(
+            "INSERT INTO journey_steps (product_code, step_code, position, label, service_code) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (product_code, step_code) DO UPDATE SET \
+             position = excluded.position, label = excluded.label, service_code = excluded.service_code",
+        )
+        .bind(&step.product_code)
+        .bind(&step.step_code)
+        .bind(step.position)
+        .bind(&step.label)
+        .bind(&step.service_code)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for probe in &catalog.probes {
+        sqlx::query(
+            "INSERT INTO probes (probe_code, label, product_code, channel, environment, interval_s, enabled) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (probe_code) DO UPDATE SET \
+             label = excluded.label, product_code = excluded.product_code, channel = excluded.channel, \
+             environment = excluded.environment, interval_s = excluded.interval_s, enabled = excluded.enabled",
+        )
+        .bind(&probe.probe_code)
+        .bind(&probe.label)
+        .bind(&probe.product_code)
+        .bind(&probe.channel)
+        .bind(&probe.environment)
+        .bind(probe.interval_s)
+        .bind(flag(probe.enabled))
+        .execute(&mut *tx)
+        .await?;
+    }
+    for error in &catalog.error_codes {
+        sqlx::query(
+            "INSERT INTO error_codes (error_code, label, category, service_code) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (error_code) DO UPDATE SET label = excluded.label, category = excluded.category, \
+             service_code = excluded.service_code",
+        )
+        .bind(&error.error_code)
+        .bind(&error.label)
+        .bind(&error.category)
+        .bind(&error.service_code)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let windows = BatchInsert::new(
+        "INSERT INTO maintenance_windows (window_id, scope, scope_code, starts_at, ends_at, reason)",
+        6,
+        "ON CONFLICT (window_id) DO UPDATE SET scope = excluded.scope, scope_code = excluded.scope_code, \
+         starts_at = excluded.starts_at, ends_at = excluded.ends_at, reason = excluded.reason",
+    );
+    for chunk in catalog.maintenance_windows.chunks(windows.rows_per_statement()) {
+        let sql = windows.sql(chunk.len());
+        let mut query: AnyQuery<'_> = sqlx::query(&sql);
+        for window in chunk {
+            query = query
+                .bind(&window.window_id)
+                .bind(&window.scope)
+                .bind(&window.scope_code)
+                .bind(window.starts_at_ms)
+                .bind(window.ends_at_ms)
+                .bind(&window.reason);
+        }
+        query.execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A probe with the label of its product, as the board lists them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProbeWithProduct {
+    pub probe: Probe,
+    pub product_label: String,
+}
+
+/// Every probe with its product, ordered by product label, environment (prod first),
+/// channel and label.
+pub async fn probes_with_products(db: &Database) -> StorageResult<Vec<ProbeWithProduct>> {
+    let rows = sqlx::query(
+        "SELECT p.probe_code, p.label, p.product_code, p.channel, p.environment, p.interval_s, \
+         p.enabled, pr.label AS product_label FROM probes p \
+         JOIN products pr ON pr.product_code = p.product_code \
+         ORDER BY pr.label, p.environment, p.channel, p.label",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(ProbeWithProduct {
+                probe: Probe {
+                    probe_code: row.try_get("probe_code")?,
+                    label: row.try_get("label")?,
+                    product_code: row.try_get("product_code")?,
+                    channel: row.try_get("channel")?,
+                    environment: row.try_get("environment")?,
+                    interval_s: row.try_get("interval_s")?,
+                    enabled: row.try_get::<i64, _>("enabled")? != 0,
+                },
+                product_label: row.try_get("product_label")?,
+            })
+        })
+        .collect()
+}
+
+/// Probe codes covered by a maintenance window at `at_ms` (scope all, their product,
+/// themselves, or the service of one of their journey's steps).
+pub async fn probes_in_maintenance(db: &Database, at_ms: i64) -> StorageResult<Vec<String>> {
+    let sql = format!(
+        "SELECT p.probe_code FROM probes p WHERE EXISTS ({})",
+        maintenance_covers("p", "$1")
+    );
+    let rows = sqlx::query(&sql).bind(at_ms).fetch_all(db.pool()).await?;
+    rows.iter()
+        .map(|row| Ok(row.try_get::<String, _>("probe_code")?))
+        .collect()
+}
+
+/// SQL of a sub-query that finds a maintenance window covering probe alias `probe`
+/// at the instant `at` (a column or a placeholder). Shared by every availability query
+/// so that the contract's definition lives in one place.
+pub fn maintenance_covers(probe: &str, at: &str) -> String {
+    format!(
+        "SELECT 1 FROM maintenance_windows w WHERE w.starts_at <= {at} AND {at} < w.ends_at AND (\
+         w.scope = 'all' \
+         OR (w.scope = 'probe' AND w.scope_code = {probe}.probe_code) \
+         OR (w.scope = 'product' AND w.scope_code = {probe}.product_code) \
+         OR (w.scope = 'service' AND w.scope_code IN (SELECT js.service_code FROM journey_steps js \
+             WHERE js.product_code = {probe}.product_code)))"
+    )
+}
+
+/// Labels of error codes, by code.
+pub async fn error_labels(db: &Database) -> StorageResult<std::collections::HashMap<String, String>> {
+    let rows = sqlx::query("SELECT error_code, label FROM error_codes")
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("error_code")?, row.try_get("label")?)))
+        .collect()
+}

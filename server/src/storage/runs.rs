@@ -1,0 +1,204 @@
+//! Probe runs and their steps: writing (idempotent by natural key) and the reads the
+//! status board needs.
+
+use std::collections::HashMap;
+
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+use super::batch::AnyQuery;
+use super::reference::maintenance_covers;
+use super::{BatchInsert, Database, StorageResult};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProbeStep {
+    pub step_code: String,
+    pub position: i64,
+    pub started_at_ms: i64,
+    pub duration_ms: i64,
+    /// `OK`, `KO`, `TIMEOUT` or `SKIPPED`.
+    pub status: String,
+    pub http_status: Option<i64>,
+    pub error_code: Option<String>,
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProbeRun {
+    pub run_id: String,
+    pub probe_code: String,
+    pub started_at_ms: i64,
+    pub duration_ms: i64,
+    /// `OK`, `KO` or `TIMEOUT`.
+    pub status: String,
+    pub failed_step_code: Option<String>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub agent: Option<String>,
+    pub steps: Vec<ProbeStep>,
+}
+
+/// Stores runs and their steps in one transaction; a run whose `run_id` is already
+/// stored is left as it is (idempotent retries). Answers how many runs were new.
+pub async fn insert_runs(db: &Database, runs: &[ProbeRun], now_ms: i64) -> StorageResult<u64> {
+    let run_insert = BatchInsert::new(
+        "INSERT INTO probe_runs (run_id, probe_code, started_at, duration_ms, status, \
+         failed_step_code, error_code, error_message, agent, ingested_at)",
+        10,
+        "ON CONFLICT (run_id) DO NOTHING",
+    );
+    let step_insert = BatchInsert::new(
+        "INSERT INTO probe_steps (run_id, step_code, position, started_at, duration_ms, status, \
+         http_status, error_code, message)",
+        9,
+        "ON CONFLICT (run_id, step_code) DO NOTHING",
+    );
+    let mut tx = db.pool().begin().await?;
+    let mut inserted = 0;
+    for chunk in runs.chunks(run_insert.rows_per_statement()) {
+        let sql = run_insert.sql(chunk.len());
+        let mut query: AnyQuery<'_> = sqlx::query(&sql);
+        for run in chunk {
+            query = query
+                .bind(&run.run_id)
+                .bind(&run.probe_code)
+                .bind(run.started_at_ms)
+                .bind(run.duration_ms)
+                .bind(&run.status)
+                .bind(&run.failed_step_code)
+                .bind(&run.error_code)
+                .bind(&run.error_message)
+                .bind(&run.agent)
+                .bind(now_ms);
+        }
+        inserted += query.execute(&mut *tx).await?.rows_affected();
+    }
+    let steps: Vec<(&str, &ProbeStep)> = runs
+        .iter()
+        .flat_map(|run| run.steps.iter().map(move |step| (run.run_id.as_str(), step)))
+        .collect();
+    for chunk in steps.chunks(step_insert.rows_per_statement()) {
+        let sql = step_insert.sql(chunk.len());
+        let mut query: AnyQuery<'_> = sqlx::query(&sql);
+        for (run_id, step) in chunk {
+            query = query
+                .bind(*run_id)
+                .bind(&step.step_code)
+                .bind(step.position)
+                .bind(step.started_at_ms)
+                .bind(step.duration_ms)
+                .bind(&step.status)
+                .bind(step.http_status)
+                .bind(&step.error_code)
+                .bind(&step.message);
+        }
+        query.execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(inserted)
+}
+
+/// A run as the board reads it (no steps).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSummary {
+    pub probe_code: String,
+    pub started_at_ms: i64,
+    pub duration_ms: i64,
+    pub status: String,
+    pub failed_step_code: Option<String>,
+    pub error_code: Option<String>,
+}
+
+const RUN_SUMMARY_COLUMNS: &str =
+    "probe_code, started_at, duration_ms, status, failed_step_code, error_code";
+
+fn run_summary(row: &AnyRow) -> StorageResult<RunSummary> {
+    Ok(RunSummary {
+        probe_code: row.try_get("probe_code")?,
+        started_at_ms: row.try_get("started_at")?,
+        duration_ms: row.try_get("duration_ms")?,
+        status: row.try_get("status")?,
+        failed_step_code: row.try_get("failed_step_code")?,
+        error_code: row.try_get("error_code")?,
+    })
+}
+
+/// Runs started at or after `since_ms`, grouped by probe, oldest first.
+pub async fn recent_runs(db: &Database, since_ms: i64) -> StorageResult<HashMap<String, Vec<RunSummary>>> {
+    let sql = format!(
+        "SELECT {RUN_SUMMARY_COLUMNS} FROM probe_runs WHERE started_at >= $1 ORDER BY probe_code, started_at"
+    );
+    let rows = sqlx::query(&sql).bind(since_ms).fetch_all(db.pool()).await?;
+    let mut by_probe: HashMap<String, Vec<RunSummary>> = HashMap::new();
+    for row in &rows {
+        let run = run_summary(row)?;
+        by_probe.entry(run.probe_code.clone()).or_default().push(run);
+    }
+    Ok(by_probe)
+}
+
+/// The newest run of a probe, if it has any.
+pub async fn last_run(db: &Database, probe_code: &str) -> StorageResult<Option<RunSummary>> {
+    let sql = format!(
+        "SELECT {RUN_SUMMARY_COLUMNS} FROM probe_runs WHERE probe_code = $1 ORDER BY started_at DESC LIMIT 1"
+    );
+    let row = sqlx::query(&sql).bind(probe_code).fetch_optional(db.pool()).await?;
+    row.as_ref().map(run_summary).transpose()
+}
+
+/// Counted runs (outside maintenance) and OK runs of one probe over a period.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunCounts {
+    pub counted: i64,
+    pub ok: i64,
+}
+
+impl RunCounts {
+    /// OK runs / counted runs × 100, or `None` when no run counts.
+    pub fn availability_pct(self) -> Option<f64> {
+        (self.counted > 0).then(|| self.ok as f64 * 100.0 / self.counted as f64)
+    }
+}
+
+/// Counted and OK runs per probe for each period `[from, to)` that starts at one of
+/// `starts` and ends at `to_ms`. One scan over the longest period.
+pub async fn counts_since(
+    db: &Database,
+    starts: &[i64],
+    to_ms: i64,
+) -> StorageResult<HashMap<String, Vec<RunCounts>>> {
+    let Some(&earliest) = starts.iter().min() else {
+        return Ok(HashMap::new());
+    };
+    let mut columns = String::new();
+    for (index, _) in starts.iter().enumerate() {
+        let parameter = index + 3;
+        columns.push_str(&format!(
+            ", CAST(SUM(CASE WHEN r.started_at >= ${parameter} THEN 1 ELSE 0 END) AS BIGINT) AS counted_{index}\
+             , CAST(SUM(CASE WHEN r.started_at >= ${parameter} AND r.status = 'OK' THEN 1 ELSE 0 END) AS BIGINT) AS ok_{index}"
+        ));
+    }
+    let sql = format!(
+        "SELECT r.probe_code{columns} FROM probe_runs r JOIN probes p ON p.probe_code = r.probe_code \
+         WHERE r.started_at >= $1 AND r.started_at < $2 AND NOT EXISTS ({}) GROUP BY r.probe_code",
+        maintenance_covers("p", "r.started_at")
+    );
+    let mut query = sqlx::query(&sql).bind(earliest).bind(to_ms);
+    for start in starts {
+        query = query.bind(*start);
+    }
+    let rows = query.fetch_all(db.pool()).await?;
+    let mut by_probe = HashMap::new();
+    for row in &rows {
+        let probe: String = row.try_get("probe_code")?;
+        let mut counts = Vec::with_capacity(starts.len());
+        for index in 0..starts.len() {
+            counts.push(RunCounts {
+                counted: row.try_get::<Option<i64>, _>(format!("counted_{index}").as_str())?.unwrap_or(0),
+                ok: row.try_get::<Option<i64>, _>(format!("ok_{index}").as_str())?.unwrap_or(0),
+            });
+        }
+        by_probe.insert(probe, counts);
+    }
+    Ok(by_probe)
+}
