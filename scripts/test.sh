@@ -11,8 +11,9 @@ scripts/setup.sh --browser
 step "formatting"
 cargo fmt --all -- --check
 
-step "lint"
+step "lint (server and browser targets)"
 cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p app -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "unit and integration tests (SQLite and PostgreSQL)"
 export VIGIE_TEST_POSTGRES_URL="${VIGIE_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"

@@ -34,12 +34,16 @@ impl RunningServer {
     /// finish, and waits for the server to stop.
     pub async fn shutdown(self) -> std::io::Result<()> {
         let _ = self.stop.send(true);
-        self.task.await.unwrap_or_else(|join| Err(std::io::Error::other(join)))
+        self.task
+            .await
+            .unwrap_or_else(|join| Err(std::io::Error::other(join)))
     }
 
     /// Waits until the server stops (after [`RunningServer::stopper`] is triggered).
     pub async fn wait(self) -> std::io::Result<()> {
-        self.task.await.unwrap_or_else(|join| Err(std::io::Error::other(join)))
+        self.task
+            .await
+            .unwrap_or_else(|join| Err(std::io::Error::other(join)))
     }
 
     /// A handle that stops the server when sent `true`.
@@ -49,11 +53,20 @@ impl RunningServer {
 }
 
 /// Serves the application on `listener` until [`RunningServer::shutdown`].
-pub fn spawn(listener: TcpListener, db: Database, notifier: RunNotifier, options: HttpOptions) -> std::io::Result<RunningServer> {
+pub fn spawn(
+    listener: TcpListener,
+    db: Database,
+    notifier: RunNotifier,
+    options: HttpOptions,
+) -> std::io::Result<RunningServer> {
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
     let state = AppState {
-        auth: AuthService::new(db.clone(), options.session_idle_minutes, options.secure_cookie),
+        auth: AuthService::new(
+            db.clone(),
+            options.session_idle_minutes,
+            options.secure_cookie,
+        ),
         board: BoardService::new(db.clone()),
         notifier: notifier.clone(),
         shutdown: stopped.clone(),
@@ -68,7 +81,12 @@ pub fn spawn(listener: TcpListener, db: Database, notifier: RunNotifier, options
             })
             .await
     });
-    Ok(RunningServer { addr, notifier, stop, task })
+    Ok(RunningServer {
+        addr,
+        notifier,
+        stop,
+        task,
+    })
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -36,7 +36,10 @@ async fn login_opens_a_session_and_logout_ends_it(engine: Engine) -> support::Te
         .unwrap_or_default()
         .to_string();
     assert!(cookie.starts_with("vigie_session="), "{cookie}");
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
     let user: SessionUser = response.json().await?;
     assert_eq!(user.username, "viewer");
     assert_eq!(user.roles, vec![Role::Viewer]);
@@ -93,7 +96,12 @@ on_both_engines!(a_wrong_password_is_refused);
 async fn without_a_session_every_data_route_answers_401(engine: Engine) -> support::TestResult {
     let app = TestApp::start(engine).await?;
     let client = app.client();
-    for path in ["/api/v1/probes", "/api/v1/board", "/api/v1/users", "/api/v1/board/stream"] {
+    for path in [
+        "/api/v1/probes",
+        "/api/v1/board",
+        "/api/v1/users",
+        "/api/v1/board/stream",
+    ] {
         let response = client.get(app.url(path)).send().await?;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
         let body: Value = response.json().await?;
@@ -151,7 +159,12 @@ async fn deep_links_serve_the_application(engine: Engine) -> support::TestResult
         .await?;
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await?.contains("<title>Vigie</title>"));
-    let unknown_api = app.client_as(Role::Viewer).await?.get(app.url("/api/v1/nothing")).send().await?;
+    let unknown_api = app
+        .client_as(Role::Viewer)
+        .await?
+        .get(app.url("/api/v1/nothing"))
+        .send()
+        .await?;
     assert_eq!(unknown_api.status(), StatusCode::NOT_FOUND);
     Ok(())
 }

@@ -13,7 +13,9 @@ use reqwest::StatusCode;
 use support::TestApp;
 use vigie::clock::now_ms;
 use vigie::ingest::RunRecorder;
-use vigie::storage::reference::{upsert_catalog, Catalog, JourneyStep, MaintenanceWindow, Probe, Product, Service};
+use vigie::storage::reference::{
+    upsert_catalog, Catalog, JourneyStep, MaintenanceWindow, Probe, Product, Service,
+};
 use vigie::storage::runs::ProbeRun;
 use vigie::storage::Engine;
 
@@ -31,8 +33,17 @@ fn catalog(window: (i64, i64)) -> Catalog {
         enabled: true,
     };
     Catalog {
-        products: vec![Product { product_code: "LIVRET".into(), label: "Livret".into(), active: true }],
-        services: vec![Service { service_code: "CORE".into(), label: "Cœur".into(), kind: "internal".into(), owner_team: None }],
+        products: vec![Product {
+            product_code: "LIVRET".into(),
+            label: "Livret".into(),
+            active: true,
+        }],
+        services: vec![Service {
+            service_code: "CORE".into(),
+            label: "Cœur".into(),
+            kind: "internal".into(),
+            owner_team: None,
+        }],
         journey_steps: vec![JourneyStep {
             product_code: "LIVRET".into(),
             step_code: "ACCOUNT".into(),
@@ -69,7 +80,12 @@ fn run(probe: &str, started_at_ms: i64, ok: bool) -> ProbeRun {
 }
 
 /// Availability the straightforward way: runs in `[from, now]`, outside the window.
-fn expected_availability(runs: &[ProbeRun], probe: &str, from: i64, window: (i64, i64)) -> Option<f64> {
+fn expected_availability(
+    runs: &[ProbeRun],
+    probe: &str,
+    from: i64,
+    window: (i64, i64),
+) -> Option<f64> {
     let counted: Vec<&ProbeRun> = runs
         .iter()
         .filter(|run| run.probe_code == probe && run.started_at_ms >= from)
@@ -94,14 +110,22 @@ async fn the_board_computes_states_and_availability(engine: Engine) -> support::
         let in_window = window.0 <= at && at < window.1;
         runs.push(run("P_UP", at, index % 7 != 0 && !in_window));
         let last_three = at > now - 91 * MINUTE;
-        runs.push(run("P_DOWN", at + 1_000, index % 5 != 0 && !in_window && !last_three));
+        runs.push(run(
+            "P_DOWN",
+            at + 1_000,
+            index % 5 != 0 && !in_window && !last_three,
+        ));
         at += 30 * MINUTE;
         index += 1;
     }
     let recorder = RunRecorder::new(app.database.db.clone(), app.notifier.clone());
     let stored = recorder.record(&runs).await?;
     assert_eq!(stored as usize, runs.len());
-    assert_eq!(recorder.record(&runs).await?, 0, "recording the same runs again adds nothing");
+    assert_eq!(
+        recorder.record(&runs).await?,
+        0,
+        "recording the same runs again adds nothing"
+    );
 
     let client = app.client_as(Role::Viewer).await?;
     let response = client.get(app.url("/api/v1/board")).send().await?;
@@ -124,16 +148,33 @@ async fn the_board_computes_states_and_availability(engine: Engine) -> support::
         };
         let expected_7d = expected_availability(&runs, code, now - 7 * DAY, window);
         let expected_30d = expected_availability(&runs, code, now - 30 * DAY, window);
-        assert!(close(tile.availability_7d, expected_7d), "{code} 7d: {:?} vs {expected_7d:?}", tile.availability_7d);
-        assert!(close(tile.availability_30d, expected_30d), "{code} 30d: {:?} vs {expected_30d:?}", tile.availability_30d);
+        assert!(
+            close(tile.availability_7d, expected_7d),
+            "{code} 7d: {:?} vs {expected_7d:?}",
+            tile.availability_7d
+        );
+        assert!(
+            close(tile.availability_30d, expected_30d),
+            "{code} 30d: {:?} vs {expected_30d:?}",
+            tile.availability_30d
+        );
         assert!(tile.availability_30d.unwrap_or(100.0) < 100.0);
     }
-    let last = runs.iter().filter(|run| run.probe_code == "P_UP").map(|run| run.started_at_ms).max();
+    let last = runs
+        .iter()
+        .filter(|run| run.probe_code == "P_UP")
+        .map(|run| run.started_at_ms)
+        .max();
     assert_eq!(up.last_run_at_ms, last);
     assert!(!up.recent.is_empty());
 
     // The server function the page uses gives the same board.
-    let through_server_fn: BoardSnapshot = client.get(app.url("/api/status_board")).send().await?.json().await?;
+    let through_server_fn: BoardSnapshot = client
+        .get(app.url("/api/status_board"))
+        .send()
+        .await?
+        .json()
+        .await?;
     assert_eq!(through_server_fn.products[0].probes.len(), 2);
     Ok(())
 }
@@ -172,7 +213,10 @@ async fn shutdown_ends_open_streams_and_finishes(engine: Engine) -> support::Tes
     let response = client.get(app.url("/api/v1/board/stream")).send().await?;
     assert_eq!(response.status(), StatusCode::OK);
     let stopped = tokio::time::timeout(Duration::from_secs(5), app.stop()).await;
-    assert!(matches!(stopped, Ok(Ok(()))), "the server did not stop gracefully");
+    assert!(
+        matches!(stopped, Ok(Ok(()))),
+        "the server did not stop gracefully"
+    );
     Ok(())
 }
 on_both_engines!(shutdown_ends_open_streams_and_finishes);

@@ -39,33 +39,62 @@ fn stderr(output: &Output) -> String {
 
 #[test]
 fn an_unknown_database_scheme_is_refused() {
-    let output = vigie(&["serve"], &[("DATABASE_URL", "mysql://root:secret@localhost/vigie"), ("VIGIE_DATA_KEY", KEY)]);
+    let output = vigie(
+        &["serve"],
+        &[
+            ("DATABASE_URL", "mysql://root:secret@localhost/vigie"),
+            ("VIGIE_DATA_KEY", KEY),
+        ],
+    );
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
-    assert!(message.contains("DATABASE_URL: unsupported scheme"), "{message}");
-    assert!(!message.contains("secret"), "the password leaked: {message}");
+    assert!(
+        message.contains("DATABASE_URL: unsupported scheme"),
+        "{message}"
+    );
+    assert!(
+        !message.contains("secret"),
+        "the password leaked: {message}"
+    );
 }
 
 #[test]
 fn an_unreachable_database_is_refused() {
-    let output = vigie(&["serve"], &[("DATABASE_URL", "postgres://postgres@127.0.0.1:1/vigie"), ("VIGIE_DATA_KEY", KEY)]);
+    let output = vigie(
+        &["serve"],
+        &[
+            ("DATABASE_URL", "postgres://postgres@127.0.0.1:1/vigie"),
+            ("VIGIE_DATA_KEY", KEY),
+        ],
+    );
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
-    assert!(message.contains("DATABASE_URL: cannot open the database"), "{message}");
+    assert!(
+        message.contains("DATABASE_URL: cannot open the database"),
+        "{message}"
+    );
 }
 
 #[test]
 fn a_missing_data_key_is_refused() {
     let output = vigie(&["serve"], &[]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("VIGIE_DATA_KEY is missing"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("VIGIE_DATA_KEY is missing"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
 fn a_malformed_data_key_is_refused() {
     let output = vigie(&["serve"], &[("VIGIE_DATA_KEY", "too-short")]);
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("VIGIE_DATA_KEY is invalid"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("VIGIE_DATA_KEY is invalid"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -80,7 +109,10 @@ fn every_subcommand_has_help() {
     for command in ["serve", "demo", "migrate", "users"] {
         let output = vigie(&[command, "--help"], &[]);
         assert_eq!(output.status.code(), Some(0), "{command}");
-        assert!(String::from_utf8_lossy(&output.stdout).contains("Usage"), "{command}");
+        assert!(
+            String::from_utf8_lossy(&output.stdout).contains("Usage"),
+            "{command}"
+        );
     }
 }
 

@@ -8,7 +8,11 @@ use vigie::storage::Engine;
 
 fn one_probe_catalog(label: &str) -> Catalog {
     Catalog {
-        products: vec![Product { product_code: "PEA".into(), label: label.into(), active: true }],
+        products: vec![Product {
+            product_code: "PEA".into(),
+            label: label.into(),
+            active: true,
+        }],
         probes: vec![Probe {
             probe_code: "PRB_PEA".into(),
             label: "PEA web".into(),
@@ -39,8 +43,14 @@ on_both_engines!(reference_data_is_upserted_by_natural_key);
 async fn sqlite_runs_in_wal_mode_with_full_synchronous() -> support::TestResult {
     use sqlx::Row;
     let test = TestDatabase::new(Engine::Sqlite).await?;
-    let mode: String = sqlx::query("PRAGMA journal_mode").fetch_one(test.db.pool()).await?.try_get(0)?;
-    let synchronous: i64 = sqlx::query("PRAGMA synchronous").fetch_one(test.db.pool()).await?.try_get(0)?;
+    let mode: String = sqlx::query("PRAGMA journal_mode")
+        .fetch_one(test.db.pool())
+        .await?
+        .try_get(0)?;
+    let synchronous: i64 = sqlx::query("PRAGMA synchronous")
+        .fetch_one(test.db.pool())
+        .await?
+        .try_get(0)?;
     assert_eq!(mode, "wal");
     assert_eq!(synchronous, 2, "FULL is 2");
     Ok(())

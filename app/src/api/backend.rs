@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use http::request::Parts;
 use http::StatusCode;
-use leptos::prelude::{use_context, provide_context};
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::ResponseOptions;
 
 use crate::domain::auth::{Role, SessionUser, UserSummary};
@@ -61,8 +61,8 @@ pub fn request_auth() -> RequestAuth {
 /// Sets the HTTP status of the current server function's response.
 pub fn set_status(error: &AppError) {
     if let Some(options) = use_context::<ResponseOptions>() {
-        let status = StatusCode::from_u16(error.status_code())
-            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         options.set_status(status);
     }
 }

@@ -26,9 +26,18 @@ pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
 
     Effect::new(move |_| {
         if let Some(Err(AppError::Unauthenticated)) = check.get() {
-            let opened = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+            let opened = opened_url(
+                &location.pathname.get_untracked(),
+                &location.search.get_untracked(),
+            );
             let target = format!("/login?next={}", encode_component(&opened));
-            navigate(&target, NavigateOptions { replace: true, ..Default::default() });
+            navigate(
+                &target,
+                NavigateOptions {
+                    replace: true,
+                    ..Default::default()
+                },
+            );
         }
     });
     Effect::new(move |_| {
@@ -46,6 +55,16 @@ pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
                 <p class="error" role="alert">{i18n.t(error.message_key())}</p>
             }.into_any(),
         }}
+    }
+}
+
+/// The path and query the user opened (the router gives the query without its `?`).
+pub fn opened_url(path: &str, search: &str) -> String {
+    let query = search.trim_start_matches('?');
+    if query.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{query}")
     }
 }
 
@@ -79,10 +98,26 @@ mod tests {
 
     #[test]
     fn next_stays_on_this_site() {
-        assert_eq!(safe_next(Some("/explorer?range=now-24h".into())), "/explorer?range=now-24h");
+        assert_eq!(
+            safe_next(Some("/explorer?range=now-24h".into())),
+            "/explorer?range=now-24h"
+        );
         assert_eq!(safe_next(Some("//evil.example".into())), "/");
         assert_eq!(safe_next(Some("https://evil.example".into())), "/");
         assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn the_opened_url_keeps_its_query() {
+        assert_eq!(
+            opened_url("/admin/users", "sort=name"),
+            "/admin/users?sort=name"
+        );
+        assert_eq!(
+            opened_url("/admin/users", "?sort=name"),
+            "/admin/users?sort=name"
+        );
+        assert_eq!(opened_url("/", ""), "/");
     }
 
     #[test]

@@ -88,6 +88,8 @@ pub struct ProbeTile {
     pub last_failed_step: Option<String>,
     pub last_error_code: Option<String>,
     pub last_error_label: Option<String>,
+    /// Start of the current streak of failed runs, when the probe is down.
+    pub down_since_ms: Option<i64>,
     /// Availability in percent, maintenance excluded; `None` when no run counts.
     pub availability_today: Option<f64>,
     pub availability_7d: Option<f64>,

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-pub use format::{format_datetime, format_percent, format_time, format_duration_ms};
+pub use format::{format_datetime, format_duration_ms, format_percent, format_time};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Lang {

@@ -9,7 +9,11 @@ use crate::http::AppState;
 
 /// Resolves the session cookie of every request into a [`RequestAuth`] extension,
 /// which server functions and API handlers read to check roles.
-pub async fn resolve_session(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn resolve_session(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let token = request
         .headers()
         .get_all(COOKIE)

@@ -29,7 +29,11 @@ impl AuthService {
 
     /// Checks the password and opens a new session (a fresh random id: a session id
     /// known before login is never reused). Answers the user and the session token.
-    pub async fn login(&self, username: &str, password: &str) -> Result<(SessionUser, String), AppError> {
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<(SessionUser, String), AppError> {
         let stored = users::find_by_username(&self.db, username)
             .await
             .map_err(storage_error)?;
@@ -76,7 +80,9 @@ impl AuthService {
         if now - last_seen > 30_000 {
             sessions::touch(&self.db, &hash, now).await?;
         }
-        Ok(users::find_by_id(&self.db, user_id).await?.map(|stored| stored.user))
+        Ok(users::find_by_id(&self.db, user_id)
+            .await?
+            .map(|stored| stored.user))
     }
 
     /// The `Set-Cookie` value that carries a session token.

@@ -1,10 +1,12 @@
 use std::collections::{BTreeMap, HashSet};
 
-use app::domain::board::{BoardSnapshot, ProbeTile, ProductBoard, RecentRun, RunStatus};
+use app::domain::board::{
+    BoardSnapshot, ProbeState, ProbeTile, ProductBoard, RecentRun, RunStatus,
+};
 use chrono::{TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 
-use super::state::probe_state;
+use super::state::{failing_streak_start, probe_state};
 use crate::storage::{reference, runs, Database, StorageResult};
 
 /// How far back the board looks for recent runs (state and sparkline).
@@ -29,7 +31,11 @@ impl BoardService {
             .await?
             .into_iter()
             .collect();
-        let starts = [start_of_paris_day(now_ms), now_ms - 7 * DAY_MS, now_ms - 30 * DAY_MS];
+        let starts = [
+            start_of_paris_day(now_ms),
+            now_ms - 7 * DAY_MS,
+            now_ms - 30 * DAY_MS,
+        ];
         let counts = runs::counts_since(&self.db, &starts, now_ms + 1).await?;
         let error_labels = reference::error_labels(&self.db).await?;
 
@@ -49,7 +55,8 @@ impl BoardService {
                 now_ms,
             );
             let availability = counts.get(&probe.probe_code);
-            let pct = |index: usize| availability.and_then(|counts| counts[index].availability_pct());
+            let pct =
+                |index: usize| availability.and_then(|counts| counts[index].availability_pct());
             let last = probe_runs.last();
             let last_failed = last.filter(|run| run.status != "OK");
             let tile = ProbeTile {
@@ -66,6 +73,9 @@ impl BoardService {
                 last_error_label: last_failed
                     .and_then(|run| run.error_code.as_ref())
                     .and_then(|code| error_labels.get(code).cloned()),
+                down_since_ms: (state == ProbeState::Down)
+                    .then(|| failing_streak_start(&probe_runs))
+                    .flatten(),
                 availability_today: pct(0),
                 availability_7d: pct(1),
                 availability_30d: pct(2),

@@ -40,6 +40,16 @@ pub fn probe_state(
     ProbeState::Up
 }
 
+/// When the current streak of failed runs began (the first failed run after the last OK).
+pub fn failing_streak_start(recent: &[RunSummary]) -> Option<i64> {
+    recent
+        .iter()
+        .rev()
+        .take_while(|run| run.status != "OK")
+        .last()
+        .map(|run| run.started_at_ms)
+}
+
 /// Whether the last run took more than twice the median of the recent OK runs.
 fn is_slow(recent: &[RunSummary]) -> bool {
     let Some(last) = recent.last() else {
@@ -82,23 +92,45 @@ mod tests {
 
     #[test]
     fn two_failures_in_a_row_mean_down() {
-        assert_eq!(probe_state(&runs(&["OK", "KO", "TIMEOUT"]), 300, true, false, NOW), ProbeState::Down);
+        assert_eq!(
+            probe_state(&runs(&["OK", "KO", "TIMEOUT"]), 300, true, false, NOW),
+            ProbeState::Down
+        );
+    }
+
+    #[test]
+    fn a_down_probe_is_down_since_its_first_failure_in_a_row() {
+        let recent = runs(&["KO", "OK", "KO", "TIMEOUT"]);
+        assert_eq!(failing_streak_start(&recent), Some(recent[2].started_at_ms));
+        assert_eq!(failing_streak_start(&runs(&["KO", "OK"])), None);
     }
 
     #[test]
     fn one_recent_failure_means_degraded() {
-        assert_eq!(probe_state(&runs(&["OK", "KO", "OK"]), 300, true, false, NOW), ProbeState::Degraded);
-        assert_eq!(probe_state(&runs(&["OK", "OK", "KO"]), 300, true, false, NOW), ProbeState::Degraded);
+        assert_eq!(
+            probe_state(&runs(&["OK", "KO", "OK"]), 300, true, false, NOW),
+            ProbeState::Degraded
+        );
+        assert_eq!(
+            probe_state(&runs(&["OK", "OK", "KO"]), 300, true, false, NOW),
+            ProbeState::Degraded
+        );
     }
 
     #[test]
     fn only_successes_mean_up() {
-        assert_eq!(probe_state(&runs(&["OK"; 8]), 300, true, false, NOW), ProbeState::Up);
+        assert_eq!(
+            probe_state(&runs(&["OK"; 8]), 300, true, false, NOW),
+            ProbeState::Up
+        );
     }
 
     #[test]
     fn maintenance_wins_over_failures() {
-        assert_eq!(probe_state(&runs(&["KO", "KO"]), 300, true, true, NOW), ProbeState::Maintenance);
+        assert_eq!(
+            probe_state(&runs(&["KO", "KO"]), 300, true, true, NOW),
+            ProbeState::Maintenance
+        );
     }
 
     #[test]
@@ -115,6 +147,9 @@ mod tests {
         if let Some(last) = slow.last_mut() {
             last.duration_ms = 60_000;
         }
-        assert_eq!(probe_state(&slow, 300, true, false, NOW), ProbeState::Degraded);
+        assert_eq!(
+            probe_state(&slow, 300, true, false, NOW),
+            ProbeState::Degraded
+        );
     }
 }

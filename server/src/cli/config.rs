@@ -16,7 +16,10 @@ pub struct DatabaseArgs {
 impl fmt::Debug for DatabaseArgs {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DatabaseArgs")
-            .field("database_url", &crate::storage::redact_url(&self.database_url))
+            .field(
+                "database_url",
+                &crate::storage::redact_url(&self.database_url),
+            )
             .finish()
     }
 }
@@ -68,7 +71,9 @@ impl fmt::Debug for ServeArgs {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("VIGIE_DATA_KEY is missing: set it to 32 random bytes in base64 (openssl rand -base64 32)")]
+    #[error(
+        "VIGIE_DATA_KEY is missing: set it to 32 random bytes in base64 (openssl rand -base64 32)"
+    )]
     MissingDataKey,
     #[error("VIGIE_DATA_KEY is invalid: {0}")]
     InvalidDataKey(CryptoError),
@@ -79,7 +84,10 @@ pub enum ConfigError {
 impl ServeArgs {
     /// The personal-data key provider, from `VIGIE_DATA_KEY`.
     pub fn key_provider(&self) -> Result<LocalKeyProvider, ConfigError> {
-        let key = self.data_key.as_deref().ok_or(ConfigError::MissingDataKey)?;
+        let key = self
+            .data_key
+            .as_deref()
+            .ok_or(ConfigError::MissingDataKey)?;
         LocalKeyProvider::from_base64(key).map_err(ConfigError::InvalidDataKey)
     }
 
@@ -87,7 +95,9 @@ impl ServeArgs {
         if self.dist_dir.join("index.html").is_file() {
             Ok(())
         } else {
-            Err(ConfigError::MissingFrontEnd(self.dist_dir.display().to_string()))
+            Err(ConfigError::MissingFrontEnd(
+                self.dist_dir.display().to_string(),
+            ))
         }
     }
 }

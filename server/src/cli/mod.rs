@@ -17,7 +17,13 @@ use crate::telemetry::{self, LogFormat};
 #[command(name = "vigie", version, about)]
 pub struct Cli {
     /// Log output: human-readable text, or JSON lines for a central log system.
-    #[arg(long, env = "VIGIE_LOG_FORMAT", value_enum, default_value = "text", global = true)]
+    #[arg(
+        long,
+        env = "VIGIE_LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        global = true
+    )]
     pub log_format: LogFormat,
 
     #[command(subcommand)]

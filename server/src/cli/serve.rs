@@ -74,7 +74,10 @@ pub async fn demo(args: DemoArgs) -> Result<(), CliError> {
     println!("Vigie demo is running on http://{}", server.addr);
     println!("Demo accounts (username / password / roles):");
     for account in &accounts {
-        println!("  {:<8} / {:<14} / {}", account.username, account.password, account.roles);
+        println!(
+            "  {:<8} / {:<14} / {}",
+            account.username, account.password, account.roles
+        );
     }
     println!();
     let outcome = run_until_signal(server, db).await;
@@ -84,13 +87,20 @@ pub async fn demo(args: DemoArgs) -> Result<(), CliError> {
 
 async fn bind(args: &ServeArgs) -> Result<TcpListener, CliError> {
     let addr = SocketAddr::new(args.host, args.port);
-    TcpListener::bind(addr).await.map_err(|cause| CliError::Listen {
-        addr: addr.to_string(),
-        cause,
-    })
+    TcpListener::bind(addr)
+        .await
+        .map_err(|cause| CliError::Listen {
+            addr: addr.to_string(),
+            cause,
+        })
 }
 
-fn start(listener: TcpListener, db: Database, notifier: RunNotifier, args: &ServeArgs) -> Result<RunningServer, CliError> {
+fn start(
+    listener: TcpListener,
+    db: Database,
+    notifier: RunNotifier,
+    args: &ServeArgs,
+) -> Result<RunningServer, CliError> {
     launch::spawn(
         listener,
         db,

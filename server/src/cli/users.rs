@@ -29,7 +29,8 @@ pub struct AddUser {
 }
 
 fn parse_role(text: &str) -> Result<Role, String> {
-    Role::parse(text).ok_or_else(|| format!("unknown role '{text}' (viewer, sales, support, admin)"))
+    Role::parse(text)
+        .ok_or_else(|| format!("unknown role '{text}' (viewer, sales, support, admin)"))
 }
 
 pub async fn run(command: UsersCommand) -> Result<(), CliError> {
@@ -44,7 +45,8 @@ pub async fn run(command: UsersCommand) -> Result<(), CliError> {
             let db = Database::open(&add.database.database_url).await?;
             let auth = AuthService::new(db.clone(), 60, false);
             let display_name = add.display_name.as_deref().unwrap_or(&add.username);
-            auth.upsert_account(&add.username, display_name, password, &add.roles).await?;
+            auth.upsert_account(&add.username, display_name, password, &add.roles)
+                .await?;
             db.close().await;
             println!("account '{}' saved", add.username);
             Ok(())

@@ -24,7 +24,8 @@ impl PersonalDataCipher {
 
     pub fn encrypt(&self, plain: &str) -> Result<String, CryptoError> {
         let version = self.keys.current_version();
-        let cipher = Aes256Gcm::new_from_slice(&self.keys.key(version)?).map_err(|_| CryptoError::BadKey)?;
+        let cipher =
+            Aes256Gcm::new_from_slice(&self.keys.key(version)?).map_err(|_| CryptoError::BadKey)?;
         let mut nonce = [0_u8; NONCE_LEN];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let sealed = cipher
@@ -51,7 +52,8 @@ impl PersonalDataCipher {
             return Err(CryptoError::Malformed);
         }
         let (nonce, sealed) = packed.split_at(NONCE_LEN);
-        let cipher = Aes256Gcm::new_from_slice(&self.keys.key(version)?).map_err(|_| CryptoError::BadKey)?;
+        let cipher =
+            Aes256Gcm::new_from_slice(&self.keys.key(version)?).map_err(|_| CryptoError::BadKey)?;
         let plain = cipher
             .decrypt(Nonce::from_slice(nonce), sealed)
             .map_err(|_| CryptoError::Undecryptable)?;
@@ -105,7 +107,13 @@ mod tests {
 
     #[test]
     fn the_blind_index_ignores_case_and_spaces() {
-        assert_eq!(cipher().blind_index(" A@Example.test"), cipher().blind_index("a@example.test"));
-        assert_ne!(cipher().blind_index("a@example.test"), cipher().blind_index("b@example.test"));
+        assert_eq!(
+            cipher().blind_index(" A@Example.test"),
+            cipher().blind_index("a@example.test")
+        );
+        assert_ne!(
+            cipher().blind_index("a@example.test"),
+            cipher().blind_index("b@example.test")
+        );
     }
 }

@@ -36,7 +36,9 @@ impl LocalKeyProvider {
 
     /// The fixed key of the demo (public: never for real data).
     pub fn demo() -> LocalKeyProvider {
-        LocalKeyProvider { key: *b"vigie-demo-key-not-for-real-data" }
+        LocalKeyProvider {
+            key: *b"vigie-demo-key-not-for-real-data",
+        }
     }
 }
 

@@ -11,16 +11,32 @@ pub struct DemoAccount {
 }
 
 const ACCOUNTS: [(&str, &str, &str, &[Role]); 4] = [
-    ("viewer", "Valérie Moreau (MOA)", "demo-viewer", &[Role::Viewer]),
-    ("sales", "Sami Benali (commercial)", "demo-sales", &[Role::Sales]),
-    ("support", "Sophie Martin (assistance)", "demo-support", &[Role::Support]),
+    (
+        "viewer",
+        "Valérie Moreau (MOA)",
+        "demo-viewer",
+        &[Role::Viewer],
+    ),
+    (
+        "sales",
+        "Sami Benali (commercial)",
+        "demo-sales",
+        &[Role::Sales],
+    ),
+    (
+        "support",
+        "Sophie Martin (assistance)",
+        "demo-support",
+        &[Role::Support],
+    ),
     ("admin", "Antoine Leroy (QS)", "demo-admin", &[Role::Admin]),
 ];
 
 pub async fn create(auth: &AuthService) -> Result<Vec<DemoAccount>, AuthError> {
     let mut created = Vec::new();
     for (username, display_name, password, roles) in ACCOUNTS {
-        auth.upsert_account(username, display_name, password, roles).await?;
+        auth.upsert_account(username, display_name, password, roles)
+            .await?;
         created.push(DemoAccount {
             username,
             password,

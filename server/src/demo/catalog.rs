@@ -21,29 +21,150 @@ pub struct ProductDef {
     pub daily_journeys: u32,
 }
 
-const fn step(code: &'static str, label: &'static str, service: &'static str, typical_ms: f64, usual_error: &'static str) -> StepDef {
-    StepDef { code, label, service, typical_ms, usual_error }
+const fn step(
+    code: &'static str,
+    label: &'static str,
+    service: &'static str,
+    typical_ms: f64,
+    usual_error: &'static str,
+) -> StepDef {
+    StepDef {
+        code,
+        label,
+        service,
+        typical_ms,
+        usual_error,
+    }
 }
 
-const LANDING: StepDef = step("LANDING", "Page d'accueil du parcours", "WEB_FRONT", 900.0, "FRONT_HTTP_500");
-const OFFER: StepDef = step("OFFER", "Choix de l'offre", "PRICING", 1_400.0, "PRICING_UNAVAILABLE");
-const FORM: StepDef = step("FORM", "Formulaire d'identité", "SUBSCRIPTION_API", 2_600.0, "FORM_VALIDATION");
-const IDENTITY: StepDef = step("IDENTITY", "Vérification d'identité", "IDV_PARTNER", 4_200.0, "IDV_TIMEOUT");
-const DOCUMENTS: StepDef = step("DOCUMENTS", "Dépôt des justificatifs", "DOC_STORE", 3_100.0, "DOC_UPLOAD_FAILED");
-const RISK: StepDef = step("RISK_PROFILE", "Profil investisseur", "SUBSCRIPTION_API", 1_800.0, "FORM_VALIDATION");
-const BENEFICIARY: StepDef = step("BENEFICIARY", "Clause bénéficiaire", "SUBSCRIPTION_API", 1_500.0, "FORM_VALIDATION");
-const SIMULATION: StepDef = step("SIMULATION", "Simulation du crédit", "PRICING", 1_700.0, "PRICING_UNAVAILABLE");
-const SCORING: StepDef = step("SCORING", "Étude du dossier", "SCORING_ENGINE", 3_500.0, "SCORING_KO");
-const SIGNATURE: StepDef = step("SIGNATURE", "Signature électronique", "ESIGN_PARTNER", 5_200.0, "ESIGN_TIMEOUT");
-const ACCOUNT: StepDef = step("ACCOUNT", "Ouverture du compte", "CORE_BANKING", 1_900.0, "CORE_ACCOUNT_KO");
+const LANDING: StepDef = step(
+    "LANDING",
+    "Page d'accueil du parcours",
+    "WEB_FRONT",
+    900.0,
+    "FRONT_HTTP_500",
+);
+const OFFER: StepDef = step(
+    "OFFER",
+    "Choix de l'offre",
+    "PRICING",
+    1_400.0,
+    "PRICING_UNAVAILABLE",
+);
+const FORM: StepDef = step(
+    "FORM",
+    "Formulaire d'identité",
+    "SUBSCRIPTION_API",
+    2_600.0,
+    "FORM_VALIDATION",
+);
+const IDENTITY: StepDef = step(
+    "IDENTITY",
+    "Vérification d'identité",
+    "IDV_PARTNER",
+    4_200.0,
+    "IDV_TIMEOUT",
+);
+const DOCUMENTS: StepDef = step(
+    "DOCUMENTS",
+    "Dépôt des justificatifs",
+    "DOC_STORE",
+    3_100.0,
+    "DOC_UPLOAD_FAILED",
+);
+const RISK: StepDef = step(
+    "RISK_PROFILE",
+    "Profil investisseur",
+    "SUBSCRIPTION_API",
+    1_800.0,
+    "FORM_VALIDATION",
+);
+const BENEFICIARY: StepDef = step(
+    "BENEFICIARY",
+    "Clause bénéficiaire",
+    "SUBSCRIPTION_API",
+    1_500.0,
+    "FORM_VALIDATION",
+);
+const SIMULATION: StepDef = step(
+    "SIMULATION",
+    "Simulation du crédit",
+    "PRICING",
+    1_700.0,
+    "PRICING_UNAVAILABLE",
+);
+const SCORING: StepDef = step(
+    "SCORING",
+    "Étude du dossier",
+    "SCORING_ENGINE",
+    3_500.0,
+    "SCORING_KO",
+);
+const SIGNATURE: StepDef = step(
+    "SIGNATURE",
+    "Signature électronique",
+    "ESIGN_PARTNER",
+    5_200.0,
+    "ESIGN_TIMEOUT",
+);
+const ACCOUNT: StepDef = step(
+    "ACCOUNT",
+    "Ouverture du compte",
+    "CORE_BANKING",
+    1_900.0,
+    "CORE_ACCOUNT_KO",
+);
 
 pub const PRODUCTS: &[ProductDef] = &[
-    ProductDef { code: "CCO", label: "Compte courant", steps: &[LANDING, OFFER, FORM, IDENTITY, DOCUMENTS, SIGNATURE, ACCOUNT], daily_journeys: 60 },
-    ProductDef { code: "LIVRET", label: "Livret d'épargne", steps: &[LANDING, FORM, IDENTITY, DOCUMENTS, SIGNATURE, ACCOUNT], daily_journeys: 45 },
-    ProductDef { code: "ASSVIE", label: "Assurance vie", steps: &[LANDING, FORM, RISK, IDENTITY, DOCUMENTS, BENEFICIARY, SIGNATURE, ACCOUNT], daily_journeys: 25 },
-    ProductDef { code: "PEA", label: "Plan d'épargne en actions", steps: &[LANDING, FORM, RISK, IDENTITY, DOCUMENTS, SIGNATURE, ACCOUNT], daily_journeys: 20 },
-    ProductDef { code: "CARTE", label: "Carte bancaire", steps: &[LANDING, OFFER, FORM, IDENTITY, SIGNATURE, ACCOUNT], daily_journeys: 35 },
-    ProductDef { code: "CREDIT", label: "Crédit à la consommation", steps: &[LANDING, SIMULATION, FORM, IDENTITY, DOCUMENTS, SCORING, SIGNATURE, ACCOUNT], daily_journeys: 30 },
+    ProductDef {
+        code: "CCO",
+        label: "Compte courant",
+        steps: &[
+            LANDING, OFFER, FORM, IDENTITY, DOCUMENTS, SIGNATURE, ACCOUNT,
+        ],
+        daily_journeys: 60,
+    },
+    ProductDef {
+        code: "LIVRET",
+        label: "Livret d'épargne",
+        steps: &[LANDING, FORM, IDENTITY, DOCUMENTS, SIGNATURE, ACCOUNT],
+        daily_journeys: 45,
+    },
+    ProductDef {
+        code: "ASSVIE",
+        label: "Assurance vie",
+        steps: &[
+            LANDING,
+            FORM,
+            RISK,
+            IDENTITY,
+            DOCUMENTS,
+            BENEFICIARY,
+            SIGNATURE,
+            ACCOUNT,
+        ],
+        daily_journeys: 25,
+    },
+    ProductDef {
+        code: "PEA",
+        label: "Plan d'épargne en actions",
+        steps: &[LANDING, FORM, RISK, IDENTITY, DOCUMENTS, SIGNATURE, ACCOUNT],
+        daily_journeys: 20,
+    },
+    ProductDef {
+        code: "CARTE",
+        label: "Carte bancaire",
+        steps: &[LANDING, OFFER, FORM, IDENTITY, SIGNATURE, ACCOUNT],
+        daily_journeys: 35,
+    },
+    ProductDef {
+        code: "CREDIT",
+        label: "Crédit à la consommation",
+        steps: &[
+            LANDING, SIMULATION, FORM, IDENTITY, DOCUMENTS, SCORING, SIGNATURE, ACCOUNT,
+        ],
+        daily_journeys: 30,
+    },
 ];
 
 pub struct ProbeDef {
@@ -60,7 +181,11 @@ impl ProbeDef {
             "api" => "API",
             _ => "Web",
         };
-        let environment = if self.environment == "prod" { "production" } else { "recette" };
+        let environment = if self.environment == "prod" {
+            "production"
+        } else {
+            "recette"
+        };
         format!("{} — {channel} ({environment})", self.product.label)
     }
 }
@@ -91,28 +216,123 @@ pub fn probes() -> Vec<ProbeDef> {
 }
 
 const SERVICES: &[(&str, &str, &str, &str)] = &[
-    ("WEB_FRONT", "Portail web de souscription", "internal", "Équipe Front"),
-    ("PRICING", "Moteur de tarification", "internal", "Équipe Offres"),
-    ("SUBSCRIPTION_API", "API de souscription", "internal", "Équipe Souscription"),
-    ("IDV_PARTNER", "Vérification d'identité (prestataire)", "partner", "Prestataire IDV"),
-    ("DOC_STORE", "Gestion électronique des documents", "internal", "Équipe GED"),
-    ("SCORING_ENGINE", "Moteur d'octroi", "internal", "Équipe Risques"),
-    ("ESIGN_PARTNER", "Signature électronique (prestataire)", "partner", "Prestataire signature"),
-    ("CORE_BANKING", "Cœur bancaire", "internal", "Équipe Cœur bancaire"),
+    (
+        "WEB_FRONT",
+        "Portail web de souscription",
+        "internal",
+        "Équipe Front",
+    ),
+    (
+        "PRICING",
+        "Moteur de tarification",
+        "internal",
+        "Équipe Offres",
+    ),
+    (
+        "SUBSCRIPTION_API",
+        "API de souscription",
+        "internal",
+        "Équipe Souscription",
+    ),
+    (
+        "IDV_PARTNER",
+        "Vérification d'identité (prestataire)",
+        "partner",
+        "Prestataire IDV",
+    ),
+    (
+        "DOC_STORE",
+        "Gestion électronique des documents",
+        "internal",
+        "Équipe GED",
+    ),
+    (
+        "SCORING_ENGINE",
+        "Moteur d'octroi",
+        "internal",
+        "Équipe Risques",
+    ),
+    (
+        "ESIGN_PARTNER",
+        "Signature électronique (prestataire)",
+        "partner",
+        "Prestataire signature",
+    ),
+    (
+        "CORE_BANKING",
+        "Cœur bancaire",
+        "internal",
+        "Équipe Cœur bancaire",
+    ),
 ];
 
 pub const ERROR_CODES: &[(&str, &str, &str, &str)] = &[
-    ("FRONT_HTTP_500", "Erreur serveur du portail web", "technical", "WEB_FRONT"),
-    ("PRICING_UNAVAILABLE", "Tarification indisponible", "technical", "PRICING"),
-    ("FORM_VALIDATION", "Formulaire refusé par l'API de souscription", "functional", "SUBSCRIPTION_API"),
-    ("IDV_TIMEOUT", "Délai dépassé chez le prestataire de vérification d'identité", "partner", "IDV_PARTNER"),
-    ("IDV_REJECTED", "Pièce d'identité refusée par le prestataire", "functional", "IDV_PARTNER"),
-    ("DOC_UPLOAD_FAILED", "Échec du dépôt de justificatif", "technical", "DOC_STORE"),
-    ("SCORING_KO", "Moteur d'octroi en erreur", "technical", "SCORING_ENGINE"),
-    ("ESIGN_503", "Service de signature électronique indisponible", "partner", "ESIGN_PARTNER"),
-    ("ESIGN_TIMEOUT", "Délai dépassé chez le prestataire de signature", "partner", "ESIGN_PARTNER"),
-    ("CORE_ACCOUNT_KO", "Échec de création du compte dans le cœur bancaire", "technical", "CORE_BANKING"),
-    ("TECH_TIMEOUT", "Délai global du parcours dépassé", "technical", "WEB_FRONT"),
+    (
+        "FRONT_HTTP_500",
+        "Erreur serveur du portail web",
+        "technical",
+        "WEB_FRONT",
+    ),
+    (
+        "PRICING_UNAVAILABLE",
+        "Tarification indisponible",
+        "technical",
+        "PRICING",
+    ),
+    (
+        "FORM_VALIDATION",
+        "Formulaire refusé par l'API de souscription",
+        "functional",
+        "SUBSCRIPTION_API",
+    ),
+    (
+        "IDV_TIMEOUT",
+        "Délai dépassé chez le prestataire de vérification d'identité",
+        "partner",
+        "IDV_PARTNER",
+    ),
+    (
+        "IDV_REJECTED",
+        "Pièce d'identité refusée par le prestataire",
+        "functional",
+        "IDV_PARTNER",
+    ),
+    (
+        "DOC_UPLOAD_FAILED",
+        "Échec du dépôt de justificatif",
+        "technical",
+        "DOC_STORE",
+    ),
+    (
+        "SCORING_KO",
+        "Moteur d'octroi en erreur",
+        "technical",
+        "SCORING_ENGINE",
+    ),
+    (
+        "ESIGN_503",
+        "Service de signature électronique indisponible",
+        "partner",
+        "ESIGN_PARTNER",
+    ),
+    (
+        "ESIGN_TIMEOUT",
+        "Délai dépassé chez le prestataire de signature",
+        "partner",
+        "ESIGN_PARTNER",
+    ),
+    (
+        "CORE_ACCOUNT_KO",
+        "Échec de création du compte dans le cœur bancaire",
+        "technical",
+        "CORE_BANKING",
+    ),
+    (
+        "TECH_TIMEOUT",
+        "Délai global du parcours dépassé",
+        "technical",
+        "WEB_FRONT",
+    ),
 ];
 
 /// The whole demo catalogue, with the scenario's maintenance windows.
@@ -138,13 +358,17 @@ pub fn catalog(scenario: &Scenario) -> Catalog {
         journey_steps: PRODUCTS
             .iter()
             .flat_map(|product| {
-                product.steps.iter().enumerate().map(|(index, step)| JourneyStep {
-                    product_code: product.code.into(),
-                    step_code: step.code.into(),
-                    position: index as i64 + 1,
-                    label: step.label.into(),
-                    service_code: step.service.into(),
-                })
+                product
+                    .steps
+                    .iter()
+                    .enumerate()
+                    .map(|(index, step)| JourneyStep {
+                        product_code: product.code.into(),
+                        step_code: step.code.into(),
+                        position: index as i64 + 1,
+                        label: step.label.into(),
+                        service_code: step.service.into(),
+                    })
             })
             .collect(),
         probes: probes()

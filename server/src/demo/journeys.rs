@@ -16,9 +16,17 @@ use crate::storage::journeys::{insert_journeys, EncryptedProspect, JourneyEvent}
 use crate::storage::Database;
 
 const HOUR_MS: i64 = 3_600_000;
-const FIRST_NAMES: &[&str] = &["Camille", "Lucas", "Léa", "Hugo", "Chloé", "Louis", "Manon", "Jules", "Inès", "Nathan", "Sarah", "Théo", "Emma", "Raphaël", "Zoé", "Adam"];
-const LAST_NAMES: &[&str] = &["Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy", "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "Fournier"];
-const POSTAL_CODES: &[&str] = &["75011", "69003", "13008", "31000", "44000", "59000", "33000", "67000", "35000", "06000"];
+const FIRST_NAMES: &[&str] = &[
+    "Camille", "Lucas", "Léa", "Hugo", "Chloé", "Louis", "Manon", "Jules", "Inès", "Nathan",
+    "Sarah", "Théo", "Emma", "Raphaël", "Zoé", "Adam",
+];
+const LAST_NAMES: &[&str] = &[
+    "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand", "Leroy",
+    "Moreau", "Simon", "Laurent", "Lefèvre", "Michel", "Garcia", "Fournier",
+];
+const POSTAL_CODES: &[&str] = &[
+    "75011", "69003", "13008", "31000", "44000", "59000", "33000", "67000", "35000", "06000",
+];
 
 /// Generates the journeys of every hour in `[from, to)` not yet stored. Answers how many.
 pub async fn fill_history(
@@ -35,12 +43,17 @@ pub async fn fill_history(
         .map_err(crate::storage::StorageError::from)?
         .try_get("latest")
         .map_err(crate::storage::StorageError::from)?;
-    let first_hour = latest.map_or(from, |latest| from.max(latest + 1)).div_euclid(HOUR_MS) + 1;
+    let first_hour = latest
+        .map_or(from, |latest| from.max(latest + 1))
+        .div_euclid(HOUR_MS)
+        + 1;
     let mut count = 0;
     let (mut prospects, mut events) = (Vec::new(), Vec::new());
     for hour in first_hour..to.div_euclid(HOUR_MS) {
         for (index, product) in PRODUCTS.iter().enumerate() {
-            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (hour as u64).wrapping_mul(0x2545_F491_4F6C_DD1D) ^ (index as u64 + 1) << 56);
+            let mut rng = ChaCha8Rng::seed_from_u64(
+                seed ^ (hour as u64).wrapping_mul(0x2545_F491_4F6C_DD1D) ^ (index as u64 + 1) << 56,
+            );
             let expected = hourly_journeys(product, hour * HOUR_MS);
             let journeys = (expected + rng.gen::<f64>()).floor() as u32;
             for number in 0..journeys {
@@ -48,7 +61,11 @@ pub async fn fill_history(
                 let id = format!("J{}-{}-{number}", product.code, hour);
                 let (prospect, journey) = journey(&mut rng, cipher, scenario, product, &id, start)?;
                 prospects.extend(prospect);
-                events.extend(journey.into_iter().filter(|event| event.occurred_at_ms < to));
+                events.extend(
+                    journey
+                        .into_iter()
+                        .filter(|event| event.occurred_at_ms < to),
+                );
                 count += 1;
             }
         }
@@ -65,7 +82,11 @@ pub async fn fill_history(
 /// Expected journeys of a product in the hour starting at `at_ms` (Paris working hours
 /// busier, weekends quieter).
 fn hourly_journeys(product: &ProductDef, at_ms: i64) -> f64 {
-    let Some(local) = Utc.timestamp_millis_opt(at_ms).single().map(|at| at.with_timezone(&Paris)) else {
+    let Some(local) = Utc
+        .timestamp_millis_opt(at_ms)
+        .single()
+        .map(|at| at.with_timezone(&Paris))
+    else {
         return 0.0;
     };
     let hour_weight = match local.hour() {
@@ -76,7 +97,11 @@ fn hourly_journeys(product: &ProductDef, at_ms: i64) -> f64 {
         18..=21 => 1.2,
         _ => 0.4,
     };
-    let day_weight = if local.weekday().number_from_monday() >= 6 { 0.6 } else { 1.0 };
+    let day_weight = if local.weekday().number_from_monday() >= 6 {
+        0.6
+    } else {
+        1.0
+    };
     f64::from(product.daily_journeys) / 24.0 * hour_weight * day_weight
 }
 
@@ -89,7 +114,11 @@ pub fn journey(
     journey_id: &str,
     start: i64,
 ) -> Result<(Option<EncryptedProspect>, Vec<JourneyEvent>), DemoError> {
-    let channel = if rng.gen::<f64>() < 0.68 { "web" } else { "mobile" };
+    let channel = if rng.gen::<f64>() < 0.68 {
+        "web"
+    } else {
+        "mobile"
+    };
     let mut events = Vec::new();
     let mut clock = start;
     let mut prospect = None;
@@ -130,12 +159,27 @@ pub fn journey(
     Ok((prospect, events))
 }
 
-fn new_prospect(rng: &mut ChaCha8Rng, cipher: &PersonalDataCipher, prospect_id: &str, at: i64) -> Result<EncryptedProspect, DemoError> {
+fn new_prospect(
+    rng: &mut ChaCha8Rng,
+    cipher: &PersonalDataCipher,
+    prospect_id: &str,
+    at: i64,
+) -> Result<EncryptedProspect, DemoError> {
     let first = FIRST_NAMES.choose(rng).copied().unwrap_or("Camille");
     let last = LAST_NAMES.choose(rng).copied().unwrap_or("Martin");
-    let email = format!("{}.{}.{}@example.test", ascii(first), ascii(last), rng.gen_range(1..9999));
+    let email = format!(
+        "{}.{}.{}@example.test",
+        ascii(first),
+        ascii(last),
+        rng.gen_range(1..9999)
+    );
     let phone = format!("+3360000{:04}", rng.gen_range(0..10_000));
-    let birth = format!("{}-{:02}-{:02}", rng.gen_range(1950..2006), rng.gen_range(1..13), rng.gen_range(1..29));
+    let birth = format!(
+        "{}-{:02}-{:02}",
+        rng.gen_range(1950..2006),
+        rng.gen_range(1..13),
+        rng.gen_range(1..29)
+    );
     Ok(EncryptedProspect {
         prospect_id: prospect_id.into(),
         first_name_enc: cipher.encrypt(first)?,

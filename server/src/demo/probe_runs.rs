@@ -16,7 +16,13 @@ const BATCH_RUNS: usize = 2_000;
 
 /// Stores the runs of every probe on its 5-minute grid in `[from, to)`, skipping what an
 /// earlier start already stored. Answers how many runs were added.
-pub async fn fill_history(db: &Database, scenario: &Scenario, seed: u64, from: i64, to: i64) -> StorageResult<u64> {
+pub async fn fill_history(
+    db: &Database,
+    scenario: &Scenario,
+    seed: u64,
+    from: i64,
+    to: i64,
+) -> StorageResult<u64> {
     let latest: Option<i64> = sqlx::query("SELECT MAX(started_at) AS latest FROM probe_runs")
         .fetch_one(db.pool())
         .await?
@@ -33,7 +39,9 @@ pub async fn fill_history(db: &Database, scenario: &Scenario, seed: u64, from: i
             if started_at < from || started_at >= to {
                 continue;
             }
-            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (slot as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ index as u64);
+            let mut rng = ChaCha8Rng::seed_from_u64(
+                seed ^ (slot as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ index as u64,
+            );
             batch.push(generate_run(probe, started_at, &mut rng, scenario));
             if batch.len() >= BATCH_RUNS {
                 stored += insert_runs(db, &batch, to).await?;
@@ -53,7 +61,12 @@ pub fn probe_offset_ms(index: usize) -> i64 {
 }
 
 /// One run of `probe` starting at `started_at`.
-pub fn generate_run(probe: &ProbeDef, started_at: i64, rng: &mut ChaCha8Rng, scenario: &Scenario) -> ProbeRun {
+pub fn generate_run(
+    probe: &ProbeDef,
+    started_at: i64,
+    rng: &mut ChaCha8Rng,
+    scenario: &Scenario,
+) -> ProbeRun {
     let mut steps = Vec::with_capacity(probe.product.steps.len());
     let mut clock = started_at;
     let mut failure: Option<(String, String, &'static str)> = None;
@@ -72,20 +85,40 @@ pub fn generate_run(probe: &ProbeDef, started_at: i64, rng: &mut ChaCha8Rng, sce
             });
             continue;
         }
-        let condition = scenario.step_condition(&probe.code, probe.environment, step.code, step.service, clock);
+        let condition = scenario.step_condition(
+            &probe.code,
+            probe.environment,
+            step.code,
+            step.service,
+            clock,
+        );
         let channel_factor = if probe.channel == "mobile" { 1.15 } else { 1.0 };
-        let noise = (0.28 * (rng.gen::<f64>() + rng.gen::<f64>() + rng.gen::<f64>() - 1.5) * 2.0).exp();
+        let noise =
+            (0.28 * (rng.gen::<f64>() + rng.gen::<f64>() + rng.gen::<f64>() - 1.5) * 2.0).exp();
         let mut duration = (step.typical_ms * condition.slowness * channel_factor * noise) as i64;
         let (status, http_status, error_code, message) = match condition.failure {
             Some((probability, error, timeout)) if rng.gen::<f64>() < probability => {
-                let error = if error.is_empty() { step.usual_error } else { error };
+                let error = if error.is_empty() {
+                    step.usual_error
+                } else {
+                    error
+                };
                 let timeout = timeout || rng.gen::<f64>() < 0.15;
                 if timeout {
                     duration = TIMEOUT_MS;
                 }
                 let status = if timeout { "TIMEOUT" } else { "KO" };
-                let http = if timeout { 504 } else if error.starts_with("ESIGN") || error.starts_with("IDV") { 503 } else { 500 };
-                let message = format!("{} : réponse HTTP {http} du service {}", step.label, step.service);
+                let http = if timeout {
+                    504
+                } else if error.starts_with("ESIGN") || error.starts_with("IDV") {
+                    503
+                } else {
+                    500
+                };
+                let message = format!(
+                    "{} : réponse HTTP {http} du service {}",
+                    step.label, step.service
+                );
                 failure = Some((step.code.to_string(), error.to_string(), status));
                 (status, Some(http), Some(error.to_string()), Some(message))
             }
@@ -108,7 +141,10 @@ pub fn generate_run(probe: &ProbeDef, started_at: i64, rng: &mut ChaCha8Rng, sce
             status.to_string(),
             Some(step.clone()),
             Some(error.clone()),
-            steps.iter().find(|s| &s.step_code == step).and_then(|s| s.message.clone()),
+            steps
+                .iter()
+                .find(|s| &s.step_code == step)
+                .and_then(|s| s.message.clone()),
         ),
         None => ("OK".to_string(), None, None, None),
     };
@@ -121,7 +157,14 @@ pub fn generate_run(probe: &ProbeDef, started_at: i64, rng: &mut ChaCha8Rng, sce
         failed_step_code,
         error_code,
         error_message,
-        agent: Some(format!("robot-{}", if probe.environment == "prod" { "prd-01" } else { "rec-01" })),
+        agent: Some(format!(
+            "robot-{}",
+            if probe.environment == "prod" {
+                "prd-01"
+            } else {
+                "rec-01"
+            }
+        )),
         steps,
     }
 }

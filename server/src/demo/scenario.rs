@@ -18,7 +18,10 @@ pub struct StepCondition {
 }
 
 impl StepCondition {
-    const NORMAL: StepCondition = StepCondition { slowness: 1.0, failure: None };
+    const NORMAL: StepCondition = StepCondition {
+        slowness: 1.0,
+        failure: None,
+    };
 }
 
 #[derive(Debug, Clone)]
@@ -68,25 +71,50 @@ impl Scenario {
     }
 
     /// The condition of `step_code` (served by `service`) for `probe_code` at `at_ms`.
-    pub fn step_condition(&self, probe_code: &str, environment: &str, step_code: &str, service: &str, at_ms: i64) -> StepCondition {
+    pub fn step_condition(
+        &self,
+        probe_code: &str,
+        environment: &str,
+        step_code: &str,
+        service: &str,
+        at_ms: i64,
+    ) -> StepCondition {
         let within = |(from, to): (i64, i64)| from <= at_ms && at_ms < to;
         if service == "ESIGN_PARTNER" && within(self.esign_outage) {
-            return StepCondition { slowness: 1.0, failure: Some((1.0, "ESIGN_503", false)) };
+            return StepCondition {
+                slowness: 1.0,
+                failure: Some((1.0, "ESIGN_503", false)),
+            };
         }
         if service == "CORE_BANKING" && within(self.core_maintenance) {
-            return StepCondition { slowness: 1.0, failure: Some((1.0, "CORE_ACCOUNT_KO", false)) };
+            return StepCondition {
+                slowness: 1.0,
+                failure: Some((1.0, "CORE_ACCOUNT_KO", false)),
+            };
         }
         if probe_code == DOWN_PROBE && step_code == "DOCUMENTS" && within(self.recette_outage) {
-            return StepCondition { slowness: 1.0, failure: Some((1.0, "DOC_UPLOAD_FAILED", false)) };
+            return StepCondition {
+                slowness: 1.0,
+                failure: Some((1.0, "DOC_UPLOAD_FAILED", false)),
+            };
         }
         if service == "IDV_PARTNER" && within(self.slow_identity) {
-            return StepCondition { slowness: 3.5, failure: Some((0.08, "IDV_TIMEOUT", true)) };
+            return StepCondition {
+                slowness: 3.5,
+                failure: Some((0.08, "IDV_TIMEOUT", true)),
+            };
         }
         if probe_code == FLAPPING_PROBE && step_code == "DOCUMENTS" {
-            return StepCondition { slowness: 1.3, failure: Some((0.35, "DOC_UPLOAD_FAILED", false)) };
+            return StepCondition {
+                slowness: 1.3,
+                failure: Some((0.35, "DOC_UPLOAD_FAILED", false)),
+            };
         }
         let background = if environment == "prod" { 0.0012 } else { 0.004 };
-        StepCondition { failure: Some((background, "", false)), ..StepCondition::NORMAL }
+        StepCondition {
+            failure: Some((background, "", false)),
+            ..StepCondition::NORMAL
+        }
     }
 
     /// Whether a real prospect's step fails at `at_ms` because its service is down
@@ -141,7 +169,13 @@ mod tests {
         let (from, to) = scenario.esign_outage;
         assert_eq!(to - from, 42 * 60_000);
         assert!(now - from > 12 * 3_600_000 && now - from < 48 * 3_600_000);
-        let inside = scenario.step_condition("PRB_CCO_WEB_PROD", "prod", "SIGNATURE", "ESIGN_PARTNER", from + 60_000);
+        let inside = scenario.step_condition(
+            "PRB_CCO_WEB_PROD",
+            "prod",
+            "SIGNATURE",
+            "ESIGN_PARTNER",
+            from + 60_000,
+        );
         assert_eq!(inside.failure, Some((1.0, "ESIGN_503", false)));
     }
 }

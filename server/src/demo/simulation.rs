@@ -14,12 +14,17 @@ use super::DemoOptions;
 use crate::board::RunNotifier;
 use crate::clock::now_ms;
 use crate::crypto::PersonalDataCipher;
-use crate::storage::journeys::insert_journeys;
 use crate::ingest::RunRecorder;
+use crate::storage::journeys::insert_journeys;
 use crate::storage::Database;
 
 /// Runs until the task is aborted.
-pub async fn simulate(db: Database, notifier: RunNotifier, cipher: PersonalDataCipher, options: DemoOptions) {
+pub async fn simulate(
+    db: Database,
+    notifier: RunNotifier,
+    cipher: PersonalDataCipher,
+    options: DemoOptions,
+) {
     let probes = probes();
     let scenario = Scenario::new(now_ms());
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed ^ now_ms() as u64);
@@ -40,9 +45,14 @@ pub async fn simulate(db: Database, notifier: RunNotifier, cipher: PersonalDataC
         if rng.gen::<f64>() < 0.3 {
             let product = &PRODUCTS[rng.gen_range(0..PRODUCTS.len())];
             let id = format!("J{}-live-{}", product.code, now_ms());
-            if let Ok((prospect, events)) = journey(&mut rng, &cipher, &scenario, product, &id, now_ms()) {
+            if let Ok((prospect, events)) =
+                journey(&mut rng, &cipher, &scenario, product, &id, now_ms())
+            {
                 let now = now_ms();
-                let due: Vec<_> = events.into_iter().filter(|event| event.occurred_at_ms <= now).collect();
+                let due: Vec<_> = events
+                    .into_iter()
+                    .filter(|event| event.occurred_at_ms <= now)
+                    .collect();
                 if let Err(error) = insert_journeys(&db, prospect.as_slice(), &due).await {
                     tracing::warn!(%error, "demo simulation could not store a journey");
                 }

@@ -71,7 +71,10 @@ struct Page<T> {
     next_cursor: Option<String>,
 }
 
-async fn list_probes(State(state): State<AppState>, caller: Caller) -> Result<Json<Page<ProbeItem>>, ApiError> {
+async fn list_probes(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Page<ProbeItem>>, ApiError> {
     caller.require(Role::Viewer)?;
     let probes = reference::probes_with_products(&state.db).await?;
     let mut items = Vec::with_capacity(probes.len());
@@ -90,15 +93,24 @@ async fn list_probes(State(state): State<AppState>, caller: Caller) -> Result<Js
             enabled: entry.probe.enabled,
         });
     }
-    Ok(Json(Page { items, next_cursor: None }))
+    Ok(Json(Page {
+        items,
+        next_cursor: None,
+    }))
 }
 
-async fn board(State(state): State<AppState>, caller: Caller) -> Result<Json<BoardSnapshot>, ApiError> {
+async fn board(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<BoardSnapshot>, ApiError> {
     caller.require(Role::Viewer)?;
     Ok(Json(state.board.snapshot(now_ms()).await?))
 }
 
-async fn list_users(State(state): State<AppState>, caller: Caller) -> Result<Json<Vec<UserSummary>>, ApiError> {
+async fn list_users(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<Vec<UserSummary>>, ApiError> {
     caller.require(Role::Admin)?;
     Ok(Json(users::list_users(&state.db).await?))
 }
@@ -107,4 +119,3 @@ fn rfc3339(epoch_ms: i64) -> Option<String> {
     chrono::DateTime::<chrono::Utc>::from_timestamp_millis(epoch_ms)
         .map(|time| time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
 }
-

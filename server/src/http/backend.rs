@@ -21,7 +21,11 @@ impl ServerBackend {
 }
 
 impl Backend for ServerBackend {
-    fn login<'a>(&'a self, username: &'a str, password: &'a str) -> BoxFuture<'a, Result<LoginOutcome, AppError>> {
+    fn login<'a>(
+        &'a self,
+        username: &'a str,
+        password: &'a str,
+    ) -> BoxFuture<'a, Result<LoginOutcome, AppError>> {
         Box::pin(async move {
             let (user, token) = self.state.auth.login(username, password).await?;
             Ok(LoginOutcome {

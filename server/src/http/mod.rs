@@ -37,13 +37,17 @@ pub struct AppState {
 
 /// The whole application as one axum router.
 pub fn router(state: AppState, dist_dir: PathBuf) -> Router {
-    let backend: Arc<dyn app::api::backend::Backend> = Arc::new(backend::ServerBackend::new(state.clone()));
+    let backend: Arc<dyn app::api::backend::Backend> =
+        Arc::new(backend::ServerBackend::new(state.clone()));
     Router::new()
         .merge(health::routes())
         .nest("/api/v1", api_v1::routes())
         .merge(server_fns::routes(backend))
         .fallback_service(static_files::service(&dist_dir))
-        .layer(middleware::from_fn_with_state(state.clone(), resolve_session))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            resolve_session,
+        ))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)

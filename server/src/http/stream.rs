@@ -19,7 +19,8 @@ pub async fn board_stream(
     caller: Caller,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     caller.require(Role::Viewer)?;
-    let shutting_down = WatchStream::new(state.shutdown.clone()).filter(|stop| futures::future::ready(*stop));
+    let shutting_down =
+        WatchStream::new(state.shutdown.clone()).filter(|stop| futures::future::ready(*stop));
     let events = BroadcastStream::new(state.notifier.subscribe())
         .filter_map(|message| async move {
             let run = message.ok()?;

@@ -50,7 +50,8 @@ impl Database {
             url: redact(url),
             cause,
         };
-        let options = AnyConnectOptions::from_str(&full_url).map_err(|e| unreachable(e.to_string()))?;
+        let options =
+            AnyConnectOptions::from_str(&full_url).map_err(|e| unreachable(e.to_string()))?;
         let pool = AnyPoolOptions::new()
             .max_connections(match engine {
                 Engine::Sqlite => 8,
@@ -130,12 +131,26 @@ mod tests {
 
     #[test]
     fn engines_are_chosen_by_scheme() {
-        assert_eq!(Engine::from_url("sqlite://vigie.db").ok(), Some(Engine::Sqlite));
-        assert_eq!(Engine::from_url("postgres://u@h/db").ok(), Some(Engine::Postgres));
-        assert_eq!(Engine::from_url("postgresql://u@h/db").ok(), Some(Engine::Postgres));
-        let error = Engine::from_url("mysql://u:secret@h/db").err().map(|e| e.to_string());
+        assert_eq!(
+            Engine::from_url("sqlite://vigie.db").ok(),
+            Some(Engine::Sqlite)
+        );
+        assert_eq!(
+            Engine::from_url("postgres://u@h/db").ok(),
+            Some(Engine::Postgres)
+        );
+        assert_eq!(
+            Engine::from_url("postgresql://u@h/db").ok(),
+            Some(Engine::Postgres)
+        );
+        let error = Engine::from_url("mysql://u:secret@h/db")
+            .err()
+            .map(|e| e.to_string());
         let message = error.unwrap_or_default();
-        assert!(message.starts_with("DATABASE_URL: unsupported scheme"), "{message}");
+        assert!(
+            message.starts_with("DATABASE_URL: unsupported scheme"),
+            "{message}"
+        );
         assert!(!message.contains("secret"), "{message}");
     }
 }

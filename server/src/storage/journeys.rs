@@ -36,7 +36,11 @@ pub struct JourneyEvent {
 
 /// Stores prospects and events in one transaction; rows already stored (by natural
 /// key) are left as they are.
-pub async fn insert_journeys(db: &Database, prospects: &[EncryptedProspect], events: &[JourneyEvent]) -> StorageResult<()> {
+pub async fn insert_journeys(
+    db: &Database,
+    prospects: &[EncryptedProspect],
+    events: &[JourneyEvent],
+) -> StorageResult<()> {
     let prospect_insert = BatchInsert::new(
         "INSERT INTO prospects (prospect_id, first_name_enc, last_name_enc, email_enc, email_hash, \
          phone_enc, phone_hash, birth_date_enc, postal_code, created_at, contact_consent)",

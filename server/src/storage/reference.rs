@@ -154,7 +154,10 @@ pub async fn upsert_catalog(db: &Database, catalog: &Catalog) -> StorageResult<(
         "ON CONFLICT (window_id) DO UPDATE SET scope = excluded.scope, scope_code = excluded.scope_code, \
          starts_at = excluded.starts_at, ends_at = excluded.ends_at, reason = excluded.reason",
     );
-    for chunk in catalog.maintenance_windows.chunks(windows.rows_per_statement()) {
+    for chunk in catalog
+        .maintenance_windows
+        .chunks(windows.rows_per_statement())
+    {
         let sql = windows.sql(chunk.len());
         let mut query: AnyQuery<'_> = sqlx::query(&sql);
         for window in chunk {
@@ -236,7 +239,9 @@ pub fn maintenance_covers(probe: &str, at: &str) -> String {
 }
 
 /// Labels of error codes, by code.
-pub async fn error_labels(db: &Database) -> StorageResult<std::collections::HashMap<String, String>> {
+pub async fn error_labels(
+    db: &Database,
+) -> StorageResult<std::collections::HashMap<String, String>> {
     let rows = sqlx::query("SELECT error_code, label FROM error_codes")
         .fetch_all(db.pool())
         .await?;

@@ -75,7 +75,11 @@ pub async fn insert_runs(db: &Database, runs: &[ProbeRun], now_ms: i64) -> Stora
     }
     let steps: Vec<(&str, &ProbeStep)> = runs
         .iter()
-        .flat_map(|run| run.steps.iter().map(move |step| (run.run_id.as_str(), step)))
+        .flat_map(|run| {
+            run.steps
+                .iter()
+                .map(move |step| (run.run_id.as_str(), step))
+        })
         .collect();
     for chunk in steps.chunks(step_insert.rows_per_statement()) {
         let sql = step_insert.sql(chunk.len());
@@ -124,15 +128,24 @@ fn run_summary(row: &AnyRow) -> StorageResult<RunSummary> {
 }
 
 /// Runs started at or after `since_ms`, grouped by probe, oldest first.
-pub async fn recent_runs(db: &Database, since_ms: i64) -> StorageResult<HashMap<String, Vec<RunSummary>>> {
+pub async fn recent_runs(
+    db: &Database,
+    since_ms: i64,
+) -> StorageResult<HashMap<String, Vec<RunSummary>>> {
     let sql = format!(
         "SELECT {RUN_SUMMARY_COLUMNS} FROM probe_runs WHERE started_at >= $1 ORDER BY probe_code, started_at"
     );
-    let rows = sqlx::query(&sql).bind(since_ms).fetch_all(db.pool()).await?;
+    let rows = sqlx::query(&sql)
+        .bind(since_ms)
+        .fetch_all(db.pool())
+        .await?;
     let mut by_probe: HashMap<String, Vec<RunSummary>> = HashMap::new();
     for row in &rows {
         let run = run_summary(row)?;
-        by_probe.entry(run.probe_code.clone()).or_default().push(run);
+        by_probe
+            .entry(run.probe_code.clone())
+            .or_default()
+            .push(run);
     }
     Ok(by_probe)
 }
@@ -142,7 +155,10 @@ pub async fn last_run(db: &Database, probe_code: &str) -> StorageResult<Option<R
     let sql = format!(
         "SELECT {RUN_SUMMARY_COLUMNS} FROM probe_runs WHERE probe_code = $1 ORDER BY started_at DESC LIMIT 1"
     );
-    let row = sqlx::query(&sql).bind(probe_code).fetch_optional(db.pool()).await?;
+    let row = sqlx::query(&sql)
+        .bind(probe_code)
+        .fetch_optional(db.pool())
+        .await?;
     row.as_ref().map(run_summary).transpose()
 }
 
@@ -194,8 +210,12 @@ pub async fn counts_since(
         let mut counts = Vec::with_capacity(starts.len());
         for index in 0..starts.len() {
             counts.push(RunCounts {
-                counted: row.try_get::<Option<i64>, _>(format!("counted_{index}").as_str())?.unwrap_or(0),
-                ok: row.try_get::<Option<i64>, _>(format!("ok_{index}").as_str())?.unwrap_or(0),
+                counted: row
+                    .try_get::<Option<i64>, _>(format!("counted_{index}").as_str())?
+                    .unwrap_or(0),
+                ok: row
+                    .try_get::<Option<i64>, _>(format!("ok_{index}").as_str())?
+                    .unwrap_or(0),
             });
         }
         by_probe.insert(probe, counts);

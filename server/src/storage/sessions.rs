@@ -4,7 +4,12 @@ use sqlx::Row;
 
 use super::{Database, StorageResult};
 
-pub async fn create(db: &Database, token_hash: &str, user_id: i64, now_ms: i64) -> StorageResult<()> {
+pub async fn create(
+    db: &Database,
+    token_hash: &str,
+    user_id: i64,
+    now_ms: i64,
+) -> StorageResult<()> {
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $4)",
     )

@@ -30,12 +30,14 @@ pub async fn upsert_user(
     let user_id = match existing {
         Some(row) => {
             let user_id: i64 = row.try_get("user_id")?;
-            sqlx::query("UPDATE users SET display_name = $1, password_hash = $2 WHERE user_id = $3")
-                .bind(display_name)
-                .bind(password_hash)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE users SET display_name = $1, password_hash = $2 WHERE user_id = $3",
+            )
+            .bind(display_name)
+            .bind(password_hash)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
             sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
                 .bind(user_id)
                 .execute(&mut *tx)
@@ -43,10 +45,12 @@ pub async fn upsert_user(
             user_id
         }
         None => {
-            let next: i64 = sqlx::query("SELECT CAST(COALESCE(MAX(user_id), 0) + 1 AS BIGINT) AS next FROM users")
-                .fetch_one(&mut *tx)
-                .await?
-                .try_get("next")?;
+            let next: i64 = sqlx::query(
+                "SELECT CAST(COALESCE(MAX(user_id), 0) + 1 AS BIGINT) AS next FROM users",
+            )
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("next")?;
             sqlx::query(
                 "INSERT INTO users (user_id, username, display_name, password_hash, created_at) \
                  VALUES ($1, $2, $3, $4, $5)",

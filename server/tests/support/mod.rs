@@ -85,8 +85,14 @@ impl TestDatabase {
                     .execute(admin.pool())
                     .await?;
                 admin.close().await;
-                let base = admin_url.rsplit_once('/').map(|(base, _)| base).unwrap_or(&admin_url);
-                (format!("{base}/{name}"), Cleanup::Postgres { admin_url, name })
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map(|(base, _)| base)
+                    .unwrap_or(&admin_url);
+                (
+                    format!("{base}/{name}"),
+                    Cleanup::Postgres { admin_url, name },
+                )
             }
         };
         let db = Database::open(&url).await?;
@@ -101,15 +107,19 @@ impl Drop for TestDatabase {
             let db = self.db.clone();
             // Dropping happens outside any async context: use a runtime of our own.
             let _ = std::thread::spawn(move || {
-                let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
                     return;
                 };
                 runtime.block_on(async move {
                     db.close().await;
                     if let Ok(admin) = Database::connect(&admin_url).await {
-                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                            .execute(admin.pool())
-                            .await;
+                        let _ =
+                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                                .execute(admin.pool())
+                                .await;
                         admin.close().await;
                     }
                 });
@@ -134,14 +144,25 @@ impl TestApp {
         Self::start_with(database, 60).await
     }
 
-    pub async fn start_with(database: TestDatabase, idle_minutes: u32) -> Result<TestApp, Box<dyn std::error::Error>> {
+    pub async fn start_with(
+        database: TestDatabase,
+        idle_minutes: u32,
+    ) -> Result<TestApp, Box<dyn std::error::Error>> {
         let auth = AuthService::new(database.db.clone(), idle_minutes, false);
         for role in Role::ALL {
-            auth.upsert_account(role.as_str(), &format!("Test {}", role.as_str()), PASSWORD, &[role])
-                .await?;
+            auth.upsert_account(
+                role.as_str(),
+                &format!("Test {}", role.as_str()),
+                PASSWORD,
+                &[role],
+            )
+            .await?;
         }
         let dist = tempfile::tempdir()?;
-        std::fs::write(dist.path().join("index.html"), "<!DOCTYPE html><title>Vigie</title>")?;
+        std::fs::write(
+            dist.path().join("index.html"),
+            "<!DOCTYPE html><title>Vigie</title>",
+        )?;
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let notifier = RunNotifier::default();
         let server = spawn(
@@ -177,7 +198,12 @@ impl TestApp {
     }
 
     /// Logs `client` in through the login server function; answers the HTTP status.
-    pub async fn login(&self, client: &reqwest::Client, username: &str, password: &str) -> Result<reqwest::Response, reqwest::Error> {
+    pub async fn login(
+        &self,
+        client: &reqwest::Client,
+        username: &str,
+        password: &str,
+    ) -> Result<reqwest::Response, reqwest::Error> {
         client
             .post(self.url("/api/login"))
             .form(&[("username", username), ("password", password)])
@@ -186,10 +212,18 @@ impl TestApp {
     }
 
     /// A client logged in with the account of `role`.
-    pub async fn client_as(&self, role: Role) -> Result<reqwest::Client, Box<dyn std::error::Error>> {
+    pub async fn client_as(
+        &self,
+        role: Role,
+    ) -> Result<reqwest::Client, Box<dyn std::error::Error>> {
         let client = self.client();
         let response = self.login(&client, role.as_str(), PASSWORD).await?;
-        assert_eq!(response.status(), StatusCode::OK, "login as {}", role.as_str());
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "login as {}",
+            role.as_str()
+        );
         Ok(client)
     }
 

@@ -8,10 +8,16 @@ use crate::i18n::format_time;
 #[component]
 pub fn DownBanner(snapshot: BoardSnapshot) -> impl IntoView {
     let i18n = use_i18n();
-    let down: Vec<(String, String, Option<i64>)> = snapshot
+    let down: Vec<(String, Option<i64>, Option<String>)> = snapshot
         .down()
         .into_iter()
-        .map(|(product, probe)| (product.label.clone(), probe.label.clone(), probe.last_run_at_ms))
+        .map(|(_, probe)| {
+            (
+                probe.label.clone(),
+                probe.down_since_ms,
+                probe.last_failed_step.clone(),
+            )
+        })
         .collect();
     if down.is_empty() {
         return view! { <div class="banner all-up" role="status">{i18n.t("board.all_up")}</div> }
@@ -21,9 +27,11 @@ pub fn DownBanner(snapshot: BoardSnapshot) -> impl IntoView {
         <div class="banner down" role="alert">
             <strong>{i18n.t("board.down_banner")}</strong>
             <ul>
-                {down.into_iter().map(|(product, probe, last)| view! {
-                    <li>{format!("{product} — {probe}")}
-                        {last.map(|at| format!(" ({} {})", i18n.t("board.last_run"), format_time(at)))}
+                {down.into_iter().map(|(probe, since, step)| view! {
+                    <li>
+                        <strong>{probe}</strong>
+                        {since.map(|at| format!(" · {} {}", i18n.t("board.down_since"), format_time(at)))}
+                        {step.map(|step| format!(" · {} {step}", i18n.t("board.failed_at")))}
                     </li>
                 }).collect_view()}
             </ul>

@@ -12,14 +12,19 @@ pub fn ProbeTileView(probe: ProbeTile) -> impl IntoView {
     let i18n = use_i18n();
     let lang = i18n.lang();
     let availability = move |value: Option<f64>| {
-        value.map(|pct| format_percent(lang, pct)).unwrap_or_else(|| "—".to_string())
+        value
+            .map(|pct| format_percent(lang, pct))
+            .unwrap_or_else(|| "—".to_string())
     };
     let last_run = match (probe.last_run_at_ms, probe.last_status) {
         (Some(at), Some(status)) => format!(
             "{} · {}{}",
             format_datetime(lang, at),
             i18n.t(&format!("status.{}", status.as_str())),
-            probe.last_duration_ms.map(|ms| format!(" · {}", format_duration_ms(lang, ms))).unwrap_or_default()
+            probe
+                .last_duration_ms
+                .map(|ms| format!(" · {}", format_duration_ms(lang, ms)))
+                .unwrap_or_default()
         ),
         _ => i18n.t("board.never"),
     };
@@ -38,14 +43,13 @@ pub fn ProbeTileView(probe: ProbeTile) -> impl IntoView {
             data-state=probe.state.css_class()
             data-last-run=probe.last_run_at_ms.map(|at| at.to_string()).unwrap_or_default()>
             <header>
-                <h3>{probe.label.clone()}</h3>
+                <h3 title=probe.label.clone()>
+                    {i18n.t(&format!("channel.{}", probe.channel))}
+                    <span class=format!("tag env-{}", probe.environment)>{i18n.t(&format!("env.{}", probe.environment))}</span>
+                </h3>
                 <span class=format!("state-badge {}", probe.state.css_class())>{i18n.t(probe.state.label_key())}</span>
             </header>
-            <p class="tags">
-                <span class="tag">{i18n.t(&format!("channel.{}", probe.channel))}</span>
-                <span class=format!("tag env-{}", probe.environment)>{i18n.t(&format!("env.{}", probe.environment))}</span>
-                <span class="code">{probe.probe_code.clone()}</span>
-            </p>
+            <p class="code">{probe.probe_code.clone()}</p>
             <p class="last-run"><span class="label">{i18n.t("board.last_run")}</span>" "{last_run}</p>
             {failure.map(|text| view! { <p class="failure">{text}</p> })}
             <dl class="availability">
