@@ -24,5 +24,6 @@ scripts/build-frontend.sh
 
 step "browser tests"
 cargo build -p server
+export VIGIE_E2E_BINARY="${CARGO_TARGET_DIR:-$PWD/target}/debug/vigie"
 (cd end2end && npx playwright test)
 step "all tests passed"
