@@ -13,6 +13,9 @@ use leptos_axum::ResponseOptions;
 use crate::domain::auth::{Role, SessionUser, UserSummary};
 use crate::domain::board::BoardSnapshot;
 use crate::domain::error::AppError;
+use crate::domain::indicators::{
+    ExplorerOptions, SeriesQuery, SeriesResponse, SummaryQuery, SummaryResponse,
+};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -33,6 +36,15 @@ pub trait Backend: Send + Sync + 'static {
     fn logout<'a>(&'a self, session_token: &'a str) -> BoxFuture<'a, Result<String, AppError>>;
     fn status_board(&self) -> BoxFuture<'_, Result<BoardSnapshot, AppError>>;
     fn list_users(&self) -> BoxFuture<'_, Result<Vec<UserSummary>, AppError>>;
+    fn indicators_series(
+        &self,
+        query: SeriesQuery,
+    ) -> BoxFuture<'_, Result<SeriesResponse, AppError>>;
+    fn indicators_summary(
+        &self,
+        query: SummaryQuery,
+    ) -> BoxFuture<'_, Result<SummaryResponse, AppError>>;
+    fn explorer_options(&self) -> BoxFuture<'_, Result<ExplorerOptions, AppError>>;
 }
 
 /// The caller of a request, resolved by the server's session middleware and stored

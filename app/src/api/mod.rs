@@ -6,3 +6,4 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod board;
+pub mod indicators;

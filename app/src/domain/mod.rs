@@ -3,3 +3,5 @@
 pub mod auth;
 pub mod board;
 pub mod error;
+pub mod indicators;
+pub mod time_range;

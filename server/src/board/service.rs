@@ -3,8 +3,7 @@ use std::collections::{BTreeMap, HashSet};
 use app::domain::board::{
     BoardSnapshot, ProbeState, ProbeTile, ProductBoard, RecentRun, RunStatus,
 };
-use chrono::{TimeZone, Utc};
-use chrono_tz::Europe::Paris;
+use app::domain::time_range::start_of_paris_day;
 
 use super::state::{failing_streak_start, probe_state};
 use crate::storage::{reference, runs, Database, StorageResult};
@@ -104,31 +103,5 @@ impl BoardService {
                 })
                 .collect(),
         })
-    }
-}
-
-/// Midnight of the Europe/Paris day that contains `now_ms` (23 or 25 hours on DST days).
-pub fn start_of_paris_day(now_ms: i64) -> i64 {
-    let Some(now) = Utc.timestamp_millis_opt(now_ms).single() else {
-        return now_ms - now_ms.rem_euclid(DAY_MS);
-    };
-    let local_date = now.with_timezone(&Paris).date_naive();
-    local_date
-        .and_hms_opt(0, 0, 0)
-        .and_then(|midnight| Paris.from_local_datetime(&midnight).earliest())
-        .map(|midnight| midnight.timestamp_millis())
-        .unwrap_or(now_ms - now_ms.rem_euclid(DAY_MS))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paris_day_starts_at_local_midnight_in_winter_and_summer() {
-        // 2026-01-15T12:00:00Z -> midnight Paris is 2026-01-14T23:00:00Z.
-        assert_eq!(start_of_paris_day(1_768_478_400_000), 1_768_431_600_000);
-        // 2026-07-15T12:00:00Z -> midnight Paris is 2026-07-14T22:00:00Z.
-        assert_eq!(start_of_paris_day(1_784_116_800_000), 1_784_066_400_000);
     }
 }

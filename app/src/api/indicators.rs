@@ -1,0 +1,32 @@
+use leptos::prelude::*;
+
+use crate::domain::error::AppError;
+use crate::domain::indicators::{
+    ExplorerOptions, SeriesQuery, SeriesResponse, SummaryQuery, SummaryResponse,
+};
+
+#[cfg(feature = "ssr")]
+use super::backend::{answer, backend, require};
+#[cfg(feature = "ssr")]
+use crate::domain::auth::Role;
+
+/// Series of one metric, as `GET /api/v1/indicators/series` computes them.
+#[server(endpoint = "indicators_series", input = server_fn::codec::Json)]
+pub async fn indicators_series(query: SeriesQuery) -> Result<SeriesResponse, AppError> {
+    require(Role::Viewer)?;
+    answer(backend()?.indicators_series(query)).await
+}
+
+/// The summary table, as `GET /api/v1/indicators/summary` computes it.
+#[server(endpoint = "indicators_summary", input = server_fn::codec::Json)]
+pub async fn indicators_summary(query: SummaryQuery) -> Result<SummaryResponse, AppError> {
+    require(Role::Viewer)?;
+    answer(backend()?.indicators_summary(query)).await
+}
+
+/// What the explorer's filters can choose from.
+#[server(endpoint = "explorer_options", input = server_fn::codec::GetUrl)]
+pub async fn load_explorer_options() -> Result<ExplorerOptions, AppError> {
+    require(Role::Viewer)?;
+    answer(backend()?.explorer_options()).await
+}
