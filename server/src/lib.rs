@@ -3,6 +3,7 @@
 //! [`cli::run`].
 
 pub mod auth;
+pub mod bench;
 pub mod board;
 pub mod cli;
 pub mod clock;

@@ -42,6 +42,8 @@ pub enum Command {
     /// Manage local accounts.
     #[command(subcommand)]
     Users(users::UsersCommand),
+    /// Benchmark ingestion and indicator queries on fresh databases (prints figures).
+    Bench(crate::bench::BenchArgs),
     /// Maintain the pre-aggregated indicators.
     #[command(subcommand)]
     Rollups(rollups::RollupsCommand),
@@ -56,6 +58,14 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Migrate(args) => serve::migrate(args).await,
         Command::Users(command) => users::run(command).await,
         Command::Rollups(command) => rollups::run(command).await,
+        Command::Bench(args) => crate::bench::run(args)
+            .await
+            .map(|report| {
+                if report.engines.iter().any(|engine| !engine.all_agree) {
+                    eprintln!("vigie: the benchmark found answers that differ from raw rows");
+                }
+            })
+            .map_err(CliError::from),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -83,4 +93,6 @@ pub enum CliError {
     Demo(#[from] crate::demo::DemoError),
     #[error("{0}")]
     Usage(String),
+    #[error(transparent)]
+    Bench(#[from] crate::bench::BenchError),
 }

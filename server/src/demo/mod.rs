@@ -3,10 +3,10 @@
 //! from a seed (for a given start time).
 
 mod accounts;
-mod catalog;
+pub mod catalog;
 mod journeys;
-mod probe_runs;
-mod scenario;
+pub mod probe_runs;
+pub mod scenario;
 mod simulation;
 
 pub use accounts::DemoAccount;

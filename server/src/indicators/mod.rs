@@ -12,7 +12,7 @@ mod params;
 pub mod planner;
 pub mod refresh;
 pub mod rollups;
-mod series;
+pub mod series;
 mod service;
 mod summary;
 

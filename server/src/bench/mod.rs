@@ -1,0 +1,201 @@
+//! `vigie bench`: a benchmark program (not a test). It generates probe history at scale
+//! into a fresh SQLite file and a fresh PostgreSQL database, times the ingestion and the
+//! rollup build, then times a fixed mix of explorer and dashboard queries through the
+//! service layer and the same indicators by GROUP BY over the raw tables, checks that
+//! both agree (percentiles within 2%), and prints a table and a JSON report.
+
+mod dataset;
+mod queries;
+mod raw;
+mod report;
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+pub use report::BenchReport;
+
+use crate::storage::{Database, Engine, StorageError};
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// How much history: `smoke` (2 days, for CI), `week`, `3m`, `1y` or `3y`; or a number of days.
+    #[arg(long, default_value = "smoke")]
+    pub scale: String,
+    /// Number of probes (the demo catalogue has 20).
+    #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub probes: u32,
+    /// Engines to measure, comma-separated.
+    #[arg(long, value_delimiter = ',', default_value = "sqlite,postgres")]
+    pub engines: Vec<String>,
+    /// Timed repetitions of each query.
+    #[arg(long, default_value_t = 15)]
+    pub repeat: u32,
+    /// Where PostgreSQL databases are created (and dropped afterwards).
+    #[arg(
+        long,
+        env = "VIGIE_BENCH_POSTGRES_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/postgres"
+    )]
+    pub postgres_url: String,
+    /// Folder for the SQLite file (removed afterwards).
+    #[arg(long, default_value = "target/bench")]
+    pub work_dir: PathBuf,
+    /// JSON report path.
+    #[arg(long, default_value = "target/bench/bench.json")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    #[error("--scale: '{0}' is not smoke, week, 3m, 1y, 3y or a number of days")]
+    Scale(String),
+    #[error("--engines: '{0}' is not sqlite or postgres")]
+    Engine(String),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("query failed: {0}")]
+    Query(String),
+    #[error("cannot write the report: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+pub fn days_of(scale: &str) -> Result<u32, BenchError> {
+    match scale {
+        "smoke" => Ok(2),
+        "week" => Ok(7),
+        "3m" => Ok(91),
+        "1y" => Ok(365),
+        "3y" => Ok(1_095),
+        other => other
+            .parse()
+            .map_err(|_| BenchError::Scale(other.to_string())),
+    }
+}
+
+/// A fresh database of one engine for the benchmark, removed by [`Scratch::remove`].
+struct Scratch {
+    db: Database,
+    engine: Engine,
+    sqlite_file: Option<PathBuf>,
+    postgres: Option<(String, String)>,
+}
+
+impl Scratch {
+    async fn create(engine: Engine, args: &BenchArgs) -> Result<Scratch, BenchError> {
+        let stamp = crate::clock::now_ms();
+        match engine {
+            Engine::Sqlite => {
+                std::fs::create_dir_all(&args.work_dir)?;
+                let file = args.work_dir.join(format!("bench-{stamp}.db"));
+                let db = Database::open(&format!("sqlite://{}", file.display())).await?;
+                Ok(Scratch {
+                    db,
+                    engine,
+                    sqlite_file: Some(file),
+                    postgres: None,
+                })
+            }
+            Engine::Postgres => {
+                let name = format!("vigie_bench_{stamp}");
+                let admin = Database::connect(&args.postgres_url).await?;
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(admin.pool())
+                    .await
+                    .map_err(StorageError::from)?;
+                admin.close().await;
+                let base = args
+                    .postgres_url
+                    .rsplit_once('/')
+                    .map(|(base, _)| base)
+                    .unwrap_or(&args.postgres_url);
+                let db = Database::open(&format!("{base}/{name}")).await?;
+                Ok(Scratch {
+                    db,
+                    engine,
+                    sqlite_file: None,
+                    postgres: Some((args.postgres_url.clone(), name)),
+                })
+            }
+        }
+    }
+
+    /// Size of the database on disk, in bytes.
+    async fn size_bytes(&self) -> Result<i64, BenchError> {
+        match (&self.sqlite_file, &self.postgres) {
+            (Some(file), _) => {
+                let mut total = 0;
+                for suffix in ["", "-wal"] {
+                    let path = PathBuf::from(format!("{}{suffix}", file.display()));
+                    total += std::fs::metadata(path)
+                        .map(|meta| meta.len() as i64)
+                        .unwrap_or(0);
+                }
+                Ok(total)
+            }
+            (_, Some((_, name))) => Ok(sqlx::query_scalar::<_, i64>(&format!(
+                "SELECT pg_database_size('{name}')"
+            ))
+            .fetch_one(self.db.pool())
+            .await
+            .map_err(StorageError::from)?),
+            _ => Ok(0),
+        }
+    }
+
+    async fn remove(self) -> Result<(), BenchError> {
+        self.db.close().await;
+        if let Some(file) = &self.sqlite_file {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+            }
+        }
+        if let Some((admin_url, name)) = &self.postgres {
+            let admin = Database::connect(admin_url).await?;
+            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(admin.pool())
+                .await
+                .map_err(StorageError::from)?;
+            admin.close().await;
+        }
+        Ok(())
+    }
+}
+
+/// Runs the whole benchmark and prints its report.
+pub async fn run(args: BenchArgs) -> Result<BenchReport, BenchError> {
+    let days = days_of(&args.scale)?;
+    let mut report = BenchReport::new(&args.scale, days, args.probes);
+    for name in &args.engines {
+        let engine = match name.as_str() {
+            "sqlite" => Engine::Sqlite,
+            "postgres" => Engine::Postgres,
+            other => return Err(BenchError::Engine(other.to_string())),
+        };
+        let scratch = Scratch::create(engine, &args).await?;
+        println!(
+            "[bench] {name}: generating {days} days for {} probes",
+            args.probes
+        );
+        let load = dataset::load(&scratch.db, days, args.probes).await?;
+        println!(
+            "[bench] {name}: {} runs, {} steps in {:.1} s ({:.0} step rows/s); rollups in {:.1} s",
+            load.runs,
+            load.steps,
+            load.insert_s,
+            load.steps as f64 / load.insert_s.max(1e-9),
+            load.rollup_s
+        );
+        let size = scratch.size_bytes().await?;
+        let results = queries::run_mix(&scratch.db, load.end_ms, days, args.repeat).await?;
+        report.add_engine(scratch.engine, load, size, results);
+        scratch.remove().await?;
+    }
+    report.print();
+    if let Some(parent) = args.out.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(&args.out, report.to_json())?;
+    println!("[bench] report written to {}", args.out.display());
+    Ok(report)
+}

@@ -1,0 +1,206 @@
+//! The same indicators the straightforward way: GROUP BY over the raw runs table (per
+//! probe, error code and minute), exact nearest-rank percentiles from the raw durations.
+
+use std::collections::{BTreeMap, HashMap};
+
+use app::domain::indicators::{Bucket, GroupBy, Metric, Series};
+use sqlx::Row;
+
+use super::BenchError;
+use crate::indicators::histogram::exact_quantile;
+use crate::indicators::maintenance::MaintenanceIndex;
+use crate::indicators::series::series_bucket_start;
+use crate::storage::{Database, StorageError};
+
+/// A grouped cell of raw counts and durations.
+#[derive(Default)]
+struct RawCell {
+    total: i64,
+    counted: i64,
+    ok: i64,
+    failed: i64,
+    durations: Vec<i64>,
+}
+
+fn storage(error: sqlx::Error) -> BenchError {
+    BenchError::Storage(StorageError::from(error))
+}
+
+/// Series of a run-level metric over `[from, to)` from raw rows.
+pub async fn series(
+    db: &Database,
+    metric: Metric,
+    bucket: Bucket,
+    group_by: Option<GroupBy>,
+    from: i64,
+    to: i64,
+) -> Result<Vec<Series>, BenchError> {
+    let cells = cells(db, metric, group_by, from, to, Some(bucket)).await?;
+    let mut series: Vec<Series> = cells
+        .into_iter()
+        .map(|(key, buckets)| Series {
+            key,
+            points: buckets
+                .into_iter()
+                .filter_map(|(start, mut cell)| {
+                    value(metric, &mut cell).map(|value| (start, value))
+                })
+                .collect(),
+        })
+        .collect();
+    series.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(series)
+}
+
+/// Per-probe runs, availability and p95 over `[from, to)` from raw rows.
+pub async fn summary(
+    db: &Database,
+    from: i64,
+    to: i64,
+) -> Result<BTreeMap<String, (i64, Option<f64>, Option<f64>)>, BenchError> {
+    let cells = cells(
+        db,
+        Metric::DurationP95,
+        Some(GroupBy::Probe),
+        from,
+        to,
+        None,
+    )
+    .await?;
+    Ok(cells
+        .into_iter()
+        .filter_map(|(key, mut buckets)| {
+            let probe = key.get("probe")?.clone();
+            let cell = buckets.get_mut(&0)?;
+            let availability = value(Metric::Availability, cell);
+            Some((
+                probe,
+                (cell.total, availability, value(Metric::DurationP95, cell)),
+            ))
+        })
+        .collect())
+}
+
+fn value(metric: Metric, cell: &mut RawCell) -> Option<f64> {
+    match metric {
+        Metric::Availability => {
+            (cell.counted > 0).then(|| cell.ok as f64 * 100.0 / cell.counted as f64)
+        }
+        Metric::Runs => Some(cell.total as f64),
+        Metric::Failures => Some(cell.failed as f64),
+        other => exact_quantile(&mut cell.durations, other.quantile().unwrap_or(0.5)),
+    }
+}
+
+type Cells = BTreeMap<BTreeMap<String, String>, BTreeMap<i64, RawCell>>;
+
+async fn cells(
+    db: &Database,
+    metric: Metric,
+    group_by: Option<GroupBy>,
+    from: i64,
+    to: i64,
+    bucket: Option<Bucket>,
+) -> Result<Cells, BenchError> {
+    let maintenance = MaintenanceIndex::load(db).await?;
+    let products: HashMap<String, String> =
+        sqlx::query("SELECT probe_code, product_code FROM probes")
+            .fetch_all(db.pool())
+            .await
+            .map_err(storage)?
+            .iter()
+            .filter_map(|row| {
+                Some((
+                    row.try_get("probe_code").ok()?,
+                    row.try_get("product_code").ok()?,
+                ))
+            })
+            .collect();
+    let key_of = |probe: &str, error: &str| -> Option<BTreeMap<String, String>> {
+        let mut key = BTreeMap::new();
+        if let Some(group) = group_by {
+            let value = match group {
+                GroupBy::Probe => probe.to_string(),
+                GroupBy::Product => products.get(probe)?.clone(),
+                GroupBy::ErrorCode if !error.is_empty() => error.to_string(),
+                _ => return None,
+            };
+            key.insert(group.as_str().to_string(), value);
+        }
+        Some(key)
+    };
+    let place = |time: i64| bucket.map_or(0, |bucket| series_bucket_start(bucket, time));
+    let mut cells: Cells = BTreeMap::new();
+    if metric.quantile().is_some() || bucket.is_none() {
+        let rows = sqlx::query(
+            "SELECT probe_code, started_at, duration_ms, status, error_code FROM probe_runs \
+             WHERE started_at >= $1 AND started_at < $2",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(db.pool())
+        .await
+        .map_err(storage)?;
+        for row in &rows {
+            let probe: String = row.try_get("probe_code").map_err(storage)?;
+            let started_at: i64 = row.try_get("started_at").map_err(storage)?;
+            let status: String = row.try_get("status").map_err(storage)?;
+            let error: Option<String> = row.try_get("error_code").map_err(storage)?;
+            let Some(key) = key_of(&probe, error.as_deref().unwrap_or_default()) else {
+                continue;
+            };
+            let cell = cells
+                .entry(key)
+                .or_default()
+                .entry(place(started_at))
+                .or_default();
+            cell.total += 1;
+            cell.durations
+                .push(row.try_get("duration_ms").map_err(storage)?);
+            if !maintenance.covers(&probe, started_at) {
+                cell.counted += 1;
+                if status == "OK" {
+                    cell.ok += 1
+                } else {
+                    cell.failed += 1
+                }
+            }
+        }
+        return Ok(cells);
+    }
+    let rows = sqlx::query(
+        "SELECT probe_code, COALESCE(error_code, '') AS error_code, started_at / 60000 AS minute, \
+         COUNT(*) AS total, CAST(SUM(CASE WHEN status = 'OK' THEN 1 ELSE 0 END) AS BIGINT) AS ok \
+         FROM probe_runs WHERE started_at >= $1 AND started_at < $2 \
+         GROUP BY probe_code, COALESCE(error_code, ''), started_at / 60000",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(db.pool())
+    .await
+    .map_err(storage)?;
+    for row in &rows {
+        let probe: String = row.try_get("probe_code").map_err(storage)?;
+        let error: String = row.try_get("error_code").map_err(storage)?;
+        let minute: i64 = row.try_get("minute").map_err(storage)?;
+        let total: i64 = row.try_get("total").map_err(storage)?;
+        let ok: i64 = row.try_get("ok").map_err(storage)?;
+        let Some(key) = key_of(&probe, &error) else {
+            continue;
+        };
+        let time = minute * 60_000;
+        let cell = cells
+            .entry(key)
+            .or_default()
+            .entry(place(time))
+            .or_default();
+        cell.total += total;
+        // Maintenance windows of the data set start and end on whole minutes.
+        if !maintenance.covers(&probe, time) {
+            cell.counted += total;
+            cell.ok += ok;
+            cell.failed += total - ok;
+        }
+    }
+    Ok(cells)
+}
