@@ -19,11 +19,14 @@ step "unit and integration tests (SQLite and PostgreSQL)"
 export VIGIE_TEST_POSTGRES_URL="${VIGIE_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 cargo test --workspace
 
+step "benchmark smoke run (small scale, both engines; fails if rollups and raw rows disagree)"
+cargo build -p server
+"${CARGO_TARGET_DIR:-$PWD/target}/debug/vigie" bench --scale smoke --repeat 2 --postgres-url "$VIGIE_TEST_POSTGRES_URL"
+
 step "front end"
 scripts/build-frontend.sh
 
 step "browser tests"
-cargo build -p server
 export VIGIE_E2E_BINARY="${CARGO_TARGET_DIR:-$PWD/target}/debug/vigie"
 (cd end2end && npx playwright test)
 step "all tests passed"
