@@ -83,6 +83,7 @@ impl ChartKind {
     }
 
     /// Failures are stacked bars; the others are lines.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub fn is_stacked_bars(self) -> bool {
         self == ChartKind::Failures
     }

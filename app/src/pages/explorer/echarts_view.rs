@@ -10,6 +10,7 @@ use super::chart_data::NamedSeries;
 use super::chart_kind::ChartKind;
 
 /// What to draw.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub struct Picture<'a> {
     pub kind: ChartKind,
     pub series: &'a [NamedSeries],
@@ -43,6 +44,7 @@ pub fn draw(
 }
 
 /// Text safe to put in the tooltip's HTML.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub fn escape_html(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")

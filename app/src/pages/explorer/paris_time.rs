@@ -45,6 +45,7 @@ pub fn iso_paris(epoch_ms: i64) -> String {
 }
 
 /// A time in Europe/Paris with a chrono `pattern` (for chart axes).
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub fn format_paris(epoch_ms: i64, pattern: &str) -> String {
     DateTime::<Utc>::from_timestamp_millis(epoch_ms)
         .map(|time| time.with_timezone(&Paris).format(pattern).to_string())

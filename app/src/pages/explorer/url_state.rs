@@ -149,9 +149,9 @@ fn is_time(expression: &str) -> bool {
 }
 
 /// Every value of a parameter, repeated or comma-separated, trimmed, without duplicates.
-fn list(query: &ParamsMap, name: &str) -> Vec<String> {
+fn list(query: &impl Fn(&str) -> Vec<String>, name: &str) -> Vec<String> {
     let mut values: Vec<String> = Vec::new();
-    for raw in query.get_all(name).unwrap_or_default() {
+    for raw in query(name) {
         for value in raw.split(',').map(str::trim).filter(|v| !v.is_empty()) {
             if !values.iter().any(|known| known == value) {
                 values.push(value.to_string());
@@ -164,10 +164,16 @@ fn list(query: &ParamsMap, name: &str) -> Vec<String> {
 impl ViewState {
     /// Reads the view from the URL query.
     pub fn from_query(query: &ParamsMap) -> ViewState {
+        ViewState::from_lookup(|name| query.get_all(name).unwrap_or_default())
+    }
+
+    /// Reads the view from `query(name)`, which gives every value of a parameter.
+    pub fn from_lookup(query: impl Fn(&str) -> Vec<String>) -> ViewState {
+        let query = &query;
+        let last = |name: &str| query(name).pop();
         let defaults = ViewState::default();
         let time = |name: &str, default: String| {
-            query
-                .get(name)
+            last(name)
                 .map(|text| text.trim().to_string())
                 .filter(|text| is_time(text))
                 .unwrap_or(default)
@@ -178,32 +184,32 @@ impl ViewState {
                 *values = list(query, name);
             }
         }
-        let zoom = query.get("zoom").and_then(|text| {
+        let zoom = last("zoom").and_then(|text| {
             let (from, to) = text.split_once('~')?;
             (is_time(from) && is_time(to)).then(|| (from.to_string(), to.to_string()))
         });
         ViewState {
             from: time("from", defaults.from),
             to: time("to", defaults.to),
-            bucket: query
-                .get_str("bucket")
+            bucket: last("bucket")
+                .as_deref()
                 .and_then(Bucket::parse)
                 .unwrap_or(defaults.bucket),
-            group_by: query.get_str("group_by").and_then(GroupBy::parse),
-            duration_metric: query
-                .get_str("metric")
+            group_by: last("group_by").as_deref().and_then(GroupBy::parse),
+            duration_metric: last("metric")
+                .as_deref()
                 .and_then(Metric::parse)
                 .filter(|metric| DURATION_METRICS.contains(metric))
                 .unwrap_or(defaults.duration_metric),
             filters,
-            tab: query
-                .get_str("tab")
+            tab: last("tab")
+                .as_deref()
                 .and_then(Tab::parse)
                 .unwrap_or(defaults.tab),
             tables: list(query, "table"),
             zoom,
-            refresh: query
-                .get_str("refresh")
+            refresh: last("refresh")
+                .as_deref()
                 .and_then(Refresh::parse)
                 .unwrap_or(defaults.refresh),
         }
@@ -306,16 +312,23 @@ impl ViewState {
 mod tests {
     use super::*;
 
-    fn query(pairs: &[(&'static str, &str)]) -> ParamsMap {
-        pairs
+    fn query(pairs: &[(&str, &str)]) -> ViewState {
+        let pairs: Vec<(String, String)> = pairs
             .iter()
-            .map(|(name, value)| (*name, value.to_string()))
-            .collect()
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect();
+        ViewState::from_lookup(move |name| {
+            pairs
+                .iter()
+                .filter(|(known, _)| known == name)
+                .map(|(_, value)| value.clone())
+                .collect()
+        })
     }
 
     #[test]
     fn an_empty_query_gives_the_last_24_hours_of_everything() {
-        let state = ViewState::from_query(&ParamsMap::new());
+        let state = query(&[]);
         assert_eq!(state, ViewState::default());
         assert_eq!(state.to_query(), "?from=now-24h&to=now");
     }
@@ -340,13 +353,17 @@ mod tests {
         assert!(text.contains("product=CCO&product=PEA"), "{text}");
         assert!(text.contains("refresh=30s"), "{text}");
         assert!(text.contains("from=now-1d%2Fd"), "{text}");
-        let parsed: ParamsMap = text
+        let decoded: Vec<(String, String)> = text
             .trim_start_matches('?')
             .split('&')
             .filter_map(|pair| pair.split_once('='))
             .map(|(name, value)| (name.to_string(), decode(value)))
             .collect();
-        assert_eq!(ViewState::from_query(&parsed), state);
+        let pairs: Vec<(&str, &str)> = decoded
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        assert_eq!(query(&pairs), state);
     }
 
     fn decode(text: &str) -> String {
@@ -368,12 +385,12 @@ mod tests {
 
     #[test]
     fn filters_accept_repeated_and_comma_separated_codes() {
-        let state = ViewState::from_query(&query(&[
+        let state = query(&[
             ("probe", "PRB_A,PRB_B"),
             ("probe", "PRB_C"),
             ("probe", "PRB_A"),
             ("channel", " web , "),
-        ]));
+        ]);
         assert_eq!(state.filters.probe, vec!["PRB_A", "PRB_B", "PRB_C"]);
         assert_eq!(state.filters.channel, vec!["web"]);
         assert!(state.is_filtered());
@@ -381,7 +398,7 @@ mod tests {
 
     #[test]
     fn unreadable_parameters_take_their_defaults() {
-        let state = ViewState::from_query(&query(&[
+        let state = query(&[
             ("from", "yesterday"),
             ("to", "now-5x"),
             ("bucket", "2h"),
@@ -390,7 +407,7 @@ mod tests {
             ("tab", "nope"),
             ("refresh", "1s"),
             ("zoom", "garbage"),
-        ]));
+        ]);
         assert_eq!(state, ViewState::default());
     }
 
