@@ -99,11 +99,10 @@ pub fn ExplorerChart(
         let header = [
             i18n.t("explorer.table.time"),
             i18n.t("explorer.table.series"),
-            format!(
-                "{} ({})",
-                i18n.t("explorer.table.value"),
-                kind.unit().symbol()
-            ),
+            match kind.unit().symbol() {
+                Some(symbol) => format!("{} ({symbol})", i18n.t("explorer.table.value")),
+                None => i18n.t("explorer.table.value"),
+            },
         ];
         let text = named.with(|series| rows_to_csv(header, &rows(series)));
         download_text(

@@ -33,12 +33,12 @@ impl Unit {
         }
     }
 
-    /// The unit as written in a CSV header.
-    pub fn symbol(self) -> &'static str {
+    /// The unit as written after a CSV header (`%`, `ms`; nothing for counts).
+    pub fn symbol(self) -> Option<&'static str> {
         match self {
-            Unit::Percent => "%",
-            Unit::Milliseconds => "ms",
-            Unit::Count => "count",
+            Unit::Percent => Some("%"),
+            Unit::Milliseconds => Some("ms"),
+            Unit::Count => None,
         }
     }
 }

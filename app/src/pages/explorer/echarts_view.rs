@@ -96,6 +96,7 @@ mod wasm {
         element: web_sys::Element,
         _tooltip: Closure<dyn Fn(JsValue) -> String>,
         _axis_label: Closure<dyn Fn(f64) -> String>,
+        _value_label: Closure<dyn Fn(f64) -> String>,
         _on_zoom: Closure<dyn Fn(JsValue)>,
     }
 
@@ -149,6 +150,8 @@ mod wasm {
             };
             format_paris(value as i64, pattern)
         });
+        let value_label =
+            Closure::<dyn Fn(f64) -> String>::new(move |value: f64| unit.format(lang, value));
         let functions = Object::new();
         let tooltip_option = Object::new();
         set(&tooltip_option, "formatter", tooltip.as_ref());
@@ -158,6 +161,11 @@ mod wasm {
         let axis = Object::new();
         set(&axis, "axisLabel", &label);
         set(&functions, "xAxis", &Array::of1(&axis));
+        let value_label_option = Object::new();
+        set(&value_label_option, "formatter", value_label.as_ref());
+        let value_axis = Object::new();
+        set(&value_axis, "axisLabel", &value_label_option);
+        set(&functions, "yAxis", &Array::of1(&value_axis));
         handle.set_option(&functions);
 
         let range = picture.range;
@@ -181,6 +189,7 @@ mod wasm {
             element,
             _tooltip: tooltip,
             _axis_label: axis_label,
+            _value_label: value_label,
             _on_zoom: on_zoom_event,
         })
     }
@@ -189,7 +198,7 @@ mod wasm {
         let (from, to) = picture.range;
         let mut chart = Chart::new()
             .legend(Legend::new().type_(LegendType::Scroll).top(0))
-            .grid(Grid::new().left(64).right(24).top(40).bottom(72))
+            .grid(Grid::new().left(72).right(24).top(40).bottom(72))
             .tooltip(Tooltip::new().trigger(Trigger::Axis))
             .x_axis(
                 Axis::new()
@@ -197,12 +206,7 @@ mod wasm {
                     .min(from as f64)
                     .max(to as f64),
             )
-            .y_axis(
-                Axis::new()
-                    .type_(AxisType::Value)
-                    .name(picture.kind.unit().symbol())
-                    .min(0),
-            )
+            .y_axis(Axis::new().type_(AxisType::Value).min(0))
             .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
             .data_zoom(DataZoom::new().type_(DataZoomType::Slider).bottom(12));
         for series in picture.series {
