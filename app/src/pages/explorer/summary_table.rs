@@ -102,6 +102,7 @@ pub fn SummaryTable(
         Some(Ok(summary)) => {
             let lang = i18n.lang();
             let current = state.get_untracked();
+            let options = options.get();
             view! {
                 <table class="summary-table">
                     <caption>{i18n.t("explorer.tab.summary")}</caption>
@@ -112,7 +113,7 @@ pub fn SummaryTable(
                         </tr>
                     </thead>
                     <tbody>
-                        {summary.rows.into_iter().map(|row| summary_row(lang, &current, &row, &options.get_untracked())).collect_view()}
+                        {summary.rows.into_iter().map(|row| summary_row(lang, &current, &row, &options)).collect_view()}
                     </tbody>
                 </table>
             }
