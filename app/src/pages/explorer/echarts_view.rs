@@ -90,6 +90,9 @@ mod wasm {
 
         #[wasm_bindgen(method, js_name = setOption)]
         fn set_option(this: &ChartHandle, option: &JsValue);
+
+        #[wasm_bindgen(method, js_name = resize)]
+        fn resize(this: &ChartHandle);
     }
 
     pub struct Drawn {
@@ -98,10 +101,17 @@ mod wasm {
         _axis_label: Closure<dyn Fn(f64) -> String>,
         _value_label: Closure<dyn Fn(f64) -> String>,
         _on_zoom: Closure<dyn Fn(JsValue)>,
+        on_resize: Closure<dyn Fn()>,
     }
 
     impl Drop for Drawn {
         fn drop(&mut self) {
+            if let Some(window) = web_sys::window() {
+                let _ = window.remove_event_listener_with_callback(
+                    "resize",
+                    self.on_resize.as_ref().unchecked_ref(),
+                );
+            }
             dispose(&self.element);
         }
     }
@@ -185,12 +195,18 @@ mod wasm {
             pending.set(scheduled.ok());
         });
         handle.on("datazoom", on_zoom_event.as_ref());
+        let on_resize = Closure::<dyn Fn()>::new(move || handle.resize());
+        if let Some(window) = web_sys::window() {
+            let _ = window
+                .add_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref());
+        }
         Some(Drawn {
             element,
             _tooltip: tooltip,
             _axis_label: axis_label,
             _value_label: value_label,
             _on_zoom: on_zoom_event,
+            on_resize,
         })
     }
 
