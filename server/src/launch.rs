@@ -11,6 +11,7 @@ use tokio::task::JoinHandle;
 use crate::auth::AuthService;
 use crate::board::{BoardService, RunNotifier};
 use crate::http::{router, AppState};
+use crate::indicators::IndicatorService;
 use crate::storage::Database;
 
 /// What the HTTP server needs besides its database.
@@ -68,6 +69,7 @@ pub fn spawn(
             options.secure_cookie,
         ),
         board: BoardService::new(db.clone()),
+        indicators: IndicatorService::new(db.clone()),
         notifier: notifier.clone(),
         shutdown: stopped.clone(),
         db,

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod crypto;
 pub mod demo;
 pub mod http;
+pub mod indicators;
 pub mod ingest;
 pub mod launch;
 pub mod storage;

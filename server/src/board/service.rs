@@ -1,4 +1,4 @@
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use app::domain::board::{
     BoardSnapshot, ProbeState, ProbeTile, ProductBoard, RecentRun, RunStatus,
@@ -6,36 +6,82 @@ use app::domain::board::{
 use app::domain::time_range::start_of_paris_day;
 
 use super::state::{failing_streak_start, probe_state};
-use crate::storage::{reference, runs, Database, StorageResult};
+use crate::indicators::maintenance::MaintenanceIndex;
+use crate::indicators::{IndicatorError, IndicatorService};
+use crate::storage::{reference, runs, Database, StorageError, StorageResult};
+use app::domain::indicators::{Filters, GroupBy, SummaryQuery};
 
 /// How far back the board looks for recent runs (state and sparkline).
 const RECENT_WINDOW_MS: i64 = 3 * 3_600_000;
 const DAY_MS: i64 = 24 * 3_600_000;
 
-/// Computes the status board from stored runs.
+/// Computes the status board from stored runs and the indicators.
 #[derive(Clone, Debug)]
 pub struct BoardService {
     db: Database,
+    indicators: IndicatorService,
 }
 
 impl BoardService {
     pub fn new(db: Database) -> BoardService {
-        BoardService { db }
+        BoardService {
+            indicators: IndicatorService::new(db.clone()),
+            db,
+        }
+    }
+
+    /// Availability per probe over `[from, to)`, from the indicator service (the same
+    /// numbers as the explorer and the API).
+    async fn availability_by_probe(
+        &self,
+        from: i64,
+        to: i64,
+        now: i64,
+    ) -> StorageResult<Vec<(String, Option<f64>)>> {
+        let query = SummaryQuery {
+            group_by: Some(GroupBy::Probe),
+            filters: Filters::default(),
+            from: from.to_string(),
+            to: to.to_string(),
+        };
+        let summary = self
+            .indicators
+            .summary(&query, now)
+            .await
+            .map_err(|error| match error {
+                IndicatorError::Storage(error) => error,
+                other => StorageError::Corrupt(other.to_string()),
+            })?;
+        Ok(summary
+            .rows
+            .into_iter()
+            .filter_map(|row| {
+                row.key
+                    .get("probe")
+                    .cloned()
+                    .map(|probe| (probe, row.availability_pct))
+            })
+            .collect())
     }
 
     pub async fn snapshot(&self, now_ms: i64) -> StorageResult<BoardSnapshot> {
         let probes = reference::probes_with_products(&self.db).await?;
         let mut recent = runs::recent_runs(&self.db, now_ms - RECENT_WINDOW_MS).await?;
-        let maintenance: HashSet<String> = reference::probes_in_maintenance(&self.db, now_ms)
-            .await?
-            .into_iter()
-            .collect();
+        let maintenance = MaintenanceIndex::load(&self.db).await?;
         let starts = [
             start_of_paris_day(now_ms),
             now_ms - 7 * DAY_MS,
             now_ms - 30 * DAY_MS,
         ];
-        let counts = runs::counts_since(&self.db, &starts, now_ms + 1).await?;
+        let mut availability: HashMap<String, [Option<f64>; 3]> = HashMap::new();
+        for (index, start) in starts.into_iter().enumerate() {
+            for (probe, pct) in self
+                .availability_by_probe(start, now_ms + 1, now_ms)
+                .await?
+            {
+                availability.entry(probe).or_default()[index] = pct;
+            }
+        }
         let error_labels = reference::error_labels(&self.db).await?;
 
         let mut products: BTreeMap<(String, String), Vec<ProbeTile>> = BTreeMap::new();
@@ -50,12 +96,14 @@ impl BoardService {
                 &probe_runs,
                 probe.interval_s,
                 probe.enabled,
-                maintenance.contains(&probe.probe_code),
+                maintenance.covers(&probe.probe_code, now_ms),
                 now_ms,
             );
-            let availability = counts.get(&probe.probe_code);
-            let pct =
-                |index: usize| availability.and_then(|counts| counts[index].availability_pct());
+            let pct = |index: usize| {
+                availability
+                    .get(&probe.probe_code)
+                    .and_then(|pcts| pcts[index])
+            };
             let last = probe_runs.last();
             let last_failed = last.filter(|run| run.status != "OK");
             let tile = ProbeTile {

@@ -1,6 +1,7 @@
 //! The `vigie` command line: `serve`, `demo`, `migrate`, `users`.
 
 mod config;
+mod rollups;
 mod serve;
 mod users;
 
@@ -41,6 +42,9 @@ pub enum Command {
     /// Manage local accounts.
     #[command(subcommand)]
     Users(users::UsersCommand),
+    /// Maintain the pre-aggregated indicators.
+    #[command(subcommand)]
+    Rollups(rollups::RollupsCommand),
 }
 
 /// Runs a command; exit code 0 on success, 1 on failure (the reason printed on stderr).
@@ -51,6 +55,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Demo(args) => serve::demo(args).await,
         Command::Migrate(args) => serve::migrate(args).await,
         Command::Users(command) => users::run(command).await,
+        Command::Rollups(command) => rollups::run(command).await,
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -76,4 +81,6 @@ pub enum CliError {
     Auth(#[from] crate::auth::AuthError),
     #[error(transparent)]
     Demo(#[from] crate::demo::DemoError),
+    #[error("{0}")]
+    Usage(String),
 }

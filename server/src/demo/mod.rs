@@ -15,6 +15,7 @@ pub use simulation::simulate;
 use crate::auth::{AuthError, AuthService};
 use crate::clock::now_ms;
 use crate::crypto::{CryptoError, PersonalDataCipher};
+use crate::indicators::refresh;
 use crate::storage::{reference, Database, StorageError};
 
 #[derive(Debug, Clone)]
@@ -47,8 +48,19 @@ pub async fn prepare(
     let scenario = scenario::Scenario::new(now);
     reference::upsert_catalog(db, &catalog::catalog(&scenario)).await?;
     let from = now - i64::from(options.days) * 24 * 3_600_000;
-    let stored = probe_runs::fill_history(db, &scenario, options.seed, from, now).await?;
+    let (stored, added_from) =
+        probe_runs::fill_history(db, &scenario, options.seed, from, now).await?;
     let journeys = journeys::fill_history(db, cipher, &scenario, options.seed, from, now).await?;
+    // Rollups and incidents of the whole history when they are missing (first start, or a
+    // database from before rollups existed), otherwise of what was just added.
+    let empty: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rollups")
+        .fetch_one(db.pool())
+        .await
+        .map_err(StorageError::from)?;
+    if stored > 0 || empty == 0 {
+        let since = if empty == 0 { from } else { added_from };
+        refresh::rebuild(db, since, now + 1).await?;
+    }
     tracing::info!(runs = stored, journeys, "demo history ready");
     Ok(accounts)
 }

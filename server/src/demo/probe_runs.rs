@@ -22,7 +22,7 @@ pub async fn fill_history(
     seed: u64,
     from: i64,
     to: i64,
-) -> StorageResult<u64> {
+) -> StorageResult<(u64, i64)> {
     let latest: Option<i64> = sqlx::query("SELECT MAX(started_at) AS latest FROM probe_runs")
         .fetch_one(db.pool())
         .await?
@@ -52,7 +52,7 @@ pub async fn fill_history(
     if !batch.is_empty() {
         stored += insert_runs(db, &batch, to).await?;
     }
-    Ok(stored)
+    Ok((stored, from))
 }
 
 /// Spreads probes over the interval so that they do not all run at once.

@@ -21,6 +21,10 @@ pub fn routes() -> Router<AppState> {
         .route("/board", get(board))
         .route("/board/stream", get(board_stream))
         .route("/users", get(list_users))
+        .route("/indicators/series", get(super::indicators::series))
+        .route("/indicators/summary", get(super::indicators::summary))
+        .route("/export/series.csv", get(super::export::series_csv))
+        .route("/export/series.xlsx", get(super::export::series_xlsx))
         .fallback(|| async { ApiError::NotFound })
 }
 

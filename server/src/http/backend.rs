@@ -4,6 +4,9 @@ use app::api::backend::{Backend, BoxFuture, LoginOutcome};
 use app::domain::auth::UserSummary;
 use app::domain::board::BoardSnapshot;
 use app::domain::error::AppError;
+use app::domain::indicators::{
+    ExplorerOptions, SeriesQuery, SeriesResponse, SummaryQuery, SummaryResponse,
+};
 
 use super::error::ApiError;
 use super::AppState;
@@ -51,6 +54,45 @@ impl Backend for ServerBackend {
                 .snapshot(now_ms())
                 .await
                 .map_err(|error| AppError::from(ApiError::from(error)))
+        })
+    }
+
+    fn indicators_series(
+        &self,
+        query: SeriesQuery,
+    ) -> BoxFuture<'_, Result<SeriesResponse, AppError>> {
+        Box::pin(async move {
+            Ok(self
+                .state
+                .indicators
+                .series(&query, now_ms())
+                .await
+                .map_err(ApiError::from)?)
+        })
+    }
+
+    fn indicators_summary(
+        &self,
+        query: SummaryQuery,
+    ) -> BoxFuture<'_, Result<SummaryResponse, AppError>> {
+        Box::pin(async move {
+            Ok(self
+                .state
+                .indicators
+                .summary(&query, now_ms())
+                .await
+                .map_err(ApiError::from)?)
+        })
+    }
+
+    fn explorer_options(&self) -> BoxFuture<'_, Result<ExplorerOptions, AppError>> {
+        Box::pin(async move {
+            Ok(self
+                .state
+                .indicators
+                .options()
+                .await
+                .map_err(ApiError::from)?)
         })
     }
 

@@ -4,6 +4,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
+use crate::indicators::IndicatorError;
 use crate::storage::StorageError;
 
 /// An error of the JSON API, answered as `{"error": {"code", "message", "details"}}`.
@@ -66,6 +67,18 @@ impl From<StorageError> for ApiError {
             ApiError::Unavailable
         } else {
             ApiError::Internal
+        }
+    }
+}
+
+impl From<IndicatorError> for ApiError {
+    fn from(error: IndicatorError) -> Self {
+        match error {
+            IndicatorError::BadParameter { parameter, message } => ApiError::BadParameter {
+                parameter: parameter.to_string(),
+                message,
+            },
+            IndicatorError::Storage(error) => ApiError::from(error),
         }
     }
 }

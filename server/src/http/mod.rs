@@ -4,7 +4,10 @@
 mod api_v1;
 mod backend;
 mod error;
+mod export;
 mod health;
+mod indicators;
+mod openapi;
 mod server_fns;
 mod static_files;
 mod stream;
@@ -22,6 +25,7 @@ pub use error::ApiError;
 
 use crate::auth::{resolve_session, AuthService};
 use crate::board::{BoardService, RunNotifier};
+use crate::indicators::IndicatorService;
 use crate::storage::Database;
 
 /// Everything a request handler may need.
@@ -30,6 +34,7 @@ pub struct AppState {
     pub db: Database,
     pub auth: AuthService,
     pub board: BoardService,
+    pub indicators: IndicatorService,
     pub notifier: RunNotifier,
     /// Turns `true` when the server shuts down, so that open streams end.
     pub shutdown: watch::Receiver<bool>,
@@ -41,6 +46,10 @@ pub fn router(state: AppState, dist_dir: PathBuf) -> Router {
         Arc::new(backend::ServerBackend::new(state.clone()));
     Router::new()
         .merge(health::routes())
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(openapi::openapi_json),
+        )
         .nest("/api/v1", api_v1::routes())
         .merge(server_fns::routes(backend))
         .fallback_service(static_files::service(&dist_dir))

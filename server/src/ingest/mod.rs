@@ -4,6 +4,7 @@
 
 use crate::board::{RunNotifier, RunStored};
 use crate::clock::now_ms;
+use crate::indicators::refresh::after_runs_stored;
 use crate::storage::runs::{insert_runs, ProbeRun};
 use crate::storage::{Database, StorageResult};
 
@@ -18,11 +19,16 @@ impl RunRecorder {
         RunRecorder { db, notifier }
     }
 
-    /// Stores the runs (idempotent by `run_id`) and, once committed, announces each one.
-    /// Answers how many were new.
+    /// Stores the runs (idempotent by `run_id`), brings rollups and incidents up to date,
+    /// then announces each run. Answers how many were new.
     pub async fn record(&self, runs: &[ProbeRun]) -> StorageResult<u64> {
         let inserted = insert_runs(&self.db, runs, now_ms()).await?;
         if inserted > 0 {
+            let touched: Vec<(String, i64)> = runs
+                .iter()
+                .map(|run| (run.probe_code.clone(), run.started_at_ms))
+                .collect();
+            after_runs_stored(&self.db, &touched).await?;
             for run in runs {
                 self.notifier.publish(RunStored {
                     probe_code: run.probe_code.clone(),

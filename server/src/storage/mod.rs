@@ -4,7 +4,7 @@
 //! through sqlx's `Any` driver. Timestamps are UTC epoch milliseconds, flags 0/1
 //! integers, sums cast to BIGINT, so that both engines decode the same types.
 
-mod batch;
+pub mod batch;
 mod connect;
 pub mod journeys;
 pub mod reference;

@@ -211,33 +211,6 @@ pub async fn probes_with_products(db: &Database) -> StorageResult<Vec<ProbeWithP
         .collect()
 }
 
-/// Probe codes covered by a maintenance window at `at_ms` (scope all, their product,
-/// themselves, or the service of one of their journey's steps).
-pub async fn probes_in_maintenance(db: &Database, at_ms: i64) -> StorageResult<Vec<String>> {
-    let sql = format!(
-        "SELECT p.probe_code FROM probes p WHERE EXISTS ({})",
-        maintenance_covers("p", "$1")
-    );
-    let rows = sqlx::query(&sql).bind(at_ms).fetch_all(db.pool()).await?;
-    rows.iter()
-        .map(|row| Ok(row.try_get::<String, _>("probe_code")?))
-        .collect()
-}
-
-/// SQL of a sub-query that finds a maintenance window covering probe alias `probe`
-/// at the instant `at` (a column or a placeholder). Shared by every availability query
-/// so that the contract's definition lives in one place.
-pub fn maintenance_covers(probe: &str, at: &str) -> String {
-    format!(
-        "SELECT 1 FROM maintenance_windows w WHERE w.starts_at <= {at} AND {at} < w.ends_at AND (\
-         w.scope = 'all' \
-         OR (w.scope = 'probe' AND w.scope_code = {probe}.probe_code) \
-         OR (w.scope = 'product' AND w.scope_code = {probe}.product_code) \
-         OR (w.scope = 'service' AND w.scope_code IN (SELECT js.service_code FROM journey_steps js \
-             WHERE js.product_code = {probe}.product_code)))"
-    )
-}
-
 /// Labels of error codes, by code.
 pub async fn error_labels(
     db: &Database,

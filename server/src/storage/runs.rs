@@ -7,7 +7,6 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::batch::AnyQuery;
-use super::reference::maintenance_covers;
 use super::{BatchInsert, Database, StorageResult};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -160,65 +159,4 @@ pub async fn last_run(db: &Database, probe_code: &str) -> StorageResult<Option<R
         .fetch_optional(db.pool())
         .await?;
     row.as_ref().map(run_summary).transpose()
-}
-
-/// Counted runs (outside maintenance) and OK runs of one probe over a period.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct RunCounts {
-    pub counted: i64,
-    pub ok: i64,
-}
-
-impl RunCounts {
-    /// OK runs / counted runs × 100, or `None` when no run counts.
-    pub fn availability_pct(self) -> Option<f64> {
-        (self.counted > 0).then(|| self.ok as f64 * 100.0 / self.counted as f64)
-    }
-}
-
-/// Counted and OK runs per probe for each period `[from, to)` that starts at one of
-/// `starts` and ends at `to_ms`. One scan over the longest period.
-pub async fn counts_since(
-    db: &Database,
-    starts: &[i64],
-    to_ms: i64,
-) -> StorageResult<HashMap<String, Vec<RunCounts>>> {
-    let Some(&earliest) = starts.iter().min() else {
-        return Ok(HashMap::new());
-    };
-    let mut columns = String::new();
-    for (index, _) in starts.iter().enumerate() {
-        let parameter = index + 3;
-        columns.push_str(&format!(
-            ", CAST(SUM(CASE WHEN r.started_at >= ${parameter} THEN 1 ELSE 0 END) AS BIGINT) AS counted_{index}\
-             , CAST(SUM(CASE WHEN r.started_at >= ${parameter} AND r.status = 'OK' THEN 1 ELSE 0 END) AS BIGINT) AS ok_{index}"
-        ));
-    }
-    let sql = format!(
-        "SELECT r.probe_code{columns} FROM probe_runs r JOIN probes p ON p.probe_code = r.probe_code \
-         WHERE r.started_at >= $1 AND r.started_at < $2 AND NOT EXISTS ({}) GROUP BY r.probe_code",
-        maintenance_covers("p", "r.started_at")
-    );
-    let mut query = sqlx::query(&sql).bind(earliest).bind(to_ms);
-    for start in starts {
-        query = query.bind(*start);
-    }
-    let rows = query.fetch_all(db.pool()).await?;
-    let mut by_probe = HashMap::new();
-    for row in &rows {
-        let probe: String = row.try_get("probe_code")?;
-        let mut counts = Vec::with_capacity(starts.len());
-        for index in 0..starts.len() {
-            counts.push(RunCounts {
-                counted: row
-                    .try_get::<Option<i64>, _>(format!("counted_{index}").as_str())?
-                    .unwrap_or(0),
-                ok: row
-                    .try_get::<Option<i64>, _>(format!("ok_{index}").as_str())?
-                    .unwrap_or(0),
-            });
-        }
-        by_probe.insert(probe, counts);
-    }
-    Ok(by_probe)
 }

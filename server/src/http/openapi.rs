@@ -1,0 +1,112 @@
+//! `GET /api/openapi.json`: the OpenAPI 3 description of the JSON API, built from the
+//! same enumerations the API parses, so that the document cannot drift from the code.
+
+use app::domain::indicators::{Bucket, GroupBy, Metric};
+use axum::Json;
+use serde_json::{json, Value};
+
+fn names<T: Copy>(items: &[T], name: fn(T) -> &'static str) -> Vec<&'static str> {
+    items.iter().map(|item| name(*item)).collect()
+}
+
+fn filter_parameters() -> Vec<Value> {
+    [
+        "probe",
+        "product",
+        "service",
+        "step",
+        "channel",
+        "environment",
+        "error_code",
+    ]
+    .iter()
+    .map(|name| {
+        json!({
+            "name": name, "in": "query", "required": false, "style": "form", "explode": true,
+            "description": "Codes to keep, repeated or comma-separated.",
+            "schema": { "type": "array", "items": { "type": "string" } }
+        })
+    })
+    .collect()
+}
+
+fn time_parameters() -> Vec<Value> {
+    vec![
+        json!({ "name": "from", "in": "query", "schema": { "type": "string", "default": "now-24h" },
+                "description": "RFC 3339, epoch milliseconds, or now, now-15m, now-24h, now-7d, now/d, now-1d/d, now/w, now/M (Europe/Paris calendar). Inclusive." }),
+        json!({ "name": "to", "in": "query", "schema": { "type": "string", "default": "now" },
+                "description": "Same grammar as from. Exclusive." }),
+    ]
+}
+
+fn error_responses() -> Value {
+    let error = json!({ "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } });
+    json!({
+        "400": { "description": "A bad parameter, named in error.details", "content": error["content"] },
+        "401": { "description": "No session or token", "content": error["content"] },
+        "403": { "description": "The role lacks the right", "content": error["content"] },
+        "503": { "description": "Database unavailable", "content": error["content"] }
+    })
+}
+
+pub fn document() -> Value {
+    let metrics = names(&Metric::ALL, Metric::as_str);
+    let mut buckets = vec![Bucket::Auto.as_str()];
+    buckets.extend(names(&Bucket::FIXED, Bucket::as_str));
+    let groups = names(&GroupBy::ALL, GroupBy::as_str);
+    let group_parameter = json!({ "name": "group_by", "in": "query", "schema": { "type": "string", "enum": groups } });
+    let mut series_parameters = vec![
+        json!({ "name": "metric", "in": "query", "required": true, "schema": { "type": "string", "enum": metrics } }),
+        json!({ "name": "bucket", "in": "query", "schema": { "type": "string", "enum": buckets, "default": "auto" } }),
+        group_parameter.clone(),
+    ];
+    series_parameters.extend(time_parameters());
+    series_parameters.extend(filter_parameters());
+    let mut summary_parameters = vec![group_parameter];
+    summary_parameters.extend(time_parameters());
+    summary_parameters.extend(filter_parameters());
+    let ok = |schema: &str| json!({ "description": "OK", "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } });
+    let with_errors = |ok_response: Value| {
+        let mut responses = error_responses();
+        responses["200"] = ok_response;
+        responses
+    };
+    json!({
+        "openapi": "3.0.3",
+        "info": { "title": "Vigie API", "version": "1", "description": "Indicators of the online subscription chain. Authentication: the session cookie, or Authorization: Bearer <token>." },
+        "servers": [{ "url": "/api/v1" }],
+        "paths": {
+            "/probes": { "get": { "summary": "Probes with their product, channel, environment and last run", "responses": with_errors(ok("ProbePage")) } },
+            "/board": { "get": { "summary": "The live status board", "responses": with_errors(json!({ "description": "OK" })) } },
+            "/board/stream": { "get": { "summary": "Server-Sent Events: an event `run` per stored run", "responses": with_errors(json!({ "description": "text/event-stream" })) } },
+            "/indicators/series": { "get": { "summary": "Series of one metric", "parameters": series_parameters.clone(), "responses": with_errors(ok("SeriesResponse")) } },
+            "/indicators/summary": { "get": { "summary": "Summary per group", "parameters": summary_parameters, "responses": with_errors(ok("SummaryResponse")) } },
+            "/export/series.csv": { "get": { "summary": "The series' points as CSV", "parameters": series_parameters.clone(), "responses": with_errors(json!({ "description": "text/csv" })) } },
+            "/export/series.xlsx": { "get": { "summary": "The series' points as XLSX", "parameters": series_parameters, "responses": with_errors(json!({ "description": "XLSX workbook" })) } },
+            "/users": { "get": { "summary": "Local accounts and roles (admin)", "responses": with_errors(json!({ "description": "OK" })) } }
+        },
+        "components": { "schemas": {
+            "Error": { "type": "object", "properties": { "error": { "type": "object", "properties": {
+                "code": { "type": "string" }, "message": { "type": "string" }, "details": { "type": "array", "items": { "type": "object" } } } } } },
+            "SeriesResponse": { "type": "object", "properties": {
+                "metric": { "type": "string", "enum": metrics }, "bucket": { "type": "string" }, "bucket_ms": { "type": "integer" },
+                "from": { "type": "string", "format": "date-time" }, "to": { "type": "string", "format": "date-time" },
+                "series": { "type": "array", "items": { "type": "object", "properties": {
+                    "key": { "type": "object", "additionalProperties": { "type": "string" } },
+                    "points": { "type": "array", "items": { "type": "array", "items": { "type": "number" }, "minItems": 2, "maxItems": 2 } } } } } } },
+            "SummaryResponse": { "type": "object", "properties": {
+                "from": { "type": "string" }, "to": { "type": "string" },
+                "rows": { "type": "array", "items": { "type": "object", "properties": {
+                    "key": { "type": "object", "additionalProperties": { "type": "string" } },
+                    "runs": { "type": "integer" }, "ok": { "type": "integer" }, "failed": { "type": "integer" },
+                    "availability_pct": { "type": "number", "nullable": true },
+                    "p50_ms": { "type": "number", "nullable": true }, "p95_ms": { "type": "number", "nullable": true }, "p99_ms": { "type": "number", "nullable": true },
+                    "incidents": { "type": "integer" }, "downtime_s": { "type": "integer" } } } } } },
+            "ProbePage": { "type": "object", "properties": { "items": { "type": "array", "items": { "type": "object" } }, "next_cursor": { "type": "string", "nullable": true } } }
+        } }
+    })
+}
+
+pub async fn openapi_json() -> Json<Value> {
+    Json(document())
+}

@@ -1,0 +1,135 @@
+//! The reference data a query needs to filter and group: each probe's product, channel
+//! and environment, and each (product, step)'s service.
+
+use std::collections::{HashMap, HashSet};
+
+use app::domain::indicators::{Filters, GroupBy};
+use sqlx::Row;
+
+use crate::storage::{Database, StorageResult};
+
+#[derive(Debug, Clone)]
+pub struct ProbeInfo {
+    pub product: String,
+    pub channel: String,
+    pub environment: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct QueryCatalog {
+    pub probes: HashMap<String, ProbeInfo>,
+    pub step_service: HashMap<(String, String), String>,
+}
+
+impl QueryCatalog {
+    pub async fn load(db: &Database) -> StorageResult<QueryCatalog> {
+        let mut catalog = QueryCatalog::default();
+        for row in sqlx::query("SELECT probe_code, product_code, channel, environment FROM probes")
+            .fetch_all(db.pool())
+            .await?
+        {
+            catalog.probes.insert(
+                row.try_get("probe_code")?,
+                ProbeInfo {
+                    product: row.try_get("product_code")?,
+                    channel: row.try_get("channel")?,
+                    environment: row.try_get("environment")?,
+                },
+            );
+        }
+        for row in sqlx::query("SELECT product_code, step_code, service_code FROM journey_steps")
+            .fetch_all(db.pool())
+            .await?
+        {
+            catalog.step_service.insert(
+                (row.try_get("product_code")?, row.try_get("step_code")?),
+                row.try_get("service_code")?,
+            );
+        }
+        Ok(catalog)
+    }
+
+    /// Probes kept by the probe, product, channel and environment filters (`None`: no
+    /// such filter, every probe).
+    pub fn probes_matching(&self, filters: &Filters) -> Option<Vec<String>> {
+        let constrained = !(filters.probe.is_empty()
+            && filters.product.is_empty()
+            && filters.channel.is_empty()
+            && filters.environment.is_empty());
+        if !constrained {
+            return None;
+        }
+        let keeps = |list: &Vec<String>, value: &str| {
+            list.is_empty() || list.iter().any(|item| item == value)
+        };
+        let mut probes: Vec<String> = self
+            .probes
+            .iter()
+            .filter(|(code, info)| {
+                keeps(&filters.probe, code)
+                    && keeps(&filters.product, &info.product)
+                    && keeps(&filters.channel, &info.channel)
+                    && keeps(&filters.environment, &info.environment)
+            })
+            .map(|(code, _)| code.clone())
+            .collect();
+        probes.sort();
+        Some(probes)
+    }
+
+    /// The service of a probe's step.
+    pub fn service_of(&self, probe: &str, step: &str) -> Option<&String> {
+        let product = &self.probes.get(probe)?.product;
+        self.step_service.get(&(product.clone(), step.to_string()))
+    }
+
+    /// Steps kept by the step and service filters, as codes for SQL (`None`: all), and a
+    /// check per (probe, step) for the service filter.
+    pub fn steps_matching(&self, filters: &Filters) -> Option<Vec<String>> {
+        if filters.step.is_empty() && filters.service.is_empty() {
+            return None;
+        }
+        let services: HashSet<&String> = filters.service.iter().collect();
+        let mut steps: Vec<String> = self
+            .step_service
+            .iter()
+            .filter(|((_, step), service)| {
+                (filters.step.is_empty() || filters.step.contains(step))
+                    && (services.is_empty() || services.contains(service))
+            })
+            .map(|((_, step), _)| step.clone())
+            .collect();
+        steps.sort();
+        steps.dedup();
+        Some(steps)
+    }
+
+    /// Whether a (probe, step) row passes the service filter.
+    pub fn step_passes(&self, filters: &Filters, probe: &str, step: &str) -> bool {
+        filters.service.is_empty()
+            || self
+                .service_of(probe, step)
+                .is_some_and(|service| filters.service.contains(service))
+    }
+
+    /// The value of `group` for a row; `None` drops the row from a grouped query.
+    pub fn group_value(
+        &self,
+        group: GroupBy,
+        probe: &str,
+        step: &str,
+        error_code: &str,
+    ) -> Option<String> {
+        let info = self.probes.get(probe);
+        match group {
+            GroupBy::Probe => Some(probe.to_string()),
+            GroupBy::Product => info.map(|info| info.product.clone()),
+            GroupBy::Channel => info.map(|info| info.channel.clone()),
+            GroupBy::Environment => info.map(|info| info.environment.clone()),
+            GroupBy::Step => (!step.is_empty()).then(|| step.to_string()),
+            GroupBy::Service => self.service_of(probe, step).cloned(),
+            // Successful facts carry no error code: they belong to no error group.
+            GroupBy::ErrorCode => (!error_code.is_empty()).then(|| error_code.to_string()),
+        }
+    }
+}

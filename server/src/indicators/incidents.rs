@@ -1,0 +1,223 @@
+//! Incidents (periods of unavailability) of a probe: a streak of at least
+//! [`INCIDENT_STREAK`] consecutive failed counted runs opens an incident at its first run;
+//! the next OK counted run ends it. Runs inside maintenance windows are not counted.
+//! Recomputed from raw runs over the touched period, so updates are idempotent.
+
+use sqlx::Row;
+
+use super::maintenance::MaintenanceIndex;
+use crate::board::state::INCIDENT_STREAK;
+use crate::storage::batch::AnyQuery;
+use crate::storage::{BatchInsert, Database, StorageResult};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incident {
+    pub probe_code: String,
+    pub started_at_ms: i64,
+    pub ended_at_ms: Option<i64>,
+    pub failed_runs: i64,
+    pub failed_step_code: Option<String>,
+    pub error_code: Option<String>,
+}
+
+struct RunRow {
+    started_at_ms: i64,
+    status: String,
+    failed_step_code: Option<String>,
+    error_code: Option<String>,
+}
+
+/// Incidents from a probe's runs in time order (maintenance runs already removed).
+fn detect(probe_code: &str, runs: &[RunRow]) -> Vec<Incident> {
+    let mut incidents = Vec::new();
+    let mut streak: Vec<&RunRow> = Vec::new();
+    let close = |streak: &[&RunRow], ended_at: Option<i64>, incidents: &mut Vec<Incident>| {
+        if streak.len() >= INCIDENT_STREAK {
+            let first = streak[0];
+            incidents.push(Incident {
+                probe_code: probe_code.to_string(),
+                started_at_ms: first.started_at_ms,
+                ended_at_ms: ended_at,
+                failed_runs: streak.len() as i64,
+                failed_step_code: first.failed_step_code.clone(),
+                error_code: first.error_code.clone(),
+            });
+        }
+    };
+    for run in runs {
+        if run.status == "OK" {
+            close(&streak, Some(run.started_at_ms), &mut incidents);
+            streak.clear();
+        } else {
+            streak.push(run);
+        }
+    }
+    close(&streak, None, &mut incidents);
+    incidents
+}
+
+/// Recomputes a probe's incidents around `[from, to)`: from its last OK counted run
+/// before `from` up to its first OK counted run at or after `to`.
+pub async fn recompute(
+    db: &Database,
+    maintenance: &MaintenanceIndex,
+    probe: &str,
+    from: i64,
+    to: i64,
+) -> StorageResult<()> {
+    let start = boundary_ok_run(db, maintenance, probe, from, true)
+        .await?
+        .unwrap_or(i64::MIN);
+    let end = boundary_ok_run(db, maintenance, probe, to, false)
+        .await?
+        .map_or(i64::MAX, |at| at + 1);
+    let rows = sqlx::query(
+        "SELECT started_at, status, failed_step_code, error_code FROM probe_runs \
+         WHERE probe_code = $1 AND started_at >= $2 AND started_at < $3 ORDER BY started_at",
+    )
+    .bind(probe)
+    .bind(start)
+    .bind(end)
+    .fetch_all(db.pool())
+    .await?;
+    let mut runs = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let started_at_ms: i64 = row.try_get("started_at")?;
+        if maintenance.covers(probe, started_at_ms) {
+            continue;
+        }
+        runs.push(RunRow {
+            started_at_ms,
+            status: row.try_get("status")?,
+            failed_step_code: row.try_get("failed_step_code")?,
+            error_code: row.try_get("error_code")?,
+        });
+    }
+    let incidents = detect(probe, &runs);
+    let mut tx = db.pool().begin().await?;
+    sqlx::query(
+        "DELETE FROM incidents WHERE probe_code = $1 AND started_at >= $2 AND started_at < $3",
+    )
+    .bind(probe)
+    .bind(start)
+    .bind(end)
+    .execute(&mut *tx)
+    .await?;
+    let insert = BatchInsert::new(
+        "INSERT INTO incidents (incident_id, probe_code, started_at, ended_at, failed_runs, failed_step_code, error_code)",
+        7,
+        "",
+    );
+    for chunk in incidents.chunks(insert.rows_per_statement()) {
+        let sql = insert.sql(chunk.len());
+        let mut query: AnyQuery<'_> = sqlx::query(&sql);
+        for incident in chunk {
+            query = query
+                .bind(format!(
+                    "{}-{}",
+                    incident.probe_code, incident.started_at_ms
+                ))
+                .bind(incident.probe_code.clone())
+                .bind(incident.started_at_ms)
+                .bind(incident.ended_at_ms)
+                .bind(incident.failed_runs)
+                .bind(incident.failed_step_code.clone())
+                .bind(incident.error_code.clone());
+        }
+        query.execute(&mut *tx).await?;
+    }
+    tx.commit().await.map_err(Into::into)
+}
+
+/// The last OK counted run before `at` (`before`), or the first at or after it.
+async fn boundary_ok_run(
+    db: &Database,
+    maintenance: &MaintenanceIndex,
+    probe: &str,
+    at: i64,
+    before: bool,
+) -> StorageResult<Option<i64>> {
+    let sql = if before {
+        "SELECT started_at FROM probe_runs WHERE probe_code = $1 AND started_at < $2 AND status = 'OK' \
+         ORDER BY started_at DESC LIMIT 50"
+    } else {
+        "SELECT started_at FROM probe_runs WHERE probe_code = $1 AND started_at >= $2 AND status = 'OK' \
+         ORDER BY started_at LIMIT 50"
+    };
+    let rows = sqlx::query(sql)
+        .bind(probe)
+        .bind(at)
+        .fetch_all(db.pool())
+        .await?;
+    for row in &rows {
+        let started_at: i64 = row.try_get("started_at")?;
+        if !maintenance.covers(probe, started_at) {
+            return Ok(Some(started_at));
+        }
+    }
+    // Fifty OK runs in a row inside maintenance: fall back to the furthest one seen.
+    rows.last()
+        .map(|row| row.try_get("started_at"))
+        .transpose()
+        .map_err(Into::into)
+}
+
+/// Incidents of `probes` (all when `None`) that overlap `[from, to)`.
+pub async fn overlapping(db: &Database, from: i64, to: i64) -> StorageResult<Vec<Incident>> {
+    let rows = sqlx::query(
+        "SELECT probe_code, started_at, ended_at, failed_runs, failed_step_code, error_code FROM incidents \
+         WHERE started_at < $1 AND (ended_at IS NULL OR ended_at > $2) ORDER BY started_at",
+    )
+    .bind(to)
+    .bind(from)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Incident {
+                probe_code: row.try_get("probe_code")?,
+                started_at_ms: row.try_get("started_at")?,
+                ended_at_ms: row.try_get("ended_at")?,
+                failed_runs: row.try_get("failed_runs")?,
+                failed_step_code: row.try_get("failed_step_code")?,
+                error_code: row.try_get("error_code")?,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runs(statuses: &[&str]) -> Vec<RunRow> {
+        statuses
+            .iter()
+            .enumerate()
+            .map(|(index, status)| RunRow {
+                started_at_ms: index as i64 * 300_000,
+                status: status.to_string(),
+                failed_step_code: None,
+                error_code: None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn two_failures_in_a_row_make_an_incident_until_the_next_success() {
+        let found = detect(
+            "P",
+            &runs(&["OK", "KO", "OK", "KO", "TIMEOUT", "KO", "OK", "KO", "KO"]),
+        );
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            (found[0].started_at_ms, found[0].ended_at_ms),
+            (900_000, Some(1_800_000))
+        );
+        assert_eq!(found[0].failed_runs, 3);
+        assert_eq!(
+            (found[1].started_at_ms, found[1].ended_at_ms),
+            (2_100_000, None)
+        );
+    }
+}

@@ -1,0 +1,106 @@
+//! The query planner: covers `[from, to)` with the coarsest rollup buckets that fit, finer
+//! ones at the edges, and raw rows only for what no rollup bucket covers whole.
+
+use super::rollups::Resolution;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Rollup(Resolution),
+    Raw,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Segment {
+    pub source: Source,
+    pub from: i64,
+    pub to: i64,
+}
+
+/// Segments covering `[from, to)` using resolutions up to `coarsest`.
+pub fn plan(from: i64, to: i64, coarsest: Resolution) -> Vec<Segment> {
+    let levels: Vec<Resolution> = Resolution::ALL
+        .into_iter()
+        .rev()
+        .filter(|level| *level <= coarsest)
+        .collect();
+    let mut segments = Vec::new();
+    cover(from, to, &levels, &mut segments);
+    segments
+}
+
+fn cover(from: i64, to: i64, levels: &[Resolution], segments: &mut Vec<Segment>) {
+    if from >= to {
+        return;
+    }
+    let Some((&level, finer)) = levels.split_first() else {
+        segments.push(Segment {
+            source: Source::Raw,
+            from,
+            to,
+        });
+        return;
+    };
+    let floor = level.floor(from);
+    let first_full = if floor == from {
+        from
+    } else {
+        level.next(floor)
+    };
+    let last_end = level.floor(to);
+    if first_full >= last_end {
+        cover(from, to, finer, segments);
+        return;
+    }
+    cover(from, first_full, finer, segments);
+    segments.push(Segment {
+        source: Source::Rollup(level),
+        from: first_full,
+        to: last_end,
+    });
+    cover(last_end, to, finer, segments);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINUTE: i64 = 60_000;
+    const HOUR: i64 = 60 * MINUTE;
+
+    #[test]
+    fn aligned_ranges_read_rollups_only() {
+        let day = Resolution::Day.floor(1_790_000_000_000);
+        let next = Resolution::Day.next(day);
+        assert_eq!(
+            plan(day, next, Resolution::Day),
+            vec![Segment {
+                source: Source::Rollup(Resolution::Day),
+                from: day,
+                to: next
+            }]
+        );
+    }
+
+    #[test]
+    fn ragged_edges_use_finer_rollups_then_raw_rows() {
+        let day = Resolution::Day.floor(1_790_000_000_000);
+        let from = day + 90 * MINUTE + 30_000; // 01:30:30 Paris
+        let to = day + 3 * 24 * HOUR + 5 * HOUR + 10 * MINUTE + 1; // three days later, 05:10:00.001
+        let segments = plan(from, to, Resolution::Day);
+        let covered: i64 = segments.iter().map(|s| s.to - s.from).sum();
+        assert_eq!(covered, to - from);
+        assert!(segments.windows(2).all(|pair| pair[0].to == pair[1].from));
+        let raw: i64 = segments
+            .iter()
+            .filter(|s| s.source == Source::Raw)
+            .map(|s| s.to - s.from)
+            .sum();
+        assert!(
+            raw < 2 * MINUTE,
+            "raw rows only for sub-minute edges: {raw}"
+        );
+        assert!(segments
+            .iter()
+            .any(|s| s.source == Source::Rollup(Resolution::Day)));
+    }
+}

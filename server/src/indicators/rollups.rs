@@ -1,0 +1,273 @@
+//! Rollups: pre-aggregated facts per minute, hour and Europe/Paris day, for each probe
+//! and each (probe, step). They are recomputed from raw rows one Paris day at a time,
+//! which makes every update idempotent (re-ingesting a run changes nothing) and handles
+//! late data (a late run recomputes its own day).
+
+use std::collections::{BTreeSet, HashMap};
+
+use app::domain::time_range::{floor_calendar, next_calendar, CalendarUnit};
+use sqlx::Row;
+
+use super::facts::{fetch_facts, Fact, FactKind, Tally};
+use super::histogram::Histogram;
+use super::maintenance::MaintenanceIndex;
+use crate::storage::batch::AnyQuery;
+use crate::storage::{BatchInsert, Database, StorageResult};
+
+const MINUTE_MS: i64 = 60_000;
+const HOUR_MS: i64 = 3_600_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Resolution {
+    Minute,
+    Hour,
+    Day,
+}
+
+impl Resolution {
+    pub const ALL: [Resolution; 3] = [Resolution::Minute, Resolution::Hour, Resolution::Day];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Resolution::Minute => "m",
+            Resolution::Hour => "h",
+            Resolution::Day => "d",
+        }
+    }
+
+    /// Start of the bucket containing `time` (Paris days; hours and minutes in UTC, which
+    /// Paris shares since its offsets are whole hours).
+    pub fn floor(self, time: i64) -> i64 {
+        match self {
+            Resolution::Minute => time - time.rem_euclid(MINUTE_MS),
+            Resolution::Hour => time - time.rem_euclid(HOUR_MS),
+            Resolution::Day => floor_calendar(time, CalendarUnit::Day),
+        }
+    }
+
+    /// Start of the bucket after the one starting at `start`.
+    pub fn next(self, start: i64) -> i64 {
+        match self {
+            Resolution::Minute => start + MINUTE_MS,
+            Resolution::Hour => start + HOUR_MS,
+            Resolution::Day => next_calendar(start, CalendarUnit::Day),
+        }
+    }
+}
+
+/// What a rollup row is about.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RowKey {
+    pub bucket_start: i64,
+    pub probe_code: String,
+    pub step_code: String,
+    pub error_code: String,
+    pub in_maintenance: bool,
+}
+
+/// A rollup row (or a raw fact seen as one).
+#[derive(Debug, Clone)]
+pub struct RollupRow {
+    pub key: RowKey,
+    pub tally: Tally,
+}
+
+/// Tallies facts into rows of one resolution.
+pub fn tally_facts(
+    kind: FactKind,
+    facts: &[Fact],
+    resolution: Resolution,
+    maintenance: &MaintenanceIndex,
+) -> HashMap<RowKey, Tally> {
+    let mut rows: HashMap<RowKey, Tally> = HashMap::new();
+    for fact in facts {
+        let key = RowKey {
+            bucket_start: resolution.floor(fact.started_at_ms),
+            probe_code: fact.probe_code.clone(),
+            step_code: fact.step_code.clone(),
+            error_code: fact.error_code.clone().unwrap_or_default(),
+            in_maintenance: maintenance.covers(&fact.probe_code, fact.started_at_ms),
+        };
+        rows.entry(key).or_default().add(kind, fact);
+    }
+    rows
+}
+
+/// Recomputes the rollups of every Paris day that meets `[from, to)`, for one probe or
+/// all. Answers the number of days recomputed.
+pub async fn rebuild(db: &Database, from: i64, to: i64, probe: Option<&str>) -> StorageResult<u64> {
+    let maintenance = MaintenanceIndex::load(db).await?;
+    let mut day = Resolution::Day.floor(from);
+    let mut days = 0;
+    while day < to {
+        let next = Resolution::Day.next(day);
+        rebuild_day(db, &maintenance, day, next, probe).await?;
+        day = next;
+        days += 1;
+    }
+    Ok(days)
+}
+
+/// Recomputes the rollups of the days that the given (probe, time) pairs touch.
+pub async fn refresh(db: &Database, touched: &[(String, i64)]) -> StorageResult<()> {
+    let days: BTreeSet<(String, i64)> = touched
+        .iter()
+        .map(|(probe, time)| (probe.clone(), Resolution::Day.floor(*time)))
+        .collect();
+    if days.is_empty() {
+        return Ok(());
+    }
+    let maintenance = MaintenanceIndex::load(db).await?;
+    for (probe, day) in days {
+        rebuild_day(
+            db,
+            &maintenance,
+            day,
+            Resolution::Day.next(day),
+            Some(&probe),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn rebuild_day(
+    db: &Database,
+    maintenance: &MaintenanceIndex,
+    day: i64,
+    next: i64,
+    probe: Option<&str>,
+) -> StorageResult<()> {
+    let mut rows = Vec::new();
+    for kind in [FactKind::Runs, FactKind::Steps] {
+        let facts = fetch_facts(db, kind, day, next, probe).await?;
+        for resolution in Resolution::ALL {
+            for (key, tally) in tally_facts(kind, &facts, resolution, maintenance) {
+                rows.push((kind, resolution, key, tally));
+            }
+        }
+    }
+    let mut tx = db.pool().begin().await?;
+    let delete = if probe.is_some() {
+        "DELETE FROM rollups WHERE bucket_start >= $1 AND bucket_start < $2 AND probe_code = $3"
+    } else {
+        "DELETE FROM rollups WHERE bucket_start >= $1 AND bucket_start < $2"
+    };
+    let mut query = sqlx::query(delete).bind(day).bind(next);
+    if let Some(probe) = probe {
+        query = query.bind(probe);
+    }
+    query.execute(&mut *tx).await?;
+    let insert = BatchInsert::new(
+        "INSERT INTO rollups (kind, resolution, bucket_start, probe_code, step_code, error_code, \
+         in_maintenance, total, ok, failed, other, duration_sum, histogram)",
+        13,
+        "",
+    );
+    for chunk in rows.chunks(insert.rows_per_statement()) {
+        let sql = insert.sql(chunk.len());
+        let mut query: AnyQuery<'_> = sqlx::query(&sql);
+        for (kind, resolution, key, tally) in chunk {
+            query = query
+                .bind(kind.code())
+                .bind(resolution.code())
+                .bind(key.bucket_start)
+                .bind(key.probe_code.clone())
+                .bind(key.step_code.clone())
+                .bind(key.error_code.clone())
+                .bind(i64::from(key.in_maintenance))
+                .bind(tally.total)
+                .bind(tally.ok)
+                .bind(tally.failed)
+                .bind(tally.other)
+                .bind(tally.duration_sum)
+                .bind(tally.histogram.encode());
+        }
+        query.execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Which rollup rows a query reads.
+#[derive(Debug, Clone, Default)]
+pub struct RowFilter {
+    /// Probes to read (`None`: all).
+    pub probes: Option<Vec<String>>,
+    /// Steps to read (`None`: all); only for step facts.
+    pub steps: Option<Vec<String>>,
+    /// Error codes to read (`None`: all).
+    pub error_codes: Option<Vec<String>>,
+    /// Whether histograms are needed (percentiles).
+    pub with_histograms: bool,
+}
+
+/// Rollup rows of one resolution with `from <= bucket_start < to`.
+pub async fn read_rows(
+    db: &Database,
+    kind: FactKind,
+    resolution: Resolution,
+    from: i64,
+    to: i64,
+    filter: &RowFilter,
+) -> StorageResult<Vec<RollupRow>> {
+    let histogram = if filter.with_histograms {
+        "histogram"
+    } else {
+        "'' AS histogram"
+    };
+    let mut sql = format!(
+        "SELECT bucket_start, probe_code, step_code, error_code, in_maintenance, total, ok, failed, other, \
+         duration_sum, {histogram} FROM rollups WHERE kind = $1 AND resolution = $2 AND bucket_start >= $3 \
+         AND bucket_start < $4"
+    );
+    let mut values: Vec<&str> = Vec::new();
+    for (column, list) in [
+        ("probe_code", &filter.probes),
+        ("step_code", &filter.steps),
+        ("error_code", &filter.error_codes),
+    ] {
+        if let Some(list) = list {
+            if list.is_empty() {
+                return Ok(Vec::new());
+            }
+            let first = values.len() + 5;
+            let placeholders: Vec<String> = (first..first + list.len())
+                .map(|n| format!("${n}"))
+                .collect();
+            sql.push_str(&format!(" AND {column} IN ({})", placeholders.join(",")));
+            values.extend(list.iter().map(String::as_str));
+        }
+    }
+    let mut query = sqlx::query(&sql)
+        .bind(kind.code())
+        .bind(resolution.code())
+        .bind(from)
+        .bind(to);
+    for value in values {
+        query = query.bind(value);
+    }
+    let rows = query.fetch_all(db.pool()).await?;
+    rows.iter()
+        .map(|row| {
+            let histogram: String = row.try_get("histogram")?;
+            Ok(RollupRow {
+                key: RowKey {
+                    bucket_start: row.try_get("bucket_start")?,
+                    probe_code: row.try_get("probe_code")?,
+                    step_code: row.try_get("step_code")?,
+                    error_code: row.try_get("error_code")?,
+                    in_maintenance: row.try_get::<i64, _>("in_maintenance")? != 0,
+                },
+                tally: Tally {
+                    total: row.try_get("total")?,
+                    ok: row.try_get("ok")?,
+                    failed: row.try_get("failed")?,
+                    other: row.try_get("other")?,
+                    duration_sum: row.try_get("duration_sum")?,
+                    histogram: Histogram::decode(&histogram),
+                },
+            })
+        })
+        .collect()
+}

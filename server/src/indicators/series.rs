@@ -1,0 +1,201 @@
+//! Reading facts for a period through the planner, and turning them into series.
+
+use std::collections::{BTreeMap, HashMap};
+
+use app::domain::indicators::{Bucket, Filters, GroupBy, Metric, Series};
+use app::domain::time_range::{floor_calendar, CalendarUnit};
+
+use super::catalog::QueryCatalog;
+use super::facts::{fetch_facts, FactKind, Tally};
+use super::maintenance::MaintenanceIndex;
+use super::planner::{plan, Source};
+use super::rollups::{read_rows, tally_facts, Resolution, RollupRow, RowFilter};
+use crate::storage::{Database, StorageResult};
+
+/// All facts of `[from, to)` as rollup-shaped rows: rollups where they cover whole
+/// buckets, raw rows at the edges.
+pub async fn collect_rows(
+    db: &Database,
+    kind: FactKind,
+    from: i64,
+    to: i64,
+    coarsest: Resolution,
+    filter: &RowFilter,
+) -> StorageResult<Vec<RollupRow>> {
+    let mut rows = Vec::new();
+    let mut maintenance: Option<MaintenanceIndex> = None;
+    for segment in plan(from, to, coarsest) {
+        match segment.source {
+            Source::Rollup(resolution) => {
+                rows.extend(
+                    read_rows(db, kind, resolution, segment.from, segment.to, filter).await?,
+                );
+            }
+            Source::Raw => {
+                if maintenance.is_none() {
+                    maintenance = Some(MaintenanceIndex::load(db).await?);
+                }
+                let index = maintenance.as_ref().cloned().unwrap_or_default();
+                let facts: Vec<_> = fetch_facts(db, kind, segment.from, segment.to, None)
+                    .await?
+                    .into_iter()
+                    .filter(|fact| keeps(filter.probes.as_ref(), &fact.probe_code))
+                    .filter(|fact| {
+                        kind == FactKind::Runs || keeps(filter.steps.as_ref(), &fact.step_code)
+                    })
+                    .filter(|fact| {
+                        keeps(
+                            filter.error_codes.as_ref(),
+                            fact.error_code.as_deref().unwrap_or_default(),
+                        )
+                    })
+                    .collect();
+                // Raw facts at minute resolution: each keeps its own minute as bucket.
+                rows.extend(
+                    tally_facts(kind, &facts, Resolution::Minute, &index)
+                        .into_iter()
+                        .map(|(key, tally)| RollupRow { key, tally }),
+                );
+            }
+        }
+    }
+    Ok(rows)
+}
+
+fn keeps(list: Option<&Vec<String>>, value: &str) -> bool {
+    list.is_none_or(|list| list.iter().any(|item| item == value))
+}
+
+/// Which facts a metric reads: steps for step-level questions, runs otherwise.
+pub fn fact_kind(metric: Metric, group_by: Option<GroupBy>, filters: &Filters) -> FactKind {
+    let step_level = metric == Metric::SuccessRate
+        || matches!(group_by, Some(GroupBy::Step | GroupBy::Service))
+        || !filters.step.is_empty()
+        || !filters.service.is_empty();
+    if step_level {
+        FactKind::Steps
+    } else {
+        FactKind::Runs
+    }
+}
+
+/// The coarsest rollup whose buckets nest in the series' buckets.
+pub fn coarsest_for(bucket: Bucket) -> Resolution {
+    match bucket {
+        Bucket::Day | Bucket::Week | Bucket::Month => Resolution::Day,
+        Bucket::Hour => Resolution::Hour,
+        _ => Resolution::Minute,
+    }
+}
+
+/// Start of the series bucket containing `time`.
+pub fn series_bucket_start(bucket: Bucket, time: i64) -> i64 {
+    match bucket {
+        Bucket::Day => floor_calendar(time, CalendarUnit::Day),
+        Bucket::Week => floor_calendar(time, CalendarUnit::Week),
+        Bucket::Month => floor_calendar(time, CalendarUnit::Month),
+        other => {
+            let width = other.nominal_ms();
+            time - time.rem_euclid(width)
+        }
+    }
+}
+
+/// What one (group, bucket) cell holds: every fact, and the counted ones (outside
+/// maintenance windows) for availability, success rate and failures.
+#[derive(Debug, Clone, Default)]
+pub struct Cell {
+    pub all: Tally,
+    pub counted: Tally,
+}
+
+impl Cell {
+    pub fn add(&mut self, row: &RollupRow) {
+        self.all.merge(&row.tally);
+        if !row.key.in_maintenance {
+            self.counted.total += row.tally.total;
+            self.counted.ok += row.tally.ok;
+            self.counted.failed += row.tally.failed;
+            self.counted.other += row.tally.other;
+        }
+    }
+
+    /// The metric's value, `None` when the cell gives it no meaning (no counted fact).
+    pub fn value(&self, metric: Metric, kind: FactKind) -> Option<f64> {
+        match metric {
+            Metric::Availability | Metric::SuccessRate => {
+                let counted = match kind {
+                    FactKind::Runs => self.counted.total,
+                    FactKind::Steps => self.counted.total - self.counted.other,
+                };
+                (counted > 0).then(|| self.counted.ok as f64 * 100.0 / counted as f64)
+            }
+            Metric::Runs => Some(self.all.total as f64),
+            Metric::Failures => Some(self.counted.failed as f64),
+            Metric::DurationP50 | Metric::DurationP95 | Metric::DurationP99 => metric
+                .quantile()
+                .and_then(|q| self.all.histogram.quantile(q)),
+            Metric::Events | Metric::Conversion => None,
+        }
+    }
+}
+
+/// Group key of a row, or `None` when the row belongs to no group of `group_by`.
+pub fn group_key(
+    catalog: &QueryCatalog,
+    group_by: Option<GroupBy>,
+    row: &RollupRow,
+) -> Option<BTreeMap<String, String>> {
+    let mut key = BTreeMap::new();
+    if let Some(group) = group_by {
+        let value = catalog.group_value(
+            group,
+            &row.key.probe_code,
+            &row.key.step_code,
+            &row.key.error_code,
+        )?;
+        key.insert(group.as_str().to_string(), value);
+    }
+    Some(key)
+}
+
+/// Series of `metric` from rows: one per group, one point per bucket with a value.
+pub fn build_series(
+    catalog: &QueryCatalog,
+    rows: &[RollupRow],
+    metric: Metric,
+    kind: FactKind,
+    bucket: Bucket,
+    group_by: Option<GroupBy>,
+    filters: &Filters,
+) -> Vec<Series> {
+    let mut groups: HashMap<BTreeMap<String, String>, BTreeMap<i64, Cell>> = HashMap::new();
+    for row in rows {
+        if kind == FactKind::Steps
+            && !catalog.step_passes(filters, &row.key.probe_code, &row.key.step_code)
+        {
+            continue;
+        }
+        let Some(key) = group_key(catalog, group_by, row) else {
+            continue;
+        };
+        groups
+            .entry(key)
+            .or_default()
+            .entry(series_bucket_start(bucket, row.key.bucket_start))
+            .or_default()
+            .add(row);
+    }
+    let mut series: Vec<Series> = groups
+        .into_iter()
+        .map(|(key, cells)| Series {
+            key,
+            points: cells
+                .into_iter()
+                .filter_map(|(start, cell)| cell.value(metric, kind).map(|value| (start, value)))
+                .collect(),
+        })
+        .collect();
+    series.sort_by(|a, b| a.key.cmp(&b.key));
+    series
+}

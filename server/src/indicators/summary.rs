@@ -1,0 +1,91 @@
+//! The summary table: per group, runs, availability, percentiles, failures, incidents
+//! and downtime over the period.
+
+use std::collections::{BTreeMap, HashMap};
+
+use app::domain::indicators::{GroupBy, Metric, SummaryRow};
+
+use super::catalog::QueryCatalog;
+use super::facts::FactKind;
+use super::incidents::Incident;
+use super::rollups::RollupRow;
+use super::series::{group_key, Cell};
+
+/// The period of a summary: `[from, to)`, and now (the end of open incidents).
+#[derive(Debug, Clone, Copy)]
+pub struct Period {
+    pub from: i64,
+    pub to: i64,
+    pub now: i64,
+}
+
+/// Rows of the summary from run rollups and the incidents overlapping the period.
+pub fn summarise(
+    catalog: &QueryCatalog,
+    rows: &[RollupRow],
+    incidents: &[Incident],
+    group_by: Option<GroupBy>,
+    probes: Option<&Vec<String>>,
+    period: Period,
+) -> Vec<SummaryRow> {
+    let Period { from, to, now } = period;
+    let mut cells: HashMap<BTreeMap<String, String>, Cell> = HashMap::new();
+    for row in rows {
+        if let Some(key) = group_key(catalog, group_by, row) {
+            cells.entry(key).or_default().add(row);
+        }
+    }
+    let mut downtime: HashMap<BTreeMap<String, String>, (i64, i64)> = HashMap::new();
+    for incident in incidents {
+        if probes.is_some_and(|probes| !probes.contains(&incident.probe_code)) {
+            continue;
+        }
+        let error = incident.error_code.clone().unwrap_or_default();
+        let step = incident.failed_step_code.clone().unwrap_or_default();
+        let Some(value) = group_by.map_or(Some(String::new()), |group| {
+            catalog.group_value(group, &incident.probe_code, &step, &error)
+        }) else {
+            continue;
+        };
+        let mut key = BTreeMap::new();
+        if let Some(group) = group_by {
+            key.insert(group.as_str().to_string(), value);
+        }
+        let start = incident.started_at_ms.max(from);
+        let end = incident.ended_at_ms.unwrap_or(now).min(to);
+        let entry = downtime.entry(key.clone()).or_insert((0, 0));
+        entry.0 += 1;
+        entry.1 += (end - start).max(0) / 1000;
+        cells.entry(key).or_default();
+    }
+    let mut summary: Vec<SummaryRow> = cells
+        .into_iter()
+        .map(|(key, cell)| {
+            let (incidents, downtime_s) = downtime.get(&key).copied().unwrap_or((0, 0));
+            SummaryRow {
+                runs: cell.all.total,
+                ok: cell.counted.ok,
+                failed: cell.counted.failed,
+                availability_pct: cell.value(Metric::Availability, FactKind::Runs),
+                p50_ms: cell.value(Metric::DurationP50, FactKind::Runs),
+                p95_ms: cell.value(Metric::DurationP95, FactKind::Runs),
+                p99_ms: cell.value(Metric::DurationP99, FactKind::Runs),
+                incidents,
+                downtime_s,
+                key,
+            }
+        })
+        .collect();
+    summary.sort_by(|a, b| a.key.cmp(&b.key));
+    summary
+}
+
+/// Whether the summary can answer this group-by (it is over runs).
+pub fn check_group(group_by: Option<GroupBy>) -> Result<(), &'static str> {
+    match group_by {
+        Some(GroupBy::Step | GroupBy::Service | GroupBy::ErrorCode) => {
+            Err("the summary groups runs by probe, product, channel or environment")
+        }
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,657 @@
+//! Indicators from rollups equal the same indicators computed the straightforward way
+//! from raw runs — with late and duplicate runs, DST days and maintenance windows — on
+//! SQLite and PostgreSQL; and the JSON API's parameters, errors and exports.
+
+mod support;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use app::domain::auth::Role;
+use app::domain::indicators::{Bucket, Filters, GroupBy, Metric, SeriesQuery, SeriesResponse};
+use chrono::{DateTime, TimeZone, Utc};
+use chrono_tz::Europe::Paris;
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use reqwest::StatusCode;
+use serde_json::Value;
+use support::{TestApp, TestDatabase};
+use vigie::board::RunNotifier;
+use vigie::indicators::IndicatorService;
+use vigie::ingest::RunRecorder;
+use vigie::storage::reference::{
+    upsert_catalog, Catalog, JourneyStep, MaintenanceWindow, Probe, Product, Service,
+};
+use vigie::storage::runs::{ProbeRun, ProbeStep};
+use vigie::storage::Engine;
+
+fn at(text: &str) -> i64 {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.timestamp_millis())
+        .unwrap_or_default()
+}
+
+struct Probe3 {
+    code: &'static str,
+    product: &'static str,
+    channel: &'static str,
+}
+
+const PROBES: [Probe3; 3] = [
+    Probe3 {
+        code: "P_CCO_WEB",
+        product: "CCO",
+        channel: "web",
+    },
+    Probe3 {
+        code: "P_CCO_MOB",
+        product: "CCO",
+        channel: "mobile",
+    },
+    Probe3 {
+        code: "P_PEA_WEB",
+        product: "PEA",
+        channel: "web",
+    },
+];
+const STEPS: [(&str, &str); 3] = [("FORM", "FRONT"), ("SIGN", "ESIGN"), ("OPEN", "CORE")];
+
+fn windows() -> Vec<MaintenanceWindow> {
+    vec![
+        // Across the spring-forward night, on the e-signature service (both products).
+        MaintenanceWindow {
+            window_id: "MW_ESIGN".into(),
+            scope: "service".into(),
+            scope_code: Some("ESIGN".into()),
+            starts_at_ms: at("2026-03-29T00:10:00Z"),
+            ends_at_ms: at("2026-03-29T03:50:00Z"),
+            reason: None,
+        },
+        MaintenanceWindow {
+            window_id: "MW_PROBE".into(),
+            scope: "probe".into(),
+            scope_code: Some("P_PEA_WEB".into()),
+            starts_at_ms: at("2026-10-25T00:30:00Z"),
+            ends_at_ms: at("2026-10-25T02:30:00Z"),
+            reason: None,
+        },
+    ]
+}
+
+fn catalog() -> Catalog {
+    Catalog {
+        products: ["CCO", "PEA"]
+            .iter()
+            .map(|code| Product {
+                product_code: code.to_string(),
+                label: code.to_string(),
+                active: true,
+            })
+            .collect(),
+        services: STEPS
+            .iter()
+            .map(|(_, service)| Service {
+                service_code: service.to_string(),
+                label: service.to_string(),
+                kind: "internal".into(),
+                owner_team: None,
+            })
+            .collect(),
+        journey_steps: ["CCO", "PEA"]
+            .iter()
+            .flat_map(|product| {
+                STEPS
+                    .iter()
+                    .enumerate()
+                    .map(move |(index, (step, service))| JourneyStep {
+                        product_code: product.to_string(),
+                        step_code: step.to_string(),
+                        position: index as i64 + 1,
+                        label: step.to_string(),
+                        service_code: service.to_string(),
+                    })
+            })
+            .collect(),
+        probes: PROBES
+            .iter()
+            .map(|probe| Probe {
+                probe_code: probe.code.into(),
+                label: probe.code.into(),
+                product_code: probe.product.into(),
+                channel: probe.channel.into(),
+                environment: "prod".into(),
+                interval_s: 300,
+                enabled: true,
+            })
+            .collect(),
+        error_codes: vec![],
+        maintenance_windows: windows(),
+    }
+}
+
+/// Random runs around both DST changes of 2026, every ~5 minutes per probe.
+fn random_runs(seed: u64) -> Vec<ProbeRun> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut runs = Vec::new();
+    for (from, to) in [
+        ("2026-03-27T20:00:00Z", "2026-03-30T04:00:00Z"),
+        ("2026-10-24T20:00:00Z", "2026-10-26T04:00:00Z"),
+    ] {
+        for probe in &PROBES {
+            let mut time = at(from) + rng.gen_range(0..300_000);
+            while time < at(to) {
+                let failing = rng.gen_bool(0.12);
+                let failing_step = rng.gen_range(0..STEPS.len());
+                let mut steps = Vec::new();
+                let mut total = 0;
+                for (index, (step, _)) in STEPS.iter().enumerate() {
+                    let duration =
+                        (rng.gen_range(200.0_f64..9_000.0) * rng.gen_range(0.5..3.0)) as i64;
+                    let status = if failing && index == failing_step {
+                        if rng.gen_bool(0.3) {
+                            "TIMEOUT"
+                        } else {
+                            "KO"
+                        }
+                    } else if failing && index > failing_step {
+                        "SKIPPED"
+                    } else {
+                        "OK"
+                    };
+                    total += duration;
+                    steps.push(ProbeStep {
+                        step_code: step.to_string(),
+                        position: index as i64 + 1,
+                        started_at_ms: time,
+                        duration_ms: if status == "SKIPPED" { 0 } else { duration },
+                        status: status.into(),
+                        http_status: None,
+                        error_code: (status == "KO" || status == "TIMEOUT")
+                            .then(|| format!("E_{step}")),
+                        message: None,
+                    });
+                }
+                let status = steps
+                    .iter()
+                    .find(|s| s.status == "KO" || s.status == "TIMEOUT")
+                    .map(|s| s.status.clone());
+                runs.push(ProbeRun {
+                    run_id: format!("{}-{time}", probe.code),
+                    probe_code: probe.code.into(),
+                    started_at_ms: time,
+                    duration_ms: total,
+                    status: status.clone().unwrap_or_else(|| "OK".into()),
+                    failed_step_code: status.as_ref().map(|_| STEPS[failing_step].0.to_string()),
+                    error_code: status
+                        .as_ref()
+                        .map(|_| format!("E_{}", STEPS[failing_step].0)),
+                    error_message: None,
+                    agent: None,
+                    steps,
+                });
+                time += 300_000 + rng.gen_range(-20_000..20_000);
+            }
+        }
+    }
+    runs
+}
+
+// ---- The straightforward computation over raw runs -------------------------------------
+
+fn in_maintenance(probe: &str, product: &str, time: i64) -> bool {
+    windows().iter().any(|window| {
+        window.starts_at_ms <= time
+            && time < window.ends_at_ms
+            && match window.scope.as_str() {
+                "probe" => window.scope_code.as_deref() == Some(probe),
+                // Every product's journey uses every service here.
+                "service" => true,
+                "product" => window.scope_code.as_deref() == Some(product),
+                _ => true,
+            }
+    })
+}
+
+fn bucket_start(bucket: Bucket, time: i64) -> i64 {
+    match bucket {
+        Bucket::Day => {
+            let local = Utc
+                .timestamp_millis_opt(time)
+                .single()
+                .map(|t| t.with_timezone(&Paris));
+            local
+                .and_then(|l| l.date_naive().and_hms_opt(0, 0, 0))
+                .and_then(|midnight| Paris.from_local_datetime(&midnight).earliest())
+                .map(|t| t.timestamp_millis())
+                .unwrap_or(time)
+        }
+        other => time - time.rem_euclid(other.nominal_ms()),
+    }
+}
+
+fn nearest_rank(values: &mut [i64], q: f64) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let rank = ((q * values.len() as f64).ceil() as usize).clamp(1, values.len());
+    Some(values[rank - 1] as f64)
+}
+
+/// Expected series: key -> bucket -> value.
+fn expected(
+    runs: &[ProbeRun],
+    metric: Metric,
+    bucket: Bucket,
+    group: Option<GroupBy>,
+    from: i64,
+    to: i64,
+) -> BTreeMap<String, BTreeMap<i64, f64>> {
+    #[derive(Default)]
+    struct Acc {
+        total: i64,
+        counted: i64,
+        ok: i64,
+        failed: i64,
+        durations: Vec<i64>,
+    }
+    let steps_level = metric == Metric::SuccessRate || group == Some(GroupBy::Step);
+    let mut cells: BTreeMap<String, BTreeMap<i64, Acc>> = BTreeMap::new();
+    for run in runs
+        .iter()
+        .filter(|run| from <= run.started_at_ms && run.started_at_ms < to)
+    {
+        let probe = PROBES.iter().find(|p| p.code == run.probe_code);
+        let (product, channel) = probe.map(|p| (p.product, p.channel)).unwrap_or_default();
+        let maintained = in_maintenance(&run.probe_code, product, run.started_at_ms);
+        let facts: Vec<(String, &str, i64)> = if steps_level {
+            run.steps
+                .iter()
+                .map(|s| (s.step_code.clone(), s.status.as_str(), s.duration_ms))
+                .collect()
+        } else {
+            vec![(String::new(), run.status.as_str(), run.duration_ms)]
+        };
+        for (step, status, duration) in facts {
+            let key = match group {
+                None => String::new(),
+                Some(GroupBy::Probe) => run.probe_code.clone(),
+                Some(GroupBy::Product) => product.to_string(),
+                Some(GroupBy::Channel) => channel.to_string(),
+                Some(GroupBy::Step) => step.clone(),
+                Some(other) => panic!("not covered: {other:?}"),
+            };
+            let acc = cells
+                .entry(key)
+                .or_default()
+                .entry(bucket_start(bucket, run.started_at_ms))
+                .or_default();
+            acc.total += 1;
+            if status == "SKIPPED" {
+                continue;
+            }
+            acc.durations.push(duration);
+            if !maintained {
+                acc.counted += 1;
+                if status == "OK" {
+                    acc.ok += 1
+                } else {
+                    acc.failed += 1
+                }
+            }
+        }
+    }
+    cells
+        .into_iter()
+        .map(|(key, buckets)| {
+            let points = buckets
+                .into_iter()
+                .filter_map(|(start, mut acc)| {
+                    let value = match metric {
+                        Metric::Availability | Metric::SuccessRate => {
+                            (acc.counted > 0).then(|| acc.ok as f64 * 100.0 / acc.counted as f64)
+                        }
+                        Metric::Runs => Some(acc.total as f64),
+                        Metric::Failures => Some(acc.failed as f64),
+                        other => nearest_rank(&mut acc.durations, other.quantile().unwrap_or(0.5)),
+                    };
+                    value.map(|value| (start, value))
+                })
+                .collect();
+            (key, points)
+        })
+        .collect()
+}
+
+fn actual(response: &SeriesResponse) -> BTreeMap<String, BTreeMap<i64, f64>> {
+    response
+        .series
+        .iter()
+        .map(|series| {
+            (
+                series.key.values().next().cloned().unwrap_or_default(),
+                series.points.iter().copied().collect(),
+            )
+        })
+        .collect()
+}
+
+async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::TestResult {
+    let test = TestDatabase::new(engine).await?;
+    upsert_catalog(&test.db, &catalog()).await?;
+    let mut runs = random_runs(7);
+    // Late data: shuffled batches; duplicates: a fifth of the runs recorded twice.
+    let mut order = runs.clone();
+    order.shuffle(&mut ChaCha8Rng::seed_from_u64(11));
+    let recorder = RunRecorder::new(test.db.clone(), RunNotifier::default());
+    for chunk in order.chunks(400) {
+        recorder.record(chunk).await?;
+    }
+    let duplicates: Vec<ProbeRun> = order.iter().step_by(5).cloned().collect();
+    assert_eq!(
+        recorder.record(&duplicates).await?,
+        0,
+        "duplicates are not stored again"
+    );
+    runs.sort_by_key(|run| run.started_at_ms);
+
+    let service = IndicatorService::new(test.db.clone());
+    let ranges = [
+        ("2026-03-27T21:17:13Z", "2026-03-30T02:03:20Z"),
+        ("2026-10-24T22:00:00Z", "2026-10-26T03:59:59Z"),
+    ];
+    let metrics = [
+        Metric::Availability,
+        Metric::Runs,
+        Metric::Failures,
+        Metric::DurationP95,
+        Metric::DurationP50,
+        Metric::SuccessRate,
+    ];
+    let mut compared = 0;
+    for (from, to) in ranges {
+        for metric in metrics {
+            for bucket in [Bucket::Hour, Bucket::Day, Bucket::FifteenMinutes] {
+                for group in [
+                    None,
+                    Some(GroupBy::Probe),
+                    Some(GroupBy::Product),
+                    Some(GroupBy::Step),
+                ] {
+                    if group == Some(GroupBy::Step) && metric != Metric::SuccessRate {
+                        continue;
+                    }
+                    let query = SeriesQuery {
+                        metric,
+                        bucket,
+                        group_by: group,
+                        filters: Filters::default(),
+                        from: from.into(),
+                        to: to.into(),
+                    };
+                    let response = service.series(&query, at("2026-11-26T00:00:00Z")).await?;
+                    let got = actual(&response);
+                    let want = expected(&runs, metric, bucket, group, at(from), at(to));
+                    assert_eq!(
+                        got.keys().collect::<Vec<_>>(),
+                        want.keys().collect::<Vec<_>>(),
+                        "{metric:?} {bucket:?} {group:?}"
+                    );
+                    for (key, points) in &want {
+                        let got_points = &got[key];
+                        assert_eq!(
+                            got_points.keys().collect::<Vec<_>>(),
+                            points.keys().collect::<Vec<_>>(),
+                            "{metric:?} {bucket:?} {group:?} {key}"
+                        );
+                        for (start, value) in points {
+                            let actual = got_points[start];
+                            let tolerance = if metric.quantile().is_some() {
+                                value.abs() * 0.02
+                            } else {
+                                1e-9
+                            };
+                            assert!((actual - value).abs() <= tolerance, "{metric:?} {bucket:?} {group:?} {key} at {start}: {actual} vs {value}");
+                            compared += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(compared > 1_000, "compared {compared} points");
+
+    // A Paris day bucket on the spring-forward day covers 23 hours of runs.
+    let day = service
+        .series(
+            &SeriesQuery {
+                metric: Metric::Runs,
+                bucket: Bucket::Day,
+                group_by: None,
+                filters: Filters::default(),
+                from: "2026-03-29T00:00:00+01:00".into(),
+                to: "2026-03-30T00:00:00+02:00".into(),
+            },
+            0,
+        )
+        .await?;
+    let counted: f64 = day
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .sum();
+    let raw = runs
+        .iter()
+        .filter(|r| {
+            r.started_at_ms >= at("2026-03-28T23:00:00Z")
+                && r.started_at_ms < at("2026-03-29T22:00:00Z")
+        })
+        .count();
+    assert_eq!(counted as usize, raw);
+    assert_eq!(day.series.first().map(|s| s.points.len()), Some(1));
+    Ok(())
+}
+on_both_engines!(rollups_give_the_same_numbers_as_raw_rows);
+
+async fn the_api_answers_every_metric_and_names_bad_parameters(
+    engine: Engine,
+) -> support::TestResult {
+    let app = TestApp::start(engine).await?;
+    upsert_catalog(&app.database.db, &catalog()).await?;
+    let runs = random_runs(3);
+    RunRecorder::new(app.database.db.clone(), app.notifier.clone())
+        .record(&runs)
+        .await?;
+    let client = app.client_as(Role::Viewer).await?;
+    let range = "from=2026-03-28T00:00:00Z&to=2026-03-30T00:00:00Z";
+
+    let unauthenticated = app
+        .client()
+        .get(app.url(&format!("/api/v1/indicators/series?metric=runs&{range}")))
+        .send()
+        .await?;
+    assert_eq!(unauthenticated.status(), StatusCode::UNAUTHORIZED);
+
+    for metric in Metric::ALL {
+        for bucket in ["auto", "1h", "1d", "1w", "1M", "15m"] {
+            let url = app.url(&format!(
+                "/api/v1/indicators/series?metric={}&bucket={bucket}&{range}",
+                metric.as_str()
+            ));
+            let response = client.get(url).send().await?;
+            assert_eq!(
+                response.status(),
+                StatusCode::OK,
+                "{} {bucket}",
+                metric.as_str()
+            );
+            let body: Value = response.json().await?;
+            assert_eq!(body["metric"], metric.as_str());
+            assert!(body["series"].is_array());
+        }
+    }
+    for group in GroupBy::ALL {
+        let url = app.url(&format!(
+            "/api/v1/indicators/series?metric=failures&group_by={}&{range}",
+            group.as_str()
+        ));
+        assert_eq!(
+            client.get(url).send().await?.status(),
+            StatusCode::OK,
+            "{}",
+            group.as_str()
+        );
+    }
+    // Filters narrow the answer: only P_PEA_WEB belongs to PEA.
+    let filtered: SeriesResponse = client
+        .get(app.url(&format!(
+            "/api/v1/indicators/series?metric=runs&group_by=probe&product=PEA&{range}"
+        )))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let keys: HashSet<String> = filtered
+        .series
+        .iter()
+        .filter_map(|s| s.key.get("probe").cloned())
+        .collect();
+    assert_eq!(keys, HashSet::from(["P_PEA_WEB".to_string()]));
+    let by_channel: SeriesResponse = client
+        .get(app.url(&format!(
+            "/api/v1/indicators/series?metric=runs&group_by=probe&channel=mobile&bucket=1d&{range}"
+        )))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(by_channel.series.len(), 1);
+
+    // Relative time grammar.
+    for (from, to) in [
+        ("now-24h", "now"),
+        ("now/d", "now"),
+        ("now-1d/d", "now/d"),
+        ("now-7d", "now"),
+        ("1774742400000", "1774828800000"),
+    ] {
+        let response = client
+            .get(app.url(&format!(
+                "/api/v1/indicators/series?metric=runs&from={from}&to={to}"
+            )))
+            .send()
+            .await?;
+        assert_eq!(response.status(), StatusCode::OK, "{from} {to}");
+    }
+
+    let bad = [
+        ("bucket=1h", "metric"),
+        ("metric=speed", "metric"),
+        ("metric=runs&bucket=3h", "bucket"),
+        ("metric=runs&group_by=colour", "group_by"),
+        ("metric=runs&from=yesterday", "from"),
+        ("metric=runs&to=now%2Bx", "to"),
+        ("metric=runs&from=now&to=now-1h", "from"),
+        ("metric=runs&channel=fax", "channel"),
+        ("metric=runs&bucket=1m&from=now-400d", "bucket"),
+    ];
+    for (query, parameter) in bad {
+        let response = client
+            .get(app.url(&format!("/api/v1/indicators/series?{query}")))
+            .send()
+            .await?;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{query}");
+        let body: Value = response.json().await?;
+        assert_eq!(body["error"]["code"], "bad_parameter");
+        assert_eq!(
+            body["error"]["details"][0]["parameter"], parameter,
+            "{query}"
+        );
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(parameter),
+            "{query}"
+        );
+    }
+
+    let summary: Value = client
+        .get(app.url(&format!(
+            "/api/v1/indicators/summary?group_by=probe&{range}"
+        )))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let rows = summary["rows"].as_array().cloned().unwrap_or_default();
+    assert_eq!(rows.len(), 3);
+    let raw_runs = runs.iter().filter(|r| {
+        r.started_at_ms >= at("2026-03-28T00:00:00Z")
+            && r.started_at_ms < at("2026-03-30T00:00:00Z")
+    });
+    let mut per_probe: HashMap<String, i64> = HashMap::new();
+    for run in raw_runs {
+        *per_probe.entry(run.probe_code.clone()).or_default() += 1;
+    }
+    for row in &rows {
+        let probe = row["key"]["probe"].as_str().unwrap_or_default();
+        assert_eq!(
+            row["runs"].as_i64(),
+            per_probe.get(probe).copied(),
+            "{probe}"
+        );
+    }
+    let openapi: Value = client
+        .get(app.url("/api/openapi.json"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(openapi["openapi"], "3.0.3");
+    assert!(openapi["paths"]["/indicators/series"]["get"].is_object());
+    Ok(())
+}
+on_both_engines!(the_api_answers_every_metric_and_names_bad_parameters);
+
+async fn exports_carry_the_points_with_neutralised_cells(engine: Engine) -> support::TestResult {
+    let app = TestApp::start(engine).await?;
+    let mut catalog = catalog();
+    // A probe code cannot start with '=', but a product label or error code might come
+    // from a drop; here an error code that looks like a formula.
+    catalog.probes[0].probe_code = "P_CCO_WEB".into();
+    upsert_catalog(&app.database.db, &catalog).await?;
+    let mut runs = random_runs(5);
+    for run in runs.iter_mut().filter(|run| run.status != "OK") {
+        run.error_code = Some("=HYPERLINK(\"x\")".into());
+    }
+    RunRecorder::new(app.database.db.clone(), app.notifier.clone())
+        .record(&runs)
+        .await?;
+    let client = app.client_as(Role::Viewer).await?;
+    let query = "metric=failures&bucket=1d&group_by=error_code&from=2026-03-28T00:00:00Z&to=2026-03-30T00:00:00Z";
+    let csv = client
+        .get(app.url(&format!("/api/v1/export/series.csv?{query}")))
+        .send()
+        .await?;
+    assert_eq!(csv.status(), StatusCode::OK);
+    let text = csv.text().await?;
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("time,error_code,failures (count)"));
+    let body: Vec<&str> = lines.collect();
+    assert!(!body.is_empty());
+    assert!(
+        body.iter()
+            .all(|line| line.contains("\"'=HYPERLINK(\"\"x\"\")\"")),
+        "{text}"
+    );
+    let xlsx = client
+        .get(app.url(&format!("/api/v1/export/series.xlsx?{query}")))
+        .send()
+        .await?;
+    assert_eq!(xlsx.status(), StatusCode::OK);
+    let bytes = xlsx.bytes().await?;
+    assert!(bytes.starts_with(b"PK"), "an XLSX file is a zip");
+    Ok(())
+}
+on_both_engines!(exports_carry_the_points_with_neutralised_cells);
