@@ -36,7 +36,7 @@ pub fn ExplorerChart(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let retry = RwSignal::new(0_u64);
-    let queries = Memo::new(move |_| state.with(|state| kind.queries(state)));
+    let queries = Memo::new(move |_| state.with(|state| kind.queries(state, now_ms())));
     let fetched = LocalResource::new(move || {
         tick.track();
         retry.track();
@@ -169,7 +169,7 @@ pub fn ExplorerChart(
                         {move || i18n.t("explorer.export.csv")}
                     </button>
                     <a class="button" download=""
-                        href=move || state.with(|state| kind.xlsx_href(state))>
+                        href=move || state.with(|state| kind.xlsx_href(state, now_ms()))>
                         {move || i18n.t("explorer.export.xlsx")}
                     </a>
                 </div>

@@ -109,8 +109,8 @@ impl ChartKind {
         }
     }
 
-    /// The server requests behind this chart for the view `state`.
-    pub fn queries(self, state: &ViewState) -> Vec<ChartQuery> {
+    /// The server requests behind this chart for the view `state` at `now_ms`.
+    pub fn queries(self, state: &ViewState, now_ms: i64) -> Vec<ChartQuery> {
         let metrics = self.metrics(state);
         let several = metrics.len() > 1;
         metrics
@@ -119,7 +119,7 @@ impl ChartKind {
                 prefix: several.then(|| percentile_name(metric)).flatten(),
                 query: SeriesQuery {
                     metric,
-                    bucket: state.bucket,
+                    bucket: state.chart_bucket(now_ms),
                     group_by: self.group_by(state),
                     filters: state.filters.clone(),
                     from: state.from.clone(),
@@ -130,7 +130,7 @@ impl ChartKind {
     }
 
     /// The link that downloads this chart's numbers as an XLSX file (server side).
-    pub fn xlsx_href(self, state: &ViewState) -> String {
+    pub fn xlsx_href(self, state: &ViewState, now_ms: i64) -> String {
         let metric = self
             .metrics(state)
             .into_iter()
@@ -139,7 +139,7 @@ impl ChartKind {
             .unwrap_or(Metric::Availability);
         let mut pairs: Vec<(&str, String)> = vec![
             ("metric", metric.as_str().to_string()),
-            ("bucket", state.bucket.as_str().to_string()),
+            ("bucket", state.chart_bucket(now_ms).as_str().to_string()),
         ];
         if let Some(group) = self.group_by(state) {
             pairs.push(("group_by", group.as_str().to_string()));
@@ -171,7 +171,7 @@ mod tests {
     fn durations_show_three_percentiles_or_the_chosen_one_per_group() {
         let state = ViewState::default();
         let names: Vec<_> = ChartKind::Durations
-            .queries(&state)
+            .queries(&state, 0)
             .into_iter()
             .map(|query| query.prefix)
             .collect();
@@ -181,7 +181,7 @@ mod tests {
             duration_metric: Metric::DurationP99,
             ..state
         };
-        let queries = ChartKind::Durations.queries(&grouped);
+        let queries = ChartKind::Durations.queries(&grouped, 0);
         assert_eq!(queries.len(), 1);
         assert_eq!(queries[0].query.metric, Metric::DurationP99);
         assert_eq!(queries[0].prefix, None);
@@ -202,8 +202,8 @@ mod tests {
         let mut state = ViewState::default();
         state.filters.product = vec!["CCO".into(), "PEA".into()];
         assert_eq!(
-            ChartKind::Failures.xlsx_href(&state),
-            "/api/v1/export/series.xlsx?metric=failures&bucket=auto&group_by=error_code\
+            ChartKind::Failures.xlsx_href(&state, 1_764_153_000_000),
+            "/api/v1/export/series.xlsx?metric=failures&bucket=5m&group_by=error_code\
              &from=now-24h&to=now&product=CCO&product=PEA"
         );
     }

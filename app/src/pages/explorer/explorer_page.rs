@@ -4,6 +4,8 @@ use leptos_router::NavigateOptions;
 
 use crate::api::indicators::load_explorer_options;
 use crate::components::i18n_context::use_i18n;
+use crate::domain::indicators::{Choice, ExplorerOptions};
+use crate::i18n::{translate, Lang};
 
 use super::chart::ExplorerChart;
 use super::chart_kind::ChartKind;
@@ -34,10 +36,11 @@ pub fn ExplorerPage() -> impl IntoView {
     });
     let options_resource = LocalResource::new(load_explorer_options);
     let options = Signal::derive(move || {
-        options_resource
+        let loaded = options_resource
             .get()
             .and_then(Result::ok)
-            .unwrap_or_default()
+            .unwrap_or_default();
+        with_translated_labels(loaded, i18n.lang())
     });
     let options_error = move || {
         options_resource
@@ -93,4 +96,21 @@ pub fn ExplorerPage() -> impl IntoView {
             }}
         </div>
     }
+}
+
+/// Channels and environments come as bare codes: give them the names the board uses
+/// (`channel.web`, `env.prod`) when the translation files have them.
+fn with_translated_labels(mut options: ExplorerOptions, lang: Lang) -> ExplorerOptions {
+    let translated = |choices: &mut Vec<Choice>, prefix: &str| {
+        for choice in choices.iter_mut() {
+            let key = format!("{prefix}.{}", choice.code);
+            let text = translate(lang, &key);
+            if text != key {
+                choice.label = text;
+            }
+        }
+    };
+    translated(&mut options.channels, "channel");
+    translated(&mut options.environments, "env");
+    options
 }

@@ -83,6 +83,9 @@ impl Refresh {
     }
 }
 
+/// About how many points a chart draws when the bucket is automatic.
+pub const CHART_POINTS: i64 = 300;
+
 /// The percentiles the durations chart can show per group.
 pub const DURATION_METRICS: [Metric; 3] = [
     Metric::DurationP50,
@@ -144,6 +147,12 @@ pub fn filter_pairs(filters: &Filters) -> Vec<(&'static str, String)> {
         .collect()
 }
 
+/// A time expression as written in the URL; a `+` of an RFC 3339 offset that reached us
+/// as a space (a query decoded as a form, after the login redirect) is put back.
+fn repair_time(text: &str) -> String {
+    text.trim().replace(' ', "+")
+}
+
 fn is_time(expression: &str) -> bool {
     resolve(expression, 0).is_ok()
 }
@@ -174,7 +183,7 @@ impl ViewState {
         let defaults = ViewState::default();
         let time = |name: &str, default: String| {
             last(name)
-                .map(|text| text.trim().to_string())
+                .map(|text| repair_time(&text))
                 .filter(|text| is_time(text))
                 .unwrap_or(default)
         };
@@ -186,7 +195,8 @@ impl ViewState {
         }
         let zoom = last("zoom").and_then(|text| {
             let (from, to) = text.split_once('~')?;
-            (is_time(from) && is_time(to)).then(|| (from.to_string(), to.to_string()))
+            let (from, to) = (repair_time(from), repair_time(to));
+            (is_time(&from) && is_time(&to)).then_some((from, to))
         });
         ViewState {
             from: time("from", defaults.from),
@@ -280,6 +290,19 @@ impl ViewState {
         match &self.zoom {
             Some((from, to)) => self.with_range(from, to),
             None => self.clone(),
+        }
+    }
+
+    /// The bucket charts ask for: the chosen one, or when automatic, the finest that
+    /// keeps about [`CHART_POINTS`] points over the range (readable lines, same numbers
+    /// in the chart, its table and its exports).
+    pub fn chart_bucket(&self, now_ms: i64) -> Bucket {
+        if self.bucket != Bucket::Auto {
+            return self.bucket;
+        }
+        match (resolve(&self.from, now_ms), resolve(&self.to, now_ms)) {
+            (Ok(from), Ok(to)) if to > from => Bucket::auto_for(to - from, CHART_POINTS),
+            _ => Bucket::Auto,
         }
     }
 
@@ -397,6 +420,12 @@ mod tests {
     }
 
     #[test]
+    fn an_offset_plus_decoded_as_a_space_is_put_back() {
+        let state = query(&[("from", "2026-11-26T14:05:00 01:00"), ("to", "now")]);
+        assert_eq!(state.from, "2026-11-26T14:05:00+01:00");
+    }
+
+    #[test]
     fn unreadable_parameters_take_their_defaults() {
         let state = query(&[
             ("from", "yesterday"),
@@ -418,6 +447,17 @@ mod tests {
         assert_eq!((zoomed.from.as_str(), zoomed.to.as_str()), ("1200", "1800"));
         assert_eq!(zoomed.zoom, Some(("now-24h".into(), "now".into())));
         assert_eq!(zoomed.unzoomed(), state);
+    }
+
+    #[test]
+    fn an_automatic_bucket_keeps_charts_readable() {
+        let state = ViewState::default();
+        assert_eq!(state.chart_bucket(1_764_153_000_000), Bucket::FiveMinutes);
+        let chosen = ViewState {
+            bucket: Bucket::Hour,
+            ..state
+        };
+        assert_eq!(chosen.chart_bucket(0), Bucket::Hour);
     }
 
     #[test]
