@@ -60,7 +60,7 @@ pub fn ExplorerChart(
         loaded.with(|loaded| match loaded {
             Some(Loaded {
                 result: Ok(series), ..
-            }) => options.with(|options| name_series(series, options, &title())),
+            }) => options.with(|options| name_series(series, options, i18n.lang(), &title())),
             _ => Vec::new(),
         })
     });

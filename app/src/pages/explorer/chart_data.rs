@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crate::api::indicators::indicators_series;
 use crate::domain::error::AppError;
 use crate::domain::indicators::{Choice, ExplorerOptions};
+use crate::i18n::{translate, Lang};
 
 use super::chart_kind::ChartQuery;
 
@@ -50,12 +51,13 @@ pub async fn load_chart(queries: Vec<ChartQuery>) -> Result<Vec<KeyedSeries>, Ap
 pub fn name_series(
     loaded: &[KeyedSeries],
     options: &ExplorerOptions,
+    lang: Lang,
     fallback: &str,
 ) -> Vec<NamedSeries> {
     loaded
         .iter()
         .map(|series| NamedSeries {
-            name: series_name(series.prefix, &series.key, options, fallback),
+            name: series_name(series.prefix, &series.key, options, lang, fallback),
             points: series.points.clone(),
         })
         .collect()
@@ -105,16 +107,31 @@ pub fn label_of(options: &ExplorerOptions, name: &str, code: &str) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
-/// `p95 · Compte courant`: the metric prefix (if any) and the labels of the key's values.
+/// `p95 · Compte courant`: the metric prefix (if any) and the labels of the key's values;
+/// a code without a label in the options (an event outcome) is translated as
+/// `<name>.<code>` when the translation files have it.
 fn series_name(
     prefix: Option<&str>,
     key: &BTreeMap<String, String>,
     options: &ExplorerOptions,
+    lang: Lang,
     fallback: &str,
 ) -> String {
     let labels: Vec<String> = key
         .iter()
-        .map(|(name, code)| label_of(options, name, code))
+        .map(|(name, code)| {
+            let label = label_of(options, name, code);
+            if label != *code {
+                return label;
+            }
+            let key = format!("{name}.{code}");
+            let text = translate(lang, &key);
+            if text == key {
+                label
+            } else {
+                text
+            }
+        })
         .collect();
     let parts: Vec<String> = prefix
         .map(str::to_string)
@@ -146,14 +163,26 @@ mod tests {
     fn series_are_named_by_prefix_and_labels() {
         let key: BTreeMap<String, String> = [("product".to_string(), "CCO".to_string())].into();
         assert_eq!(
-            series_name(Some("p95"), &key, &options(), "x"),
+            series_name(Some("p95"), &key, &options(), Lang::Fr, "x"),
             "p95 · Compte courant"
         );
         let unknown: BTreeMap<String, String> =
             [("error_code".to_string(), "=X".to_string())].into();
-        assert_eq!(series_name(None, &unknown, &options(), "x"), "=X");
+        assert_eq!(series_name(None, &unknown, &options(), Lang::Fr, "x"), "=X");
+        let outcome: BTreeMap<String, String> =
+            [("outcome".to_string(), "COMPLETED".to_string())].into();
         assert_eq!(
-            series_name(None, &BTreeMap::new(), &options(), "Disponibilité"),
+            series_name(None, &outcome, &options(), Lang::Fr, "x"),
+            "Terminés"
+        );
+        assert_eq!(
+            series_name(
+                None,
+                &BTreeMap::new(),
+                &options(),
+                Lang::Fr,
+                "Disponibilité"
+            ),
             "Disponibilité"
         );
     }
