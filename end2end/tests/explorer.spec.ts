@@ -223,4 +223,10 @@ test('screenshot of the explorer', async ({ page }) => {
   await expect(chart(page, 'Disponibilité').getByRole('img')).toBeVisible();
   await page.waitForTimeout(1500);
   await page.screenshot({ path: path.join(folder, 'explorer-fr.png'), fullPage: true });
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { name: 'Indicator explorer' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Availability', exact: true }).getByRole('img')).toBeVisible();
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: path.join(folder, 'explorer-en.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Français' }).click();
 });
