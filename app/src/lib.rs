@@ -18,6 +18,7 @@ use leptos_router::path;
 use components::i18n_context::provide_i18n;
 use components::require_login::RequireLogin;
 use pages::board::BoardPage;
+use pages::explorer::ExplorerPage;
 use pages::login::LoginPage;
 use pages::users::UsersPage;
 
@@ -30,6 +31,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <RequireLogin><BoardPage/></RequireLogin> }>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/") view=|| view! { <RequireLogin><BoardPage/></RequireLogin> }/>
+                <Route path=path!("/explorer") view=|| view! { <RequireLogin><ExplorerPage/></RequireLogin> }/>
                 <Route path=path!("/admin/users") view=|| view! { <RequireLogin><UsersPage/></RequireLogin> }/>
             </Routes>
         </Router>

@@ -2,5 +2,6 @@
 
 pub mod i18n_context;
 pub mod language_switch;
+pub mod multi_select;
 pub mod require_login;
 pub mod top_bar;

@@ -33,6 +33,7 @@ pub fn TopBar() -> impl IntoView {
             <a class="brand" href="/">{move || i18n.t("app.title")}</a>
             <nav aria-label="main">
                 <A href="/">{move || i18n.t("nav.board")}</A>
+                <A href="/explorer">{move || i18n.t("nav.explorer")}</A>
                 <Show when=is_admin>
                     <A href="/admin/users">{move || i18n.t("nav.users")}</A>
                 </Show>

@@ -1,5 +1,6 @@
 //! One folder per page.
 
 pub mod board;
+pub mod explorer;
 pub mod login;
 pub mod users;

@@ -1,0 +1,180 @@
+//! One chart of the explorer: fetched on its own, drawn as soon as its data arrives,
+//! with a table view, CSV and XLSX exports, and an empty state that says why.
+
+use leptos::prelude::*;
+
+use crate::components::i18n_context::use_i18n;
+use crate::domain::error::AppError;
+use crate::domain::indicators::ExplorerOptions;
+use crate::domain::time_range::resolve;
+
+use super::browser::download_text;
+use super::chart_data::{has_points, load_chart, name_series, rows, KeyedSeries};
+use super::chart_kind::ChartKind;
+use super::chart_table::ChartTable;
+use super::csv::rows_to_csv;
+use super::echarts_view::{draw, DrawnChart, Picture};
+use super::empty_state::EmptyState;
+use super::paris_time::now_ms;
+use super::url_state::ViewState;
+
+/// What a chart has received: its series and the time range they cover.
+#[derive(Clone)]
+struct Loaded {
+    result: Result<Vec<KeyedSeries>, AppError>,
+    range: (i64, i64),
+}
+
+#[component]
+pub fn ExplorerChart(
+    kind: ChartKind,
+    state: Memo<ViewState>,
+    options: Signal<ExplorerOptions>,
+    /// Changes when every chart should fetch again (auto-refresh).
+    tick: ReadSignal<u64>,
+    on_change: Callback<ViewState>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let retry = RwSignal::new(0_u64);
+    let queries = Memo::new(move |_| state.with(|state| kind.queries(state, now_ms())));
+    let fetched = LocalResource::new(move || {
+        tick.track();
+        retry.track();
+        load_chart(queries.get())
+    });
+    let loaded = RwSignal::new(None::<Loaded>);
+    Effect::new(move |_| {
+        if let Some(result) = fetched.get() {
+            let now = now_ms();
+            let range = state.with_untracked(|state| {
+                (
+                    resolve(&state.from, now).unwrap_or(now),
+                    resolve(&state.to, now).unwrap_or(now),
+                )
+            });
+            loaded.set(Some(Loaded { result, range }));
+        }
+    });
+    let title = move || i18n.t(&kind.title_key());
+    let named = Memo::new(move |_| {
+        loaded.with(|loaded| match loaded {
+            Some(Loaded {
+                result: Ok(series), ..
+            }) => options.with(|options| name_series(series, options, i18n.lang(), &title())),
+            _ => Vec::new(),
+        })
+    });
+    let as_table = Memo::new(move |_| state.with(|state| state.shows_table(kind.id())));
+
+    let element_id = format!("explorer-chart-{}", kind.id());
+    let node = NodeRef::<leptos::html::Div>::new();
+    let drawn = StoredValue::new_local(None::<DrawnChart>);
+    let on_zoom = Callback::new(move |(from, to): (i64, i64)| {
+        on_change.run(state.get_untracked().zoomed(from, to));
+    });
+    let id_for_effect = element_id.clone();
+    Effect::new(move |_| {
+        let mounted = node.get().is_some();
+        let lang = i18n.lang();
+        drawn.set_value(None);
+        if !mounted {
+            return;
+        }
+        let range = loaded.with(|loaded| loaded.as_ref().map(|loaded| loaded.range));
+        if let Some(range) = range {
+            named.with(|series| {
+                let picture = Picture {
+                    kind,
+                    series,
+                    range,
+                    lang,
+                };
+                drawn.set_value(draw(&id_for_effect, picture, on_zoom));
+            });
+        }
+    });
+    on_cleanup(move || drawn.set_value(None));
+
+    let export_csv = move |_| {
+        let header = [
+            i18n.t("explorer.table.time"),
+            i18n.t("explorer.table.series"),
+            match kind.unit().symbol() {
+                Some(symbol) => format!("{} ({symbol})", i18n.t("explorer.table.value")),
+                None => i18n.t("explorer.table.value"),
+            },
+        ];
+        let text = named.with(|series| rows_to_csv(header, &rows(series)));
+        download_text(
+            &format!("vigie-{}.csv", kind.id()),
+            "text/csv;charset=utf-8",
+            &format!("\u{feff}{text}"),
+        );
+    };
+    let toggle_table =
+        move |_| on_change.run(state.with_untracked(|state| state.with_table_toggled(kind.id())));
+    let clear_filters = Callback::new(move |()| {
+        let mut next = state.get_untracked();
+        next.filters = Default::default();
+        on_change.run(next);
+    });
+
+    let body = move || {
+        let Some(Loaded { result, .. }) = loaded.get() else {
+            return view! { <p class="loading">{i18n.t("common.loading")}</p> }.into_any();
+        };
+        match result {
+            Err(error) => view! {
+                <EmptyState message=i18n.t(error.message_key()) alert=true
+                    action_label=i18n.t("common.retry")
+                    on_action=Callback::new(move |()| retry.update(|count| *count += 1))/>
+            }
+            .into_any(),
+            Ok(_) if !named.with(|series| has_points(series)) => {
+                if state.with_untracked(ViewState::is_filtered) {
+                    view! {
+                        <EmptyState message=i18n.t("explorer.empty.filtered") alert=false
+                            action_label=i18n.t("explorer.filters.clear") on_action=clear_filters/>
+                    }
+                    .into_any()
+                } else {
+                    view! { <EmptyState message=i18n.t("explorer.empty.no_data") alert=false/> }
+                        .into_any()
+                }
+            }
+            Ok(_) if as_table.get() => view! {
+                <ChartTable rows=named.with(|series| rows(series)) unit=kind.unit() label=title()/>
+            }
+            .into_any(),
+            Ok(_) => view! {
+                <div class="chart" id=element_id.clone() node_ref=node role="img"
+                    aria-label=move || format!("{} — {}", title(), i18n.t("explorer.chart.aria"))></div>
+            }
+            .into_any(),
+        }
+    };
+
+    view! {
+        <section class="chart-card" aria-labelledby=format!("title-{}", kind.id())
+            data-chart=kind.id()>
+            <header class="chart-head">
+                <h2 id=format!("title-{}", kind.id())>{title}</h2>
+                <div class="chart-actions">
+                    <button type="button" aria-pressed=move || as_table.get().to_string()
+                        on:click=toggle_table>
+                        {move || i18n.t("explorer.table.toggle")}
+                    </button>
+                    <button type="button" on:click=export_csv
+                        disabled=move || named.with(|series| !has_points(series))>
+                        {move || i18n.t("explorer.export.csv")}
+                    </button>
+                    <a class="button" download=""
+                        href=move || state.with(|state| kind.xlsx_href(state, now_ms()))>
+                        {move || i18n.t("explorer.export.xlsx")}
+                    </a>
+                </div>
+            </header>
+            {body}
+        </section>
+    }
+}

@@ -1,0 +1,217 @@
+//! The explorer's charts: what each one asks the server for, how its series are named,
+//! and the unit of its values.
+
+use crate::domain::indicators::{GroupBy, Metric, SeriesQuery};
+use crate::i18n::{format_duration_ms, format_percent, Lang};
+
+use super::url_state::{filter_pairs, query_string, ViewState, DURATION_METRICS};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    Availability,
+    Durations,
+    Failures,
+    Runs,
+    Events,
+}
+
+/// The unit of a chart's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Percent,
+    Milliseconds,
+    Count,
+}
+
+impl Unit {
+    /// The value as a person reads it, with its unit, in `lang`.
+    pub fn format(self, lang: Lang, value: f64) -> String {
+        match self {
+            Unit::Percent => format_percent(lang, value),
+            Unit::Milliseconds => format_duration_ms(lang, value.round() as i64),
+            Unit::Count => format!("{}", value.round() as i64),
+        }
+    }
+
+    /// The unit as written after a CSV header (`%`, `ms`; nothing for counts).
+    pub fn symbol(self) -> Option<&'static str> {
+        match self {
+            Unit::Percent => Some("%"),
+            Unit::Milliseconds => Some("ms"),
+            Unit::Count => None,
+        }
+    }
+}
+
+/// One request of a chart; `prefix` names its series when a chart draws several metrics.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartQuery {
+    pub prefix: Option<&'static str>,
+    pub query: SeriesQuery,
+}
+
+impl ChartKind {
+    pub const ALL: [ChartKind; 5] = [
+        ChartKind::Availability,
+        ChartKind::Durations,
+        ChartKind::Failures,
+        ChartKind::Runs,
+        ChartKind::Events,
+    ];
+
+    /// Stable id, used in the URL (`table=`) and in element ids.
+    pub fn id(self) -> &'static str {
+        match self {
+            ChartKind::Availability => "availability",
+            ChartKind::Durations => "durations",
+            ChartKind::Failures => "failures",
+            ChartKind::Runs => "runs",
+            ChartKind::Events => "events",
+        }
+    }
+
+    pub fn title_key(self) -> String {
+        format!("explorer.chart.{}", self.id())
+    }
+
+    pub fn unit(self) -> Unit {
+        match self {
+            ChartKind::Availability => Unit::Percent,
+            ChartKind::Durations => Unit::Milliseconds,
+            ChartKind::Failures | ChartKind::Runs | ChartKind::Events => Unit::Count,
+        }
+    }
+
+    /// Failures are stacked bars; the others are lines.
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+    pub fn is_stacked_bars(self) -> bool {
+        self == ChartKind::Failures
+    }
+
+    /// The group-by of this chart: the chosen one, or error codes for failures.
+    pub fn group_by(self, state: &ViewState) -> Option<GroupBy> {
+        match self {
+            ChartKind::Failures => state.group_by.or(Some(GroupBy::ErrorCode)),
+            _ => state.group_by,
+        }
+    }
+
+    /// The metrics drawn: durations show p50/p95/p99 as three series, or the chosen
+    /// percentile per group.
+    pub fn metrics(self, state: &ViewState) -> Vec<Metric> {
+        match self {
+            ChartKind::Availability => vec![Metric::Availability],
+            ChartKind::Durations if state.group_by.is_some() => vec![state.duration_metric],
+            ChartKind::Durations => DURATION_METRICS.to_vec(),
+            ChartKind::Failures => vec![Metric::Failures],
+            ChartKind::Runs => vec![Metric::Runs],
+            ChartKind::Events => vec![Metric::Events],
+        }
+    }
+
+    /// The server requests behind this chart for the view `state` at `now_ms`.
+    pub fn queries(self, state: &ViewState, now_ms: i64) -> Vec<ChartQuery> {
+        let metrics = self.metrics(state);
+        let several = metrics.len() > 1;
+        metrics
+            .into_iter()
+            .map(|metric| ChartQuery {
+                prefix: several.then(|| percentile_name(metric)).flatten(),
+                query: SeriesQuery {
+                    metric,
+                    bucket: state.chart_bucket(now_ms),
+                    group_by: self.group_by(state),
+                    filters: state.filters.clone(),
+                    from: state.from.clone(),
+                    to: state.to.clone(),
+                },
+            })
+            .collect()
+    }
+
+    /// The link that downloads this chart's numbers as an XLSX file (server side).
+    pub fn xlsx_href(self, state: &ViewState, now_ms: i64) -> String {
+        let metric = self
+            .metrics(state)
+            .into_iter()
+            .find(|metric| *metric == state.duration_metric)
+            .or_else(|| self.metrics(state).into_iter().next())
+            .unwrap_or(Metric::Availability);
+        let mut pairs: Vec<(&str, String)> = vec![
+            ("metric", metric.as_str().to_string()),
+            ("bucket", state.chart_bucket(now_ms).as_str().to_string()),
+        ];
+        if let Some(group) = self.group_by(state) {
+            pairs.push(("group_by", group.as_str().to_string()));
+        }
+        pairs.push(("from", state.from.clone()));
+        pairs.push(("to", state.to.clone()));
+        pairs.extend(filter_pairs(&state.filters));
+        format!("{XLSX_EXPORT_PATH}?{}", query_string(&pairs))
+    }
+}
+
+/// Where the server exports series as a spreadsheet.
+pub const XLSX_EXPORT_PATH: &str = "/api/v1/export/series.xlsx";
+
+fn percentile_name(metric: Metric) -> Option<&'static str> {
+    match metric {
+        Metric::DurationP50 => Some("p50"),
+        Metric::DurationP95 => Some("p95"),
+        Metric::DurationP99 => Some("p99"),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_show_three_percentiles_or_the_chosen_one_per_group() {
+        let state = ViewState::default();
+        let names: Vec<_> = ChartKind::Durations
+            .queries(&state, 0)
+            .into_iter()
+            .map(|query| query.prefix)
+            .collect();
+        assert_eq!(names, vec![Some("p50"), Some("p95"), Some("p99")]);
+        let grouped = ViewState {
+            group_by: Some(GroupBy::Probe),
+            duration_metric: Metric::DurationP99,
+            ..state
+        };
+        let queries = ChartKind::Durations.queries(&grouped, 0);
+        assert_eq!(queries.len(), 1);
+        assert_eq!(queries[0].query.metric, Metric::DurationP99);
+        assert_eq!(queries[0].prefix, None);
+    }
+
+    #[test]
+    fn failures_are_split_by_error_code_unless_grouped_otherwise() {
+        let state = ViewState::default();
+        assert_eq!(
+            ChartKind::Failures.group_by(&state),
+            Some(GroupBy::ErrorCode)
+        );
+        assert_eq!(ChartKind::Runs.group_by(&state), None);
+    }
+
+    #[test]
+    fn the_xlsx_link_uses_the_api_parameter_names() {
+        let mut state = ViewState::default();
+        state.filters.product = vec!["CCO".into(), "PEA".into()];
+        assert_eq!(
+            ChartKind::Failures.xlsx_href(&state, 1_764_153_000_000),
+            "/api/v1/export/series.xlsx?metric=failures&bucket=5m&group_by=error_code\
+             &from=now-24h&to=now&product=CCO&product=PEA"
+        );
+    }
+
+    #[test]
+    fn values_carry_their_unit() {
+        assert_eq!(Unit::Percent.format(Lang::Fr, 99.54), "99,5 %");
+        assert_eq!(Unit::Milliseconds.format(Lang::En, 1_234.0), "1.2 s");
+        assert_eq!(Unit::Count.format(Lang::Fr, 12.0), "12");
+    }
+}

@@ -1,0 +1,139 @@
+//! A chart's numbers as a table (time, series, value), sorted by clicking a header.
+
+use std::cmp::Ordering;
+
+use leptos::prelude::*;
+
+use crate::components::i18n_context::use_i18n;
+use crate::i18n::format_datetime;
+
+use super::chart_data::Row;
+use super::chart_kind::Unit;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortColumn {
+    Time,
+    Series,
+    Value,
+}
+
+/// Which column sorts the table, and in which direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sort {
+    pub column: SortColumn,
+    pub ascending: bool,
+}
+
+impl Sort {
+    /// Clicking the sorted column flips the direction; another column sorts ascending.
+    pub fn clicked(self, column: SortColumn) -> Sort {
+        Sort {
+            column,
+            ascending: self.column != column || !self.ascending,
+        }
+    }
+
+    pub fn apply(self, rows: &mut [Row]) {
+        rows.sort_by(|a, b| {
+            let order = match self.column {
+                SortColumn::Time => a.time_ms.cmp(&b.time_ms),
+                SortColumn::Series => a.series.cmp(&b.series),
+                SortColumn::Value => a.value.partial_cmp(&b.value).unwrap_or(Ordering::Equal),
+            };
+            if self.ascending {
+                order
+            } else {
+                order.reverse()
+            }
+        });
+    }
+
+    fn aria(self, column: SortColumn) -> &'static str {
+        match (self.column == column, self.ascending) {
+            (false, _) => "none",
+            (true, true) => "ascending",
+            (true, false) => "descending",
+        }
+    }
+}
+
+#[component]
+pub fn ChartTable(rows: Vec<Row>, unit: Unit, label: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let sort = RwSignal::new(Sort {
+        column: SortColumn::Time,
+        ascending: true,
+    });
+    let sorted = move || {
+        let mut rows = rows.clone();
+        sort.get().apply(&mut rows);
+        rows
+    };
+    let header = move |column: SortColumn, key: &'static str| {
+        view! {
+            <th scope="col" aria-sort=move || sort.get().aria(column)>
+                <button type="button" class="sort" on:click=move |_| sort.update(|sort| *sort = sort.clicked(column))>
+                    {move || i18n.t(key)}
+                </button>
+            </th>
+        }
+    };
+    view! {
+        <div class="chart-table-wrap">
+            <table class="chart-table">
+                <caption>{label}</caption>
+                <thead>
+                    <tr>
+                        {header(SortColumn::Time, "explorer.table.time")}
+                        {header(SortColumn::Series, "explorer.table.series")}
+                        {header(SortColumn::Value, "explorer.table.value")}
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        let lang = i18n.lang();
+                        sorted().into_iter().map(|row| view! {
+                            <tr>
+                                <td>{format_datetime(lang, row.time_ms)}</td>
+                                <td>{row.series}</td>
+                                <td class="number">{unit.format(lang, row.value)}</td>
+                            </tr>
+                        }).collect_view()
+                    }}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(time_ms: i64, series: &str, value: f64) -> Row {
+        Row {
+            time_ms,
+            series: series.into(),
+            value,
+        }
+    }
+
+    #[test]
+    fn a_click_sorts_by_the_column_and_a_second_click_reverses() {
+        let mut rows = vec![row(1, "b", 3.0), row(2, "a", 1.0), row(3, "c", 2.0)];
+        let sort = Sort {
+            column: SortColumn::Time,
+            ascending: true,
+        }
+        .clicked(SortColumn::Value);
+        sort.apply(&mut rows);
+        assert_eq!(
+            rows.iter().map(|r| r.value).collect::<Vec<_>>(),
+            vec![1.0, 2.0, 3.0]
+        );
+        let again = sort.clicked(SortColumn::Value);
+        assert!(!again.ascending);
+        again.apply(&mut rows);
+        assert_eq!(rows[0].series, "b");
+    }
+}

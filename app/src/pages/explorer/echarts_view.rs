@@ -1,0 +1,269 @@
+//! Draws a chart's series with charming (ECharts) into its element, and reports zooms
+//! (dataZoom, inside or slider) as a new time range. ECharts is only in the browser:
+//! elsewhere drawing does nothing.
+
+use leptos::prelude::*;
+
+use crate::i18n::Lang;
+
+use super::chart_data::NamedSeries;
+use super::chart_kind::ChartKind;
+
+/// What to draw.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub struct Picture<'a> {
+    pub kind: ChartKind,
+    pub series: &'a [NamedSeries],
+    /// The resolved time range `[from, to)`, in epoch ms.
+    pub range: (i64, i64),
+    pub lang: Lang,
+}
+
+/// A drawn chart; dropping it disposes of the ECharts instance and its handlers.
+pub struct DrawnChart {
+    #[cfg(target_arch = "wasm32")]
+    _inner: wasm::Drawn,
+}
+
+/// Draws `picture` into the element `element_id`; a zoom calls `on_zoom((from_ms, to_ms))` once the user
+/// stops moving (after a short pause).
+pub fn draw(
+    element_id: &str,
+    picture: Picture<'_>,
+    on_zoom: Callback<(i64, i64)>,
+) -> Option<DrawnChart> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        wasm::draw(element_id, picture, on_zoom).map(|inner| DrawnChart { _inner: inner })
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = (element_id, picture, on_zoom);
+        None
+    }
+}
+
+/// Text safe to put in the tooltip's HTML.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(target_arch = "wasm32")]
+mod wasm {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use std::time::Duration;
+
+    use charming::component::{Axis, DataZoom, DataZoomType, Grid, Legend, LegendType};
+    use charming::element::{AxisType, Tooltip, Trigger};
+    use charming::series::{Bar, Line};
+    use charming::{Chart, WasmRenderer};
+    use leptos::prelude::*;
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::prelude::*;
+    use wasm_bindgen::JsCast;
+    use web_sys::js_sys::{Array, Object, Reflect};
+
+    use super::{escape_html, Picture};
+    use crate::i18n::format_datetime;
+    use crate::pages::explorer::paris_time::format_paris;
+
+    const ZOOM_PAUSE: Duration = Duration::from_millis(600);
+
+    #[wasm_bindgen]
+    extern "C" {
+        /// An ECharts instance, for what charming does not expose.
+        type ChartHandle;
+
+        #[wasm_bindgen(js_namespace = echarts, js_name = dispose)]
+        fn dispose(element: &web_sys::Element);
+
+        #[wasm_bindgen(method, js_name = on)]
+        fn on(this: &ChartHandle, event: &str, handler: &JsValue);
+
+        #[wasm_bindgen(method, js_name = getOption)]
+        fn get_option(this: &ChartHandle) -> JsValue;
+
+        #[wasm_bindgen(method, js_name = setOption)]
+        fn set_option(this: &ChartHandle, option: &JsValue);
+
+        #[wasm_bindgen(method, js_name = resize)]
+        fn resize(this: &ChartHandle);
+    }
+
+    pub struct Drawn {
+        element: web_sys::Element,
+        _tooltip: Closure<dyn Fn(JsValue) -> String>,
+        _axis_label: Closure<dyn Fn(f64) -> String>,
+        _value_label: Closure<dyn Fn(f64) -> String>,
+        _on_zoom: Closure<dyn Fn(JsValue)>,
+        on_resize: Closure<dyn Fn()>,
+    }
+
+    impl Drop for Drawn {
+        fn drop(&mut self) {
+            if let Some(window) = web_sys::window() {
+                let _ = window.remove_event_listener_with_callback(
+                    "resize",
+                    self.on_resize.as_ref().unchecked_ref(),
+                );
+            }
+            dispose(&self.element);
+        }
+    }
+
+    pub fn draw(id: &str, picture: Picture<'_>, on_zoom: Callback<(i64, i64)>) -> Option<Drawn> {
+        let element = web_sys::window()
+            .and_then(|window| window.document())
+            .and_then(|document| document.get_element_by_id(id))?;
+        dispose(&element);
+        let chart = build(&picture);
+        let rendered = match WasmRenderer::new_opt(None, None).render(id, &chart) {
+            Ok(rendered) => rendered,
+            Err(error) => {
+                leptos::logging::warn!("chart {id}: {error:?}");
+                return None;
+            }
+        };
+        let handle: ChartHandle = JsValue::from(rendered).unchecked_into();
+        let (lang, unit) = (picture.lang, picture.kind.unit());
+        let tooltip = Closure::<dyn Fn(JsValue) -> String>::new(move |params: JsValue| {
+            let items = Array::from(&params);
+            let mut html = String::new();
+            for item in items.iter() {
+                let value = Array::from(&get(&item, "value"));
+                let time = value.get(0).as_f64().unwrap_or_default() as i64;
+                if html.is_empty() {
+                    html.push_str(&format!("<b>{}</b>", format_datetime(lang, time)));
+                }
+                let name = get(&item, "seriesName").as_string().unwrap_or_default();
+                let marker = get(&item, "marker").as_string().unwrap_or_default();
+                let number = value.get(1).as_f64().unwrap_or_default();
+                html.push_str(&format!(
+                    "<br/>{marker}{}&nbsp;: <b>{}</b>",
+                    escape_html(&name),
+                    unit.format(lang, number)
+                ));
+            }
+            html
+        });
+        let span = picture.range.1 - picture.range.0;
+        let axis_label = Closure::<dyn Fn(f64) -> String>::new(move |value: f64| {
+            let pattern = if span > 2 * 86_400_000 {
+                "%d/%m\n%H:%M"
+            } else {
+                "%H:%M"
+            };
+            format_paris(value as i64, pattern)
+        });
+        let value_label =
+            Closure::<dyn Fn(f64) -> String>::new(move |value: f64| unit.format(lang, value));
+        let functions = Object::new();
+        let tooltip_option = Object::new();
+        set(&tooltip_option, "formatter", tooltip.as_ref());
+        set(&functions, "tooltip", &tooltip_option);
+        let label = Object::new();
+        set(&label, "formatter", axis_label.as_ref());
+        let axis = Object::new();
+        set(&axis, "axisLabel", &label);
+        set(&functions, "xAxis", &Array::of1(&axis));
+        let value_label_option = Object::new();
+        set(&value_label_option, "formatter", value_label.as_ref());
+        let value_axis = Object::new();
+        set(&value_axis, "axisLabel", &value_label_option);
+        set(&functions, "yAxis", &Array::of1(&value_axis));
+        handle.set_option(&functions);
+
+        let range = picture.range;
+        let pending = Rc::new(Cell::new(None::<leptos::prelude::TimeoutHandle>));
+        let zoom_handle: ChartHandle = JsValue::from(&handle).unchecked_into();
+        let on_zoom_event = Closure::<dyn Fn(JsValue)>::new(move |_event: JsValue| {
+            let Some((from, to)) = zoom_window(&zoom_handle) else {
+                return;
+            };
+            if from <= range.0 && to >= range.1 {
+                return;
+            }
+            if let Some(previous) = pending.take() {
+                previous.clear();
+            }
+            let scheduled = set_timeout_with_handle(move || on_zoom.run((from, to)), ZOOM_PAUSE);
+            pending.set(scheduled.ok());
+        });
+        handle.on("datazoom", on_zoom_event.as_ref());
+        let on_resize = Closure::<dyn Fn()>::new(move || handle.resize());
+        if let Some(window) = web_sys::window() {
+            let _ = window
+                .add_event_listener_with_callback("resize", on_resize.as_ref().unchecked_ref());
+        }
+        Some(Drawn {
+            element,
+            _tooltip: tooltip,
+            _axis_label: axis_label,
+            _value_label: value_label,
+            _on_zoom: on_zoom_event,
+            on_resize,
+        })
+    }
+
+    fn build(picture: &Picture<'_>) -> Chart {
+        let (from, to) = picture.range;
+        let mut chart = Chart::new()
+            .legend(Legend::new().type_(LegendType::Scroll).top(0))
+            .grid(Grid::new().left(72).right(24).top(40).bottom(72))
+            .tooltip(Tooltip::new().trigger(Trigger::Axis))
+            .x_axis(
+                Axis::new()
+                    .type_(AxisType::Time)
+                    .min(from as f64)
+                    .max(to as f64),
+            )
+            .y_axis(Axis::new().type_(AxisType::Value).min(0))
+            .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
+            .data_zoom(DataZoom::new().type_(DataZoomType::Slider).bottom(12));
+        for series in picture.series {
+            let points: Vec<Vec<f64>> = series
+                .points
+                .iter()
+                .map(|(time, value)| vec![*time as f64, *value])
+                .collect();
+            chart = if picture.kind.is_stacked_bars() {
+                chart.series(
+                    Bar::new()
+                        .name(series.name.as_str())
+                        .stack("total")
+                        .data(points),
+                )
+            } else {
+                chart.series(
+                    Line::new()
+                        .name(series.name.as_str())
+                        .show_symbol(false)
+                        .data(points),
+                )
+            };
+        }
+        chart
+    }
+
+    /// The time window the first dataZoom shows, in epoch ms.
+    fn zoom_window(handle: &ChartHandle) -> Option<(i64, i64)> {
+        let zooms = Array::from(&get(&handle.get_option(), "dataZoom"));
+        let first = zooms.get(0);
+        let start = get(&first, "startValue").as_f64()?;
+        let end = get(&first, "endValue").as_f64()?;
+        (end > start).then_some((start.round() as i64, end.round() as i64))
+    }
+
+    fn get(target: &JsValue, key: &str) -> JsValue {
+        Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+    }
+
+    fn set(target: &Object, key: &str, value: &JsValue) {
+        let _ = Reflect::set(target, &JsValue::from_str(key), value);
+    }
+}

@@ -1,0 +1,23 @@
+//! The explorer (`/explorer`): indicators over a chosen time range, filtered and grouped,
+//! as charts (each with a table view and CSV/XLSX exports) or a summary table. The whole
+//! view lives in the URL query, so a link shows a colleague the same thing.
+
+mod browser;
+mod chart;
+mod chart_data;
+mod chart_kind;
+mod chart_table;
+mod copy_link;
+mod csv;
+mod echarts_view;
+mod empty_state;
+mod explorer_page;
+mod filters;
+mod paris_time;
+mod refresh_select;
+mod summary_table;
+mod time_picker;
+mod url_state;
+
+pub use explorer_page::ExplorerPage;
+pub use url_state::EXPLORER_PATH;

@@ -1,0 +1,192 @@
+//! The "Synthèse" tab: one row per group (probe by default) with runs, availability,
+//! percentiles, failures, incidents and downtime; each row opens the explorer on it.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use crate::api::indicators::indicators_summary;
+use crate::components::i18n_context::use_i18n;
+use crate::domain::indicators::{ExplorerOptions, GroupBy, SummaryQuery, SummaryRow};
+use crate::i18n::{format_duration_ms, format_percent, Lang};
+
+use super::chart_data::label_of;
+use super::empty_state::EmptyState;
+use super::url_state::{Tab, ViewState};
+
+/// The summary's group-by: the chosen one, or probes.
+pub fn summary_group(state: &ViewState) -> GroupBy {
+    state.group_by.unwrap_or(GroupBy::Probe)
+}
+
+/// The explorer's charts filtered on one row's key, over the same range.
+pub fn row_view(state: &ViewState, row: &SummaryRow) -> ViewState {
+    let mut next = ViewState {
+        group_by: None,
+        tab: Tab::Charts,
+        ..state.clone()
+    };
+    for (name, code) in &row.key {
+        if let Some(values) = next.filters.named_mut(name) {
+            *values = vec![code.clone()];
+        }
+    }
+    next
+}
+
+/// Downtime as hours and minutes (`2 h 05 min`, `45 min`, `30 s`).
+pub fn format_downtime(seconds: i64) -> String {
+    match seconds {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3_600 => format!("{} min", s / 60),
+        s => format!("{} h {:02} min", s / 3_600, (s % 3_600) / 60),
+    }
+}
+
+fn optional(value: Option<f64>, format: impl Fn(f64) -> String) -> String {
+    value.map(format).unwrap_or_else(|| "—".to_string())
+}
+
+#[component]
+pub fn SummaryTable(
+    state: Memo<ViewState>,
+    options: Signal<ExplorerOptions>,
+    tick: ReadSignal<u64>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let retry = RwSignal::new(0_u64);
+    let query = Memo::new(move |_| {
+        state.with(|state| SummaryQuery {
+            group_by: Some(summary_group(state)),
+            filters: state.filters.clone(),
+            from: state.from.clone(),
+            to: state.to.clone(),
+        })
+    });
+    let fetched = LocalResource::new(move || {
+        tick.track();
+        retry.track();
+        indicators_summary(query.get())
+    });
+    let columns = [
+        "explorer.summary.runs",
+        "explorer.summary.availability",
+        "explorer.summary.p50",
+        "explorer.summary.p95",
+        "explorer.summary.p99",
+        "explorer.summary.failures",
+        "explorer.summary.incidents",
+        "explorer.summary.downtime",
+    ];
+    let group_key = move || {
+        format!(
+            "explorer.filter.{}",
+            state.with(|state| summary_group(state).as_str())
+        )
+    };
+    let body = move || match fetched.get() {
+        None => view! { <p class="loading">{i18n.t("common.loading")}</p> }.into_any(),
+        Some(Err(error)) => view! {
+            <EmptyState message=i18n.t(error.message_key()) alert=true
+                action_label=i18n.t("common.retry")
+                on_action=Callback::new(move |()| retry.update(|count| *count += 1))/>
+        }
+        .into_any(),
+        Some(Ok(summary)) if summary.rows.is_empty() => {
+            let key = if state.with_untracked(ViewState::is_filtered) {
+                "explorer.empty.filtered"
+            } else {
+                "explorer.empty.no_data"
+            };
+            view! { <EmptyState message=i18n.t(key) alert=false/> }.into_any()
+        }
+        Some(Ok(summary)) => {
+            let lang = i18n.lang();
+            let current = state.get_untracked();
+            let options = options.get();
+            view! {
+                <table class="summary-table">
+                    <caption>{i18n.t("explorer.tab.summary")}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{i18n.t(&group_key())}</th>
+                            {columns.into_iter().map(|key| view! { <th scope="col">{i18n.t(key)}</th> }).collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {summary.rows.into_iter().map(|row| summary_row(lang, &current, &row, &options)).collect_view()}
+                    </tbody>
+                </table>
+            }
+            .into_any()
+        }
+    };
+    view! { <section class="summary" aria-label=move || i18n.t("explorer.tab.summary")>{body}</section> }
+}
+
+fn summary_row(
+    lang: Lang,
+    state: &ViewState,
+    row: &SummaryRow,
+    options: &ExplorerOptions,
+) -> impl IntoView {
+    let name = row
+        .key
+        .iter()
+        .map(|(name, code)| label_of(options, name, code))
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let href = row_view(state, row).href();
+    let duration =
+        move |value: Option<f64>| optional(value, |ms| format_duration_ms(lang, ms.round() as i64));
+    view! {
+        <tr>
+            <th scope="row"><A href=href>{name}</A></th>
+            <td class="number">{row.runs}</td>
+            <td class="number">{optional(row.availability_pct, |pct| format_percent(lang, pct))}</td>
+            <td class="number">{duration(row.p50_ms)}</td>
+            <td class="number">{duration(row.p95_ms)}</td>
+            <td class="number">{duration(row.p99_ms)}</td>
+            <td class="number">{row.failed}</td>
+            <td class="number">{row.incidents}</td>
+            <td class="number">{format_downtime(row.downtime_s)}</td>
+        </tr>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn a_row_opens_the_charts_filtered_on_its_key() {
+        let state = ViewState {
+            tab: Tab::Summary,
+            from: "now-7d".into(),
+            ..ViewState::default()
+        };
+        let row = SummaryRow {
+            key: BTreeMap::from([("probe".to_string(), "PRB_X".to_string())]),
+            runs: 1,
+            ok: 1,
+            failed: 0,
+            availability_pct: Some(100.0),
+            p50_ms: None,
+            p95_ms: None,
+            p99_ms: None,
+            incidents: 0,
+            downtime_s: 0,
+        };
+        assert_eq!(
+            row_view(&state, &row).href(),
+            "/explorer?from=now-7d&to=now&probe=PRB_X"
+        );
+    }
+
+    #[test]
+    fn downtime_reads_in_hours_and_minutes() {
+        assert_eq!(format_downtime(30), "30 s");
+        assert_eq!(format_downtime(2_700), "45 min");
+        assert_eq!(format_downtime(7_500), "2 h 05 min");
+    }
+}

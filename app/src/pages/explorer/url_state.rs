@@ -1,0 +1,470 @@
+//! The explorer's view state and its place in the URL query: everything a colleague
+//! should see when opening a shared link (range, bucket, group-by, filters, tab, tables,
+//! zoom, auto-refresh). Parsing never fails: an unreadable parameter takes its default.
+
+use leptos_router::params::ParamsMap;
+
+use crate::components::require_login::encode_component;
+use crate::domain::indicators::{Bucket, Filters, GroupBy, Metric};
+use crate::domain::time_range::resolve;
+
+pub const EXPLORER_PATH: &str = "/explorer";
+pub const DEFAULT_FROM: &str = "now-24h";
+pub const DEFAULT_TO: &str = "now";
+
+/// Which tab of the explorer is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Tab {
+    #[default]
+    Charts,
+    Summary,
+}
+
+impl Tab {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tab::Charts => "charts",
+            Tab::Summary => "summary",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Tab> {
+        [Tab::Charts, Tab::Summary]
+            .into_iter()
+            .find(|tab| tab.as_str() == text)
+    }
+}
+
+/// How often every chart is fetched again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Refresh {
+    #[default]
+    Off,
+    TenSeconds,
+    ThirtySeconds,
+    OneMinute,
+    FiveMinutes,
+}
+
+impl Refresh {
+    pub const ALL: [Refresh; 5] = [
+        Refresh::Off,
+        Refresh::TenSeconds,
+        Refresh::ThirtySeconds,
+        Refresh::OneMinute,
+        Refresh::FiveMinutes,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Refresh::Off => "off",
+            Refresh::TenSeconds => "10s",
+            Refresh::ThirtySeconds => "30s",
+            Refresh::OneMinute => "1m",
+            Refresh::FiveMinutes => "5m",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Refresh> {
+        Refresh::ALL
+            .into_iter()
+            .find(|refresh| refresh.as_str() == text)
+    }
+
+    /// The period in milliseconds, `None` when off.
+    pub fn period_ms(self) -> Option<u64> {
+        match self {
+            Refresh::Off => None,
+            Refresh::TenSeconds => Some(10_000),
+            Refresh::ThirtySeconds => Some(30_000),
+            Refresh::OneMinute => Some(60_000),
+            Refresh::FiveMinutes => Some(300_000),
+        }
+    }
+}
+
+/// About how many points a chart draws when the bucket is automatic.
+pub const CHART_POINTS: i64 = 300;
+
+/// The percentiles the durations chart can show per group.
+pub const DURATION_METRICS: [Metric; 3] = [
+    Metric::DurationP50,
+    Metric::DurationP95,
+    Metric::DurationP99,
+];
+
+/// Everything the explorer shows, as written in the URL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewState {
+    /// Time expressions as the user chose them (`now-24h`, RFC 3339, epoch ms).
+    pub from: String,
+    pub to: String,
+    pub bucket: Bucket,
+    pub group_by: Option<GroupBy>,
+    /// The percentile drawn per group on the durations chart.
+    pub duration_metric: Metric,
+    pub filters: Filters,
+    pub tab: Tab,
+    /// Charts shown as tables, by chart id.
+    pub tables: Vec<String>,
+    /// The range before the user zoomed in (`from~to`), to zoom back out.
+    pub zoom: Option<(String, String)>,
+    pub refresh: Refresh,
+}
+
+impl Default for ViewState {
+    fn default() -> Self {
+        ViewState {
+            from: DEFAULT_FROM.to_string(),
+            to: DEFAULT_TO.to_string(),
+            bucket: Bucket::Auto,
+            group_by: None,
+            duration_metric: Metric::DurationP95,
+            filters: Filters::default(),
+            tab: Tab::Charts,
+            tables: Vec::new(),
+            zoom: None,
+            refresh: Refresh::Off,
+        }
+    }
+}
+
+/// `name=value` pairs joined with `&`, values percent-encoded.
+pub fn query_string(pairs: &[(&str, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(name, value)| format!("{name}={}", encode_component(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// One `name=code` pair per filter value, with the API's parameter names.
+pub fn filter_pairs(filters: &Filters) -> Vec<(&'static str, String)> {
+    filters
+        .named()
+        .into_iter()
+        .flat_map(|(name, values)| values.iter().map(move |value| (name, value.clone())))
+        .collect()
+}
+
+/// A time expression as written in the URL; a `+` of an RFC 3339 offset that reached us
+/// as a space (a query decoded as a form, after the login redirect) is put back.
+fn repair_time(text: &str) -> String {
+    text.trim().replace(' ', "+")
+}
+
+fn is_time(expression: &str) -> bool {
+    resolve(expression, 0).is_ok()
+}
+
+/// Every value of a parameter, repeated or comma-separated, trimmed, without duplicates.
+fn list(query: &impl Fn(&str) -> Vec<String>, name: &str) -> Vec<String> {
+    let mut values: Vec<String> = Vec::new();
+    for raw in query(name) {
+        for value in raw.split(',').map(str::trim).filter(|v| !v.is_empty()) {
+            if !values.iter().any(|known| known == value) {
+                values.push(value.to_string());
+            }
+        }
+    }
+    values
+}
+
+impl ViewState {
+    /// Reads the view from the URL query.
+    pub fn from_query(query: &ParamsMap) -> ViewState {
+        ViewState::from_lookup(|name| query.get_all(name).unwrap_or_default())
+    }
+
+    /// Reads the view from `query(name)`, which gives every value of a parameter.
+    pub fn from_lookup(query: impl Fn(&str) -> Vec<String>) -> ViewState {
+        let query = &query;
+        let last = |name: &str| query(name).pop();
+        let defaults = ViewState::default();
+        let time = |name: &str, default: String| {
+            last(name)
+                .map(|text| repair_time(&text))
+                .filter(|text| is_time(text))
+                .unwrap_or(default)
+        };
+        let mut filters = Filters::default();
+        for (name, _) in Filters::default().named() {
+            if let Some(values) = filters.named_mut(name) {
+                *values = list(query, name);
+            }
+        }
+        let zoom = last("zoom").and_then(|text| {
+            let (from, to) = text.split_once('~')?;
+            let (from, to) = (repair_time(from), repair_time(to));
+            (is_time(&from) && is_time(&to)).then_some((from, to))
+        });
+        ViewState {
+            from: time("from", defaults.from),
+            to: time("to", defaults.to),
+            bucket: last("bucket")
+                .as_deref()
+                .and_then(Bucket::parse)
+                .unwrap_or(defaults.bucket),
+            group_by: last("group_by").as_deref().and_then(GroupBy::parse),
+            duration_metric: last("metric")
+                .as_deref()
+                .and_then(Metric::parse)
+                .filter(|metric| DURATION_METRICS.contains(metric))
+                .unwrap_or(defaults.duration_metric),
+            filters,
+            tab: last("tab")
+                .as_deref()
+                .and_then(Tab::parse)
+                .unwrap_or(defaults.tab),
+            tables: list(query, "table"),
+            zoom,
+            refresh: last("refresh")
+                .as_deref()
+                .and_then(Refresh::parse)
+                .unwrap_or(defaults.refresh),
+        }
+    }
+
+    /// The query string (with its `?`) that gives this view back; defaults are left out,
+    /// except the time range, which is always written.
+    pub fn to_query(&self) -> String {
+        let defaults = ViewState::default();
+        let mut pairs: Vec<(&str, String)> =
+            vec![("from", self.from.clone()), ("to", self.to.clone())];
+        if self.bucket != defaults.bucket {
+            pairs.push(("bucket", self.bucket.as_str().to_string()));
+        }
+        if let Some(group) = self.group_by {
+            pairs.push(("group_by", group.as_str().to_string()));
+        }
+        if self.duration_metric != defaults.duration_metric {
+            pairs.push(("metric", self.duration_metric.as_str().to_string()));
+        }
+        pairs.extend(filter_pairs(&self.filters));
+        if self.tab != defaults.tab {
+            pairs.push(("tab", self.tab.as_str().to_string()));
+        }
+        if !self.tables.is_empty() {
+            pairs.push(("table", self.tables.join(",")));
+        }
+        if let Some((from, to)) = &self.zoom {
+            pairs.push(("zoom", format!("{from}~{to}")));
+        }
+        if self.refresh != defaults.refresh {
+            pairs.push(("refresh", self.refresh.as_str().to_string()));
+        }
+        format!("?{}", query_string(&pairs))
+    }
+
+    /// The explorer URL (path and query) of this view.
+    pub fn href(&self) -> String {
+        format!("{EXPLORER_PATH}{}", self.to_query())
+    }
+
+    /// This view over another time range (a zoom is forgotten).
+    pub fn with_range(&self, from: &str, to: &str) -> ViewState {
+        ViewState {
+            from: from.to_string(),
+            to: to.to_string(),
+            zoom: None,
+            ..self.clone()
+        }
+    }
+
+    /// This view narrowed to `[from_ms, to_ms)`, remembering the range to zoom back out to.
+    pub fn zoomed(&self, from_ms: i64, to_ms: i64) -> ViewState {
+        let before = self
+            .zoom
+            .clone()
+            .unwrap_or_else(|| (self.from.clone(), self.to.clone()));
+        ViewState {
+            from: from_ms.to_string(),
+            to: to_ms.to_string(),
+            zoom: Some(before),
+            ..self.clone()
+        }
+    }
+
+    /// Back to the range before the first zoom.
+    pub fn unzoomed(&self) -> ViewState {
+        match &self.zoom {
+            Some((from, to)) => self.with_range(from, to),
+            None => self.clone(),
+        }
+    }
+
+    /// The bucket charts ask for: the chosen one, or when automatic, the finest that
+    /// keeps about [`CHART_POINTS`] points over the range (readable lines, same numbers
+    /// in the chart, its table and its exports).
+    pub fn chart_bucket(&self, now_ms: i64) -> Bucket {
+        if self.bucket != Bucket::Auto {
+            return self.bucket;
+        }
+        match (resolve(&self.from, now_ms), resolve(&self.to, now_ms)) {
+            (Ok(from), Ok(to)) if to > from => Bucket::auto_for(to - from, CHART_POINTS),
+            _ => Bucket::Auto,
+        }
+    }
+
+    /// Whether any filter keeps only some rows.
+    pub fn is_filtered(&self) -> bool {
+        self.filters
+            .named()
+            .iter()
+            .any(|(_, values)| !values.is_empty())
+    }
+
+    /// Whether the chart `id` is shown as a table.
+    pub fn shows_table(&self, id: &str) -> bool {
+        self.tables.iter().any(|shown| shown == id)
+    }
+
+    /// The same view with the chart `id` switched between chart and table.
+    pub fn with_table_toggled(&self, id: &str) -> ViewState {
+        let mut next = self.clone();
+        if next.shows_table(id) {
+            next.tables.retain(|shown| shown != id);
+        } else {
+            next.tables.push(id.to_string());
+        }
+        next
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> ViewState {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect();
+        ViewState::from_lookup(move |name| {
+            pairs
+                .iter()
+                .filter(|(known, _)| known == name)
+                .map(|(_, value)| value.clone())
+                .collect()
+        })
+    }
+
+    #[test]
+    fn an_empty_query_gives_the_last_24_hours_of_everything() {
+        let state = query(&[]);
+        assert_eq!(state, ViewState::default());
+        assert_eq!(state.to_query(), "?from=now-24h&to=now");
+    }
+
+    #[test]
+    fn a_full_view_round_trips_through_the_query() {
+        let mut state = ViewState {
+            from: "now-1d/d".into(),
+            to: "now/d".into(),
+            bucket: Bucket::Hour,
+            group_by: Some(GroupBy::ErrorCode),
+            duration_metric: Metric::DurationP99,
+            tab: Tab::Summary,
+            tables: vec!["failures".into(), "runs".into()],
+            zoom: Some(("now-7d".into(), "now".into())),
+            refresh: Refresh::ThirtySeconds,
+            ..ViewState::default()
+        };
+        state.filters.product = vec!["CCO".into(), "PEA".into()];
+        state.filters.error_code = vec!["IDV_TIMEOUT".into()];
+        let text = state.to_query();
+        assert!(text.contains("product=CCO&product=PEA"), "{text}");
+        assert!(text.contains("refresh=30s"), "{text}");
+        assert!(text.contains("from=now-1d%2Fd"), "{text}");
+        let decoded: Vec<(String, String)> = text
+            .trim_start_matches('?')
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .map(|(name, value)| (name.to_string(), decode(value)))
+            .collect();
+        let pairs: Vec<(&str, &str)> = decoded
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .collect();
+        assert_eq!(query(&pairs), state);
+    }
+
+    fn decode(text: &str) -> String {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut index = 0;
+        while index < bytes.len() {
+            if bytes[index] == b'%' && index + 2 < bytes.len() {
+                let hex = std::str::from_utf8(&bytes[index + 1..index + 3]).unwrap_or("00");
+                out.push(u8::from_str_radix(hex, 16).unwrap_or(0));
+                index += 3;
+            } else {
+                out.push(bytes[index]);
+                index += 1;
+            }
+        }
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn filters_accept_repeated_and_comma_separated_codes() {
+        let state = query(&[
+            ("probe", "PRB_A,PRB_B"),
+            ("probe", "PRB_C"),
+            ("probe", "PRB_A"),
+            ("channel", " web , "),
+        ]);
+        assert_eq!(state.filters.probe, vec!["PRB_A", "PRB_B", "PRB_C"]);
+        assert_eq!(state.filters.channel, vec!["web"]);
+        assert!(state.is_filtered());
+    }
+
+    #[test]
+    fn an_offset_plus_decoded_as_a_space_is_put_back() {
+        let state = query(&[("from", "2026-11-26T14:05:00 01:00"), ("to", "now")]);
+        assert_eq!(state.from, "2026-11-26T14:05:00+01:00");
+    }
+
+    #[test]
+    fn unreadable_parameters_take_their_defaults() {
+        let state = query(&[
+            ("from", "yesterday"),
+            ("to", "now-5x"),
+            ("bucket", "2h"),
+            ("group_by", "colour"),
+            ("metric", "availability"),
+            ("tab", "nope"),
+            ("refresh", "1s"),
+            ("zoom", "garbage"),
+        ]);
+        assert_eq!(state, ViewState::default());
+    }
+
+    #[test]
+    fn zooming_remembers_the_first_range_and_zooming_out_restores_it() {
+        let state = ViewState::default();
+        let zoomed = state.zoomed(1_000, 2_000).zoomed(1_200, 1_800);
+        assert_eq!((zoomed.from.as_str(), zoomed.to.as_str()), ("1200", "1800"));
+        assert_eq!(zoomed.zoom, Some(("now-24h".into(), "now".into())));
+        assert_eq!(zoomed.unzoomed(), state);
+    }
+
+    #[test]
+    fn an_automatic_bucket_keeps_charts_readable() {
+        let state = ViewState::default();
+        assert_eq!(state.chart_bucket(1_764_153_000_000), Bucket::FiveMinutes);
+        let chosen = ViewState {
+            bucket: Bucket::Hour,
+            ..state
+        };
+        assert_eq!(chosen.chart_bucket(0), Bucket::Hour);
+    }
+
+    #[test]
+    fn tables_toggle_per_chart() {
+        let state = ViewState::default().with_table_toggled("runs");
+        assert!(state.shows_table("runs"));
+        assert!(!state.shows_table("events"));
+        assert!(!state.with_table_toggled("runs").shows_table("runs"));
+    }
+}

@@ -1,0 +1,232 @@
+import { expect, Locator, Page, test } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { logIn } from './helpers';
+
+/** Opens the explorer at `query` (logging in on the way) and waits for the page. */
+async function openExplorer(page: Page, query = '') {
+  await page.goto(`/explorer${query}`);
+  await expect(page).toHaveURL(/\/login\?next=/);
+  await logIn(page, 'viewer');
+  await expect(page.getByRole('heading', { name: "Explorateur d'indicateurs" })).toBeVisible();
+}
+
+const chart = (page: Page, title: string) => page.getByRole('region', { name: title, exact: true });
+
+/** Ticks codes in one of the filter drop-downs, as a person would. */
+async function chooseFilter(page: Page, filter: string, option: string) {
+  const filters = page.getByRole('group', { name: 'Filtres' });
+  await filters.locator('summary', { hasText: filter }).click();
+  await page.getByRole('group', { name: filter, exact: true }).getByRole('checkbox', { name: option, exact: true }).check();
+}
+
+/** The series column of a chart's table. */
+async function seriesNames(card: Locator) {
+  const cells = await card.locator('tbody tr td:nth-child(2)').allTextContents();
+  return [...new Set(cells)].sort();
+}
+
+test('a quick range and a product filter go to the URL and change the charts', async ({ page }) => {
+  await openExplorer(page);
+  await page.getByRole('button', { name: '7 jours' }).click();
+  await expect(page).toHaveURL(/from=now-7d&to=now/);
+  await expect(page.getByRole('button', { name: '7 jours' })).toHaveAttribute('aria-pressed', 'true');
+
+  await page.getByLabel('Regrouper par').selectOption({ label: 'Produit' });
+  await expect(page).toHaveURL(/group_by=product/);
+  const availability = chart(page, 'Disponibilité');
+  await availability.getByRole('button', { name: 'Tableau' }).click();
+  await expect(availability.getByRole('table')).toBeVisible();
+  await expect.poll(() => seriesNames(availability)).toContain('Assurance vie');
+  expect((await seriesNames(availability)).length).toBeGreaterThan(1);
+
+  await chooseFilter(page, 'Produit', 'Compte courant');
+  await expect(page).toHaveURL(/product=CCO/);
+  await expect(page.getByRole('group', { name: 'Filtres' }).locator('summary', { hasText: 'Produit (1)' })).toBeVisible();
+  await expect.poll(() => seriesNames(availability)).toEqual(['Compte courant']);
+
+  // The other charts draw too, each in its own labelled element.
+  await expect(chart(page, 'Passages').getByRole('img')).toBeVisible();
+  await expect(chart(page, 'Passages').getByRole('img')).toHaveAttribute('aria-label', /Passages/);
+});
+
+test("a chart's table view is a toggle kept in the URL, sorted by clicking headers", async ({ page }) => {
+  await openExplorer(page, '?from=now-6h&to=now');
+  const runs = chart(page, 'Passages');
+  await expect(runs.getByRole('img')).toBeVisible();
+  const toggle = runs.getByRole('button', { name: 'Tableau' });
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  await expect(page).toHaveURL(/table=runs/);
+  const table = runs.getByRole('table');
+  await expect(table.getByRole('columnheader', { name: 'Horodatage' })).toBeVisible();
+  await expect(table.locator('tbody tr').first()).toBeVisible();
+
+  const values = async () => (await table.locator('tbody td:nth-child(3)').allTextContents()).map(Number);
+  await table.getByRole('button', { name: 'Valeur' }).click();
+  await expect(table.getByRole('columnheader', { name: 'Valeur' })).toHaveAttribute('aria-sort', 'ascending');
+  const ascending = await values();
+  expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
+  await table.getByRole('button', { name: 'Valeur' }).click();
+  await expect(table.getByRole('columnheader', { name: 'Valeur' })).toHaveAttribute('aria-sort', 'descending');
+  const descending = await values();
+  expect(descending).toEqual([...descending].sort((a, b) => b - a));
+
+  await page.reload();
+  await expect(runs.getByRole('table')).toBeVisible();
+  await toggle.click();
+  await expect(runs.getByRole('img')).toBeVisible();
+  await expect(page).not.toHaveURL(/table=/);
+});
+
+test('zooming a chart writes the narrower range to the URL, and the zoom can be undone', async ({ page }) => {
+  await openExplorer(page, '?from=now-24h&to=now');
+  const picture = chart(page, 'Disponibilité').getByRole('img');
+  await expect(picture).toBeVisible();
+  await page.waitForTimeout(500);
+  const box = await picture.boundingBox();
+  if (!box) throw new Error('the chart has no box');
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
+  for (let i = 0; i < 5; i++) await page.mouse.wheel(0, -300);
+  await expect(page).toHaveURL(/from=\d{13}&to=\d{13}/);
+  await expect(page).toHaveURL(/zoom=now-24h~now/);
+  const url = new URL(page.url());
+  const from = Number(url.searchParams.get('from'));
+  const to = Number(url.searchParams.get('to'));
+  expect(to - from).toBeLessThan(24 * 3600_000);
+  expect(to - from).toBeGreaterThan(0);
+
+  // The zoomed view reloads as it is, and "Annuler le zoom" goes back.
+  await page.reload();
+  await expect(chart(page, 'Disponibilité').getByRole('img')).toBeVisible();
+  await page.getByRole('button', { name: 'Annuler le zoom' }).click();
+  await expect(page).toHaveURL(/from=now-24h&to=now/);
+  await expect(page).not.toHaveURL(/zoom=/);
+
+  // Back undoes a navigation: the zoomed range comes back.
+  await page.goBack();
+  await expect(page).toHaveURL(/from=\d{13}&to=\d{13}/);
+});
+
+test('a copied link opened by a colleague after login shows the same view', async ({ browser, page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openExplorer(page);
+  await page.getByRole('button', { name: 'Hier' }).click();
+  await chooseFilter(page, 'Produit', 'Compte courant');
+  await page.getByLabel('Regrouper par').selectOption({ label: 'Canal' });
+  await page.getByLabel('Actualisation').selectOption({ label: '30 s' });
+  await expect(page).toHaveURL(/refresh=30s/);
+  await page.getByRole('button', { name: 'Copier le lien' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Lien copié' })).toBeVisible();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  expect(link).toBe(page.url());
+  expect(link).toMatch(/from=now-1d%2Fd&to=now%2Fd/);
+
+  const colleague = await browser.newContext();
+  const other = await colleague.newPage();
+  await other.goto(link);
+  await expect(other).toHaveURL(/\/login\?next=/);
+  await logIn(other, 'sales');
+  // The same view: the login redirect may decode `%2F` to `/`, which means the same.
+  await expect.poll(() => decodeURIComponent(other.url())).toBe(decodeURIComponent(link));
+  await expect(other.getByRole('button', { name: 'Hier' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(other.getByLabel('Regrouper par')).toHaveValue('channel');
+  await expect(other.getByLabel('Actualisation')).toHaveValue('30s');
+  await other.getByRole('group', { name: 'Filtres' }).locator('summary', { hasText: 'Produit (1)' }).click();
+  await expect(other.getByRole('checkbox', { name: 'Compte courant', exact: true })).toBeChecked();
+  await expect(other.getByRole('checkbox', { name: 'Assurance vie', exact: true })).not.toBeChecked();
+  await colleague.close();
+});
+
+test('a chart downloads as CSV with Paris times and neutralised formula cells', async ({ page }) => {
+  // Add series whose codes a spreadsheet would run as formulas, to the server's answer.
+  await page.route('**/api/indicators_series*', async (route) => {
+    const response = await route.fetch();
+    const body = await response.json();
+    const at = Date.now() - 3600_000;
+    if (body.metric === 'failures') {
+      body.series.push({ key: { error_code: '=HYPERLINK("http://x")' }, points: [[at, 2]] });
+      body.series.push({ key: { error_code: '+33,1' }, points: [[at, 1]] });
+    }
+    await route.fulfill({ response, json: body });
+  });
+  await openExplorer(page, '?from=now-24h&to=now');
+  const failures = chart(page, 'Échecs');
+  await expect(failures.getByRole('button', { name: 'CSV' })).toBeEnabled();
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    failures.getByRole('button', { name: 'CSV' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('vigie-failures.csv');
+  const text = fs.readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '');
+  const lines = text.split('\r\n');
+  expect(lines[0]).toBe('Horodatage,Série,Valeur');
+  expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00,/);
+  expect(text).toContain(',"\'=HYPERLINK(""http://x"")",2\r\n');
+  expect(text).toContain(',"\'+33,1",1\r\n');
+  for (const line of lines.slice(1).filter(Boolean)) {
+    const series = line.split(',')[1].replace(/^"/, '');
+    expect(series).not.toMatch(/^[=+\-@]/);
+  }
+});
+
+test('a chart downloads as XLSX from the server with the same parameters', async ({ page }) => {
+  await openExplorer(page, '?from=now-24h&to=now&product=CCO');
+  const link = chart(page, 'Disponibilité').getByRole('link', { name: 'XLSX' });
+  const href = await link.getAttribute('href');
+  expect(href).toBe('/api/v1/export/series.xlsx?metric=availability&bucket=5m&from=now-24h&to=now&product=CCO');
+  const response = await page.request.get(href!);
+  expect(response.status()).toBe(200);
+  const body = await response.body();
+  expect(body.subarray(0, 2).toString('latin1')).toBe('PK');
+});
+
+test('the summary tab lists probes, and a row opens the charts filtered on it', async ({ page }) => {
+  await openExplorer(page, '?from=now-24h&to=now');
+  await page.getByRole('tab', { name: 'Synthèse' }).click();
+  await expect(page).toHaveURL(/tab=summary/);
+  const table = page.getByRole('table', { name: 'Synthèse' });
+  await expect(table.getByRole('columnheader', { name: 'Sonde' })).toBeVisible();
+  await expect(table.getByRole('columnheader', { name: 'Indisponibilité' })).toBeVisible();
+  await expect(table.locator('tbody tr')).toHaveCount(20);
+  await expect(table.locator('tbody tr').first().locator('td').nth(1)).toHaveText(/^\d{1,3},\d %$|^—$/);
+  const first = table.locator('tbody tr').first().getByRole('link');
+  await first.click();
+  await expect(page).toHaveURL(/probe=PRB_/);
+  await expect(page).not.toHaveURL(/tab=summary/);
+  await expect(page.getByRole('tab', { name: 'Graphiques' })).toHaveAttribute('aria-selected', 'true');
+});
+
+test('auto-refresh fetches the charts again while keeping the filters', async ({ page }) => {
+  await openExplorer(page, '?from=now-1h&to=now&product=PEA');
+  await expect(chart(page, 'Passages').getByRole('img')).toBeVisible();
+  await page.getByLabel('Actualisation').selectOption({ label: '10 s' });
+  await expect(page).toHaveURL(/refresh=10s/);
+  const again = await page.waitForRequest((request) => request.url().includes('/api/indicators_series'), { timeout: 15_000 });
+  expect(again.postData()).toContain('"product":["PEA"]');
+});
+
+test('an empty range says why there is nothing', async ({ page }) => {
+  await openExplorer(page, '?from=2001-01-01T00:00:00%2B01:00&to=2001-01-02T00:00:00%2B01:00');
+  await expect(chart(page, 'Disponibilité').getByRole('status')).toHaveText('Aucune donnée sur cette période.');
+  await page.goto('/explorer?from=2001-01-01T00:00:00%2B01:00&to=2001-01-02T00:00:00%2B01:00&product=CCO');
+  await expect(chart(page, 'Disponibilité').getByRole('status')).toContainText('Les filtres choisis excluent');
+  await chart(page, 'Disponibilité').getByRole('button', { name: 'Effacer les filtres' }).click();
+  await expect(page).not.toHaveURL(/product=/);
+});
+
+test('screenshot of the explorer', async ({ page }) => {
+  const folder = path.join(__dirname, '..', 'screenshots');
+  fs.mkdirSync(folder, { recursive: true });
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await openExplorer(page, '?from=now-24h&to=now&group_by=channel&table=events');
+  await expect(chart(page, 'Disponibilité').getByRole('img')).toBeVisible();
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: path.join(folder, 'explorer-fr.png'), fullPage: true });
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { name: 'Indicator explorer' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Availability', exact: true }).getByRole('img')).toBeVisible();
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: path.join(folder, 'explorer-en.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Français' }).click();
+});
