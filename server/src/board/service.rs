@@ -9,7 +9,6 @@ use super::state::{failing_streak_start, probe_state};
 use crate::indicators::maintenance::MaintenanceIndex;
 use crate::indicators::{IndicatorError, IndicatorService};
 use crate::storage::{reference, runs, Database, StorageError, StorageResult};
-use app::domain::indicators::{Filters, GroupBy, SummaryQuery};
 
 /// How far back the board looks for recent runs (state and sparkline).
 const RECENT_WINDOW_MS: i64 = 3 * 3_600_000;
@@ -36,32 +35,14 @@ impl BoardService {
         &self,
         from: i64,
         to: i64,
-        now: i64,
     ) -> StorageResult<Vec<(String, Option<f64>)>> {
-        let query = SummaryQuery {
-            group_by: Some(GroupBy::Probe),
-            filters: Filters::default(),
-            from: from.to_string(),
-            to: to.to_string(),
-        };
-        let summary = self
-            .indicators
-            .summary(&query, now)
+        self.indicators
+            .availability_by_probe(from, to)
             .await
             .map_err(|error| match error {
                 IndicatorError::Storage(error) => error,
                 other => StorageError::Corrupt(other.to_string()),
-            })?;
-        Ok(summary
-            .rows
-            .into_iter()
-            .filter_map(|row| {
-                row.key
-                    .get("probe")
-                    .cloned()
-                    .map(|probe| (probe, row.availability_pct))
             })
-            .collect())
     }
 
     pub async fn snapshot(&self, now_ms: i64) -> StorageResult<BoardSnapshot> {
@@ -75,10 +56,7 @@ impl BoardService {
         ];
         let mut availability: HashMap<String, [Option<f64>; 3]> = HashMap::new();
         for (index, start) in starts.into_iter().enumerate() {
-            for (probe, pct) in self
-                .availability_by_probe(start, now_ms + 1, now_ms)
-                .await?
-            {
+            for (probe, pct) in self.availability_by_probe(start, now_ms + 1).await? {
                 availability.entry(probe).or_default()[index] = pct;
             }
         }

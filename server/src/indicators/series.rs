@@ -32,10 +32,10 @@ pub async fn collect_rows(
                 );
             }
             Source::Raw => {
-                if maintenance.is_none() {
-                    maintenance = Some(MaintenanceIndex::load(db).await?);
-                }
-                let index = maintenance.as_ref().cloned().unwrap_or_default();
+                let index = match maintenance.take() {
+                    Some(index) => index,
+                    None => MaintenanceIndex::load(db).await?,
+                };
                 let facts: Vec<_> = fetch_facts(db, kind, segment.from, segment.to, None)
                     .await?
                     .into_iter()
@@ -56,6 +56,7 @@ pub async fn collect_rows(
                         .into_iter()
                         .map(|(key, tally)| RollupRow { key, tally }),
                 );
+                maintenance = Some(index);
             }
         }
     }

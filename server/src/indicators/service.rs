@@ -14,7 +14,7 @@ use super::facts::FactKind;
 use super::incidents;
 use super::params::validate_filters;
 use super::rollups::{Resolution, RowFilter};
-use super::series::{build_series, coarsest_for, collect_rows, fact_kind};
+use super::series::{build_series, coarsest_for, collect_rows, fact_kind, Cell};
 use super::summary::{check_group, summarise, Period};
 use super::IndicatorError;
 use crate::storage::Database;
@@ -151,6 +151,38 @@ impl IndicatorService {
                 Period { from, to, now },
             ),
         })
+    }
+
+    /// Availability per probe over `[from, to)` (the board's today / 7 d / 30 d figures):
+    /// the summary's numbers without percentiles or incidents.
+    pub async fn availability_by_probe(
+        &self,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<(String, Option<f64>)>, IndicatorError> {
+        let catalog = QueryCatalog::load(&self.db).await?;
+        let rows = collect_rows(
+            &self.db,
+            FactKind::Runs,
+            from,
+            to,
+            Resolution::Day,
+            &RowFilter::default(),
+        )
+        .await?;
+        let mut cells: std::collections::HashMap<String, Cell> = std::collections::HashMap::new();
+        for row in &rows {
+            if catalog.probes.contains_key(&row.key.probe_code) {
+                cells
+                    .entry(row.key.probe_code.clone())
+                    .or_default()
+                    .add(row);
+            }
+        }
+        Ok(cells
+            .into_iter()
+            .map(|(probe, cell)| (probe, cell.value(Metric::Availability, FactKind::Runs)))
+            .collect())
     }
 
     /// Everything the explorer's filters can choose from, with labels.
