@@ -104,8 +104,9 @@ impl Drop for TestDatabase {
     fn drop(&mut self) {
         if let Cleanup::Postgres { admin_url, name } = &self.cleanup {
             let (admin_url, name) = (admin_url.clone(), name.clone());
-            let db = self.db.clone();
-            // Dropping happens outside any async context: use a runtime of our own.
+            // Dropping happens outside any async context: use a runtime of our own. The
+            // test's pool is not closed first: closing waits for connections that tasks of
+            // the (now blocked) test runtime may hold. FORCE ends those sessions.
             let _ = std::thread::spawn(move || {
                 let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
@@ -114,14 +115,15 @@ impl Drop for TestDatabase {
                     return;
                 };
                 runtime.block_on(async move {
-                    db.close().await;
-                    if let Ok(admin) = Database::connect(&admin_url).await {
-                        let _ =
-                            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                                .execute(admin.pool())
-                                .await;
-                        admin.close().await;
-                    }
+                    let drop_database = async {
+                        if let Ok(admin) = Database::connect(&admin_url).await {
+                            let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                            let _ = sqlx::query(&sql).execute(admin.pool()).await;
+                            admin.close().await;
+                        }
+                    };
+                    let limit = std::time::Duration::from_secs(20);
+                    let _ = tokio::time::timeout(limit, drop_database).await;
                 });
             })
             .join();
