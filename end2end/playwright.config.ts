@@ -45,7 +45,7 @@ export default defineConfig({
     env: {
       DATABASE_URL: `sqlite://${path.join(process.env.VIGIE_E2E_DIR, 'e2e.db')}`,
       VIGIE_DIST_DIR: path.join(__dirname, '..', 'dist'),
-      RUST_LOG: 'warn',
+      RUST_LOG: 'warn,sqlx=error',
     },
   },
 });

@@ -11,7 +11,7 @@ pub enum LogFormat {
 /// Installs the global subscriber. `RUST_LOG` overrides the default level (`info`).
 pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=error,tower_http=info"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     // A second initialisation (tests) keeps the first subscriber.
     let _ = match format {
