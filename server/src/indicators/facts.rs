@@ -4,6 +4,7 @@
 use sqlx::Row;
 
 use super::histogram::Histogram;
+use super::rollups::Resolution;
 use crate::storage::{Database, StorageResult};
 
 /// Runs, or steps of runs.
@@ -14,6 +15,16 @@ pub enum FactKind {
 }
 
 impl FactKind {
+    /// The rollup resolutions kept for this kind. Steps have no minute rollups: with a
+    /// run every few minutes they would be as large as the raw steps table, so sub-hour
+    /// step questions read raw steps (the planner knows).
+    pub fn resolutions(self) -> &'static [Resolution] {
+        match self {
+            FactKind::Runs => &[Resolution::Minute, Resolution::Hour, Resolution::Day],
+            FactKind::Steps => &[Resolution::Hour, Resolution::Day],
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             FactKind::Runs => "r",

@@ -16,12 +16,12 @@ pub struct Segment {
     pub to: i64,
 }
 
-/// Segments covering `[from, to)` using resolutions up to `coarsest`.
-pub fn plan(from: i64, to: i64, coarsest: Resolution) -> Vec<Segment> {
+/// Segments covering `[from, to)` using the `available` resolutions up to `coarsest`.
+pub fn plan(from: i64, to: i64, coarsest: Resolution, available: &[Resolution]) -> Vec<Segment> {
     let levels: Vec<Resolution> = Resolution::ALL
         .into_iter()
         .rev()
-        .filter(|level| *level <= coarsest)
+        .filter(|level| *level <= coarsest && available.contains(level))
         .collect();
     let mut segments = Vec::new();
     cover(from, to, &levels, &mut segments);
@@ -72,7 +72,7 @@ mod tests {
         let day = Resolution::Day.floor(1_790_000_000_000);
         let next = Resolution::Day.next(day);
         assert_eq!(
-            plan(day, next, Resolution::Day),
+            plan(day, next, Resolution::Day, &Resolution::ALL),
             vec![Segment {
                 source: Source::Rollup(Resolution::Day),
                 from: day,
@@ -86,7 +86,7 @@ mod tests {
         let day = Resolution::Day.floor(1_790_000_000_000);
         let from = day + 90 * MINUTE + 30_000; // 01:30:30 Paris
         let to = day + 3 * 24 * HOUR + 5 * HOUR + 10 * MINUTE + 1; // three days later, 05:10:00.001
-        let segments = plan(from, to, Resolution::Day);
+        let segments = plan(from, to, Resolution::Day, &Resolution::ALL);
         let covered: i64 = segments.iter().map(|s| s.to - s.from).sum();
         assert_eq!(covered, to - from);
         assert!(segments.windows(2).all(|pair| pair[0].to == pair[1].from));
@@ -102,5 +102,22 @@ mod tests {
         assert!(segments
             .iter()
             .any(|s| s.source == Source::Rollup(Resolution::Day)));
+    }
+
+    #[test]
+    fn without_minute_rollups_the_edges_read_raw_rows() {
+        let day = Resolution::Day.floor(1_790_000_000_000);
+        let from = day + 90 * MINUTE;
+        let to = day + 5 * HOUR + 10 * MINUTE;
+        let segments = plan(
+            from,
+            to,
+            Resolution::Hour,
+            &[Resolution::Hour, Resolution::Day],
+        );
+        let first = segments.first().map(|s| (s.source, s.to - s.from));
+        let last = segments.last().map(|s| (s.source, s.to - s.from));
+        assert_eq!(first, Some((Source::Raw, 30 * MINUTE)));
+        assert_eq!(last, Some((Source::Raw, 10 * MINUTE)));
     }
 }

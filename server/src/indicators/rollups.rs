@@ -141,7 +141,7 @@ async fn rebuild_day(
     let mut rows = Vec::new();
     for kind in [FactKind::Runs, FactKind::Steps] {
         let facts = fetch_facts(db, kind, day, next, probe).await?;
-        for resolution in Resolution::ALL {
+        for &resolution in kind.resolutions() {
             for (key, tally) in tally_facts(kind, &facts, resolution, maintenance) {
                 rows.push((kind, resolution, key, tally));
             }

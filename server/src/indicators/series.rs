@@ -24,7 +24,7 @@ pub async fn collect_rows(
 ) -> StorageResult<Vec<RollupRow>> {
     let mut rows = Vec::new();
     let mut maintenance: Option<MaintenanceIndex> = None;
-    for segment in plan(from, to, coarsest) {
+    for segment in plan(from, to, coarsest, kind.resolutions()) {
         match segment.source {
             Source::Rollup(resolution) => {
                 rows.extend(
@@ -50,7 +50,7 @@ pub async fn collect_rows(
                         )
                     })
                     .collect();
-                // Raw facts at minute resolution: each keeps its own minute as bucket.
+                // Raw facts tallied per minute: each keeps its own minute as bucket.
                 rows.extend(
                     tally_facts(kind, &facts, Resolution::Minute, &index)
                         .into_iter()
