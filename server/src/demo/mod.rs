@@ -48,6 +48,10 @@ pub async fn prepare(
     let scenario = scenario::Scenario::new(now);
     reference::upsert_catalog(db, &catalog::catalog(&scenario)).await?;
     let from = now - i64::from(options.days) * 24 * 3_600_000;
+    tracing::info!(
+        days = options.days,
+        "preparing demo history (a few minutes on the first start, seconds afterwards)"
+    );
     let (stored, added_from) =
         probe_runs::fill_history(db, &scenario, options.seed, from, now).await?;
     let journeys = journeys::fill_history(db, cipher, &scenario, options.seed, from, now).await?;
