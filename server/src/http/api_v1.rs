@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::error::ApiError;
 use super::stream::board_stream;
 use super::AppState;
-use crate::clock::now_ms;
+use crate::clock::{now_ms, rfc3339};
 use crate::storage::{reference, runs, users};
 
 pub fn routes() -> Router<AppState> {
@@ -85,7 +85,7 @@ async fn list_probes(
     for entry in probes {
         let last = runs::last_run(&state.db, &entry.probe.probe_code).await?;
         items.push(ProbeItem {
-            last_run_at: last.as_ref().and_then(|run| rfc3339(run.started_at_ms)),
+            last_run_at: last.as_ref().map(|run| rfc3339(run.started_at_ms)),
             last_status: last.map(|run| run.status),
             probe_code: entry.probe.probe_code,
             label: entry.probe.label,
@@ -117,9 +117,4 @@ async fn list_users(
 ) -> Result<Json<Vec<UserSummary>>, ApiError> {
     caller.require(Role::Admin)?;
     Ok(Json(users::list_users(&state.db).await?))
-}
-
-fn rfc3339(epoch_ms: i64) -> Option<String> {
-    chrono::DateTime::<chrono::Utc>::from_timestamp_millis(epoch_ms)
-        .map(|time| time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
 }

@@ -81,13 +81,7 @@ impl Histogram {
     /// Reads the stored text; malformed pairs are skipped.
     pub fn decode(text: &str) -> Histogram {
         let mut histogram = Histogram::default();
-        for pair in text.split(',') {
-            if let Some((key, count)) = pair.split_once(':') {
-                if let (Ok(key), Ok(count)) = (key.parse::<u32>(), count.parse::<u64>()) {
-                    *histogram.counts.entry(key).or_insert(0) += count;
-                }
-            }
-        }
+        histogram.merge_encoded(text);
         histogram
     }
 

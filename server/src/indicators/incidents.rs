@@ -162,7 +162,7 @@ async fn boundary_ok_run(
         .map_err(Into::into)
 }
 
-/// Incidents of `probes` (all when `None`) that overlap `[from, to)`.
+/// Incidents of every probe that overlap `[from, to)`.
 pub async fn overlapping(db: &Database, from: i64, to: i64) -> StorageResult<Vec<Incident>> {
     let rows = sqlx::query(
         "SELECT probe_code, started_at, ended_at, failed_runs, failed_step_code, error_code FROM incidents \

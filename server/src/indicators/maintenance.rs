@@ -81,9 +81,4 @@ impl MaintenanceIndex {
             _ => false,
         }
     }
-
-    /// Whether any window overlaps `[from, to)`: rollups of that period depend on windows.
-    pub fn windows(&self) -> &[MaintenanceWindow] {
-        &self.windows
-    }
 }

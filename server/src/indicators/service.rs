@@ -5,7 +5,6 @@ use app::domain::indicators::{
     SummaryResponse,
 };
 use app::domain::time_range::resolve;
-use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::Row;
 
 use super::catalog::QueryCatalog;
@@ -17,6 +16,7 @@ use super::rollups::{Resolution, RowFilter};
 use super::series::{build_series, coarsest_for, collect_rows, fact_kind, Cell};
 use super::summary::{check_group, summarise, Period};
 use super::IndicatorError;
+use crate::clock::rfc3339;
 use crate::storage::Database;
 
 /// At most this many points per series for `bucket=auto`.
@@ -38,12 +38,6 @@ fn resolve_range(from: &str, to: &str, now: i64) -> Result<(i64, i64), Indicator
         return Err(IndicatorError::bad("from", "must be before 'to'"));
     }
     Ok((from_ms, to_ms))
-}
-
-fn rfc3339(time: i64) -> String {
-    DateTime::<Utc>::from_timestamp_millis(time)
-        .map(|time| time.to_rfc3339_opts(SecondsFormat::Millis, true))
-        .unwrap_or_default()
 }
 
 impl IndicatorService {
