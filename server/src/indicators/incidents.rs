@@ -108,7 +108,7 @@ pub async fn recompute(
         7,
         "",
     );
-    for chunk in incidents.chunks(insert.rows_per_statement()) {
+    for chunk in incidents.chunks(insert.rows_per_statement(db.engine())) {
         let sql = insert.sql(chunk.len());
         let mut query: AnyQuery<'_> = sqlx::query(&sql);
         for incident in chunk {

@@ -164,7 +164,7 @@ async fn rebuild_day(
         13,
         "",
     );
-    for chunk in rows.chunks(insert.rows_per_statement()) {
+    for chunk in rows.chunks(insert.rows_per_statement(db.engine())) {
         let sql = insert.sql(chunk.len());
         let mut query: AnyQuery<'_> = sqlx::query(&sql);
         for (kind, resolution, key, tally) in chunk {

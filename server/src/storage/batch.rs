@@ -2,6 +2,8 @@ use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::Any;
 
+use super::Engine;
+
 /// A multi-row `INSERT ... VALUES (...), (...)` with `$n` placeholders, which both
 /// engines accept (sqlx's query builder writes `?` for the `Any` driver).
 pub struct BatchInsert {
@@ -21,9 +23,19 @@ impl BatchInsert {
         }
     }
 
-    /// How many rows fit in one statement (SQLite allows 32,766 parameters).
-    pub fn rows_per_statement(&self) -> usize {
-        (30_000 / self.columns.max(1)).clamp(1, 1_000)
+    /// How many rows to put in one statement on `engine`.
+    ///
+    /// SQLite (through sqlx) binds each parameter by looking its name up among all of the
+    /// statement's parameters, so a statement costs the square of its parameter count:
+    /// about 200 parameters per statement is fastest (measured on 9-column step rows:
+    /// 1,000 rows per statement give 12k rows/s, 22 rows about 200k rows/s).
+    /// PostgreSQL prefers large statements (it allows 65,535 parameters).
+    pub fn rows_per_statement(&self, engine: Engine) -> usize {
+        let parameters = match engine {
+            Engine::Sqlite => 200,
+            Engine::Postgres => 30_000,
+        };
+        (parameters / self.columns.max(1)).clamp(1, 1_000)
     }
 
     /// The SQL for `rows` rows.

@@ -54,7 +54,7 @@ pub async fn insert_journeys(
         "ON CONFLICT (event_id) DO NOTHING",
     );
     let mut tx = db.pool().begin().await?;
-    for chunk in prospects.chunks(prospect_insert.rows_per_statement()) {
+    for chunk in prospects.chunks(prospect_insert.rows_per_statement(db.engine())) {
         let sql = prospect_insert.sql(chunk.len());
         let mut query: AnyQuery<'_> = sqlx::query(&sql);
         for prospect in chunk {
@@ -73,7 +73,7 @@ pub async fn insert_journeys(
         }
         query.execute(&mut *tx).await?;
     }
-    for chunk in events.chunks(event_insert.rows_per_statement()) {
+    for chunk in events.chunks(event_insert.rows_per_statement(db.engine())) {
         let sql = event_insert.sql(chunk.len());
         let mut query: AnyQuery<'_> = sqlx::query(&sql);
         for event in chunk {

@@ -156,7 +156,7 @@ pub async fn upsert_catalog(db: &Database, catalog: &Catalog) -> StorageResult<(
     );
     for chunk in catalog
         .maintenance_windows
-        .chunks(windows.rows_per_statement())
+        .chunks(windows.rows_per_statement(db.engine()))
     {
         let sql = windows.sql(chunk.len());
         let mut query: AnyQuery<'_> = sqlx::query(&sql);

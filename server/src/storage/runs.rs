@@ -54,7 +54,7 @@ pub async fn insert_runs(db: &Database, runs: &[ProbeRun], now_ms: i64) -> Stora
     );
     let mut tx = db.pool().begin().await?;
     let mut inserted = 0;
-    for chunk in runs.chunks(run_insert.rows_per_statement()) {
+    for chunk in runs.chunks(run_insert.rows_per_statement(db.engine())) {
         let sql = run_insert.sql(chunk.len());
         let mut query: AnyQuery<'_> = sqlx::query(&sql);
         for run in chunk {
@@ -80,7 +80,7 @@ pub async fn insert_runs(db: &Database, runs: &[ProbeRun], now_ms: i64) -> Stora
                 .map(move |step| (run.run_id.as_str(), step))
         })
         .collect();
-    for chunk in steps.chunks(step_insert.rows_per_statement()) {
+    for chunk in steps.chunks(step_insert.rows_per_statement(db.engine())) {
         let sql = step_insert.sql(chunk.len());
         let mut query: AnyQuery<'_> = sqlx::query(&sql);
         for (run_id, step) in chunk {
