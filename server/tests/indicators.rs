@@ -17,7 +17,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use support::{TestApp, TestDatabase};
 use vigie::board::RunNotifier;
-use vigie::indicators::IndicatorService;
+use vigie::indicators::{refresh, IndicatorService};
 use vigie::ingest::RunRecorder;
 use vigie::storage::reference::{
     upsert_catalog, Catalog, JourneyStep, MaintenanceWindow, Probe, Product, Service,
@@ -452,6 +452,46 @@ async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::T
     Ok(())
 }
 on_both_engines!(rollups_give_the_same_numbers_as_raw_rows);
+
+async fn rollups_of_an_older_format_are_rebuilt_from_raw_rows(
+    engine: Engine,
+) -> support::TestResult {
+    let test = TestDatabase::new(engine).await?;
+    upsert_catalog(&test.db, &catalog()).await?;
+    let recorder = RunRecorder::new(test.db.clone(), RunNotifier::default());
+    recorder.record(&random_runs(3)).await?;
+    let service = IndicatorService::new(test.db.clone());
+    let query = SeriesQuery {
+        metric: Metric::DurationP95,
+        bucket: Bucket::FifteenMinutes,
+        group_by: Some(GroupBy::Probe),
+        filters: Filters::default(),
+        from: "2026-03-28T00:00:00Z".into(),
+        to: "2026-03-29T00:00:00Z".into(),
+    };
+    let now = at("2026-11-26T00:00:00Z");
+    let before = actual(&service.series(&query, now).await?);
+    assert!(!before.is_empty());
+    // What a database upgraded from an older rollup format looks like.
+    sqlx::query("DELETE FROM rollups")
+        .execute(test.db.pool())
+        .await?;
+    sqlx::query("UPDATE rollup_state SET format = 1")
+        .execute(test.db.pool())
+        .await?;
+    assert!(refresh::ensure_rollups_current(&test.db).await?);
+    assert_eq!(actual(&service.series(&query, now).await?), before);
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rollups WHERE resolution = 'q'")
+        .fetch_one(test.db.pool())
+        .await?;
+    assert!(stored > 0, "quarter-hour rollups were rebuilt");
+    assert!(
+        !refresh::ensure_rollups_current(&test.db).await?,
+        "a current format is left alone"
+    );
+    Ok(())
+}
+on_both_engines!(rollups_of_an_older_format_are_rebuilt_from_raw_rows);
 
 async fn the_api_answers_every_metric_and_names_bad_parameters(
     engine: Engine,

@@ -187,7 +187,7 @@ pub async fn run(args: BenchArgs) -> Result<BenchReport, BenchError> {
             load.rollup_s
         );
         let size = scratch.size_bytes().await?;
-        let results = queries::run_mix(&scratch.db, load.end_ms, days, args.repeat).await?;
+        let results = queries::run_mix(&scratch.db, load.end_ms, args.repeat).await?;
         report.add_engine(scratch.engine, load, size, results);
         scratch.remove().await?;
     }

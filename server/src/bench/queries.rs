@@ -41,69 +41,71 @@ fn series(metric: Metric, bucket: Bucket, group_by: Option<GroupBy>, from: &str)
     })
 }
 
-fn mix(days: u32) -> Vec<(String, Shape)> {
-    let all = format!("now-{days}d");
+fn summary(group_by: GroupBy, from: &str) -> Shape {
+    Shape::Summary(SummaryQuery {
+        group_by: Some(group_by),
+        filters: Filters::default(),
+        from: from.into(),
+        to: "now".into(),
+    })
+}
+
+/// Dashboard and explorer questions over fixed ranges (so that their cost can be
+/// compared between a 1-year and a 3-year database): the year views of the product
+/// owners, the month and week views of the explorer, and the day views of the board.
+fn mix() -> Vec<(&'static str, Shape)> {
+    use Metric::{Availability, DurationP95, DurationP99, Failures, Runs};
     vec![
         (
-            format!("availability {days}d auto"),
-            series(Metric::Availability, Bucket::Auto, None, &all),
-        ),
-        (
-            format!("availability {days}d by product 1w"),
+            "availability 1y by product 1M",
             series(
-                Metric::Availability,
-                Bucket::Week,
+                Availability,
+                Bucket::Month,
                 Some(GroupBy::Product),
-                &all,
+                "now-12M",
             ),
         ),
         (
-            "availability 30d by probe auto".into(),
-            series(
-                Metric::Availability,
-                Bucket::Auto,
-                Some(GroupBy::Probe),
-                "now-30d",
-            ),
+            "availability 1y by probe 1w",
+            series(Availability, Bucket::Week, Some(GroupBy::Probe), "now-12M"),
         ),
         (
-            "runs 7d by product 1h".into(),
-            series(Metric::Runs, Bucket::Hour, Some(GroupBy::Product), "now-7d"),
+            "p95 1y by product 1w",
+            series(DurationP95, Bucket::Week, Some(GroupBy::Product), "now-12M"),
         ),
         (
-            "failures 24h by error_code auto".into(),
-            series(
-                Metric::Failures,
-                Bucket::Auto,
-                Some(GroupBy::ErrorCode),
-                "now-24h",
-            ),
+            "p99 1y 1M",
+            series(DurationP99, Bucket::Month, None, "now-12M"),
+        ),
+        ("summary 1y by probe", summary(GroupBy::Probe, "now-12M")),
+        (
+            "availability 90d by product 1d",
+            series(Availability, Bucket::Day, Some(GroupBy::Product), "now-90d"),
+        ),
+        ("summary 30d by probe", summary(GroupBy::Probe, "now-30d")),
+        (
+            "availability 30d by probe auto",
+            series(Availability, Bucket::Auto, Some(GroupBy::Probe), "now-30d"),
         ),
         (
-            "availability today 15m".into(),
-            series(Metric::Availability, Bucket::FifteenMinutes, None, "now/d"),
+            "p95 30d by product 1d",
+            series(DurationP95, Bucket::Day, Some(GroupBy::Product), "now-30d"),
         ),
         (
-            "p95 30d by product 1d".into(),
-            series(
-                Metric::DurationP95,
-                Bucket::Day,
-                Some(GroupBy::Product),
-                "now-30d",
-            ),
+            "runs 7d by product 1h",
+            series(Runs, Bucket::Hour, Some(GroupBy::Product), "now-7d"),
         ),
         (
-            format!("p99 {days}d 1M"),
-            series(Metric::DurationP99, Bucket::Month, None, &all),
+            "availability 7d auto",
+            series(Availability, Bucket::Auto, None, "now-7d"),
         ),
         (
-            "summary 30d by probe".into(),
-            Shape::Summary(SummaryQuery {
-                group_by: Some(GroupBy::Probe),
-                filters: Filters::default(),
-                from: "now-30d".into(),
-                to: "now".into(),
-            }),
+            "failures 24h by error_code auto",
+            series(Failures, Bucket::Auto, Some(GroupBy::ErrorCode), "now-24h"),
+        ),
+        (
+            "availability today 15m",
+            series(Availability, Bucket::FifteenMinutes, None, "now/d"),
         ),
     ]
 }
@@ -151,12 +153,11 @@ fn compare(metric: Metric, service: &[Series], raw: &[Series]) -> (bool, f64) {
 pub async fn run_mix(
     db: &Database,
     now: i64,
-    days: u32,
     repeat: u32,
 ) -> Result<Vec<QueryFigures>, BenchError> {
     let service = IndicatorService::new(db.clone());
     let mut figures = Vec::new();
-    for (name, shape) in mix(days) {
+    for (name, shape) in mix() {
         let mut timings = Vec::with_capacity(repeat as usize);
         let points;
         let (agrees, worst, raw_ms) = match &shape {
@@ -230,7 +231,7 @@ pub async fn run_mix(
             points,
             agrees,
             max_percentile_error_pct: worst,
-            name,
+            name: name.to_string(),
         };
         println!(
             "[bench]   {:<36} p50 {:>7.1} ms  p95 {:>7.1} ms  raw {:>8.1} ms  ×{:>6.1}  {}",

@@ -9,6 +9,7 @@ use super::CliError;
 use crate::board::RunNotifier;
 use crate::crypto::{LocalKeyProvider, PersonalDataCipher};
 use crate::demo::{self, DemoOptions};
+use crate::indicators::refresh;
 use crate::launch::{self, HttpOptions, RunningServer};
 use crate::storage::{redact_url, Database};
 
@@ -44,6 +45,7 @@ pub async fn serve(args: ServeArgs) -> Result<(), CliError> {
     args.check_front_end()?;
     let listener = bind(&args).await?;
     let db = Database::open(&args.database.database_url).await?;
+    refresh::ensure_rollups_current(&db).await?;
     let server = start(listener, db.clone(), RunNotifier::default(), &args)?;
     println!("Vigie is running on http://{}", server.addr);
     run_until_signal(server, db).await
@@ -60,6 +62,7 @@ pub async fn demo(args: DemoArgs) -> Result<(), CliError> {
     args.serve.check_front_end()?;
     let listener = bind(&args.serve).await?;
     let db = Database::open(&args.serve.database.database_url).await?;
+    refresh::ensure_rollups_current(&db).await?;
     let notifier = RunNotifier::default();
     let options = DemoOptions {
         seed: args.seed,

@@ -37,3 +37,29 @@ pub async fn rebuild(db: &Database, from: i64, to: i64) -> StorageResult<u64> {
     }
     Ok(days)
 }
+
+/// Rebuilds every rollup from raw rows when the stored ones follow an older format than
+/// [`rollups::ROLLUP_FORMAT`] (after an upgrade that changed them), then records the
+/// format. Answers whether a rebuild ran.
+pub async fn ensure_rollups_current(db: &Database) -> StorageResult<bool> {
+    let stored: Option<i64> = sqlx::query_scalar("SELECT format FROM rollup_state WHERE id = 1")
+        .fetch_optional(db.pool())
+        .await?;
+    if stored.is_some_and(|format| format >= rollups::ROLLUP_FORMAT) {
+        return Ok(false);
+    }
+    let span: (Option<i64>, Option<i64>) =
+        sqlx::query_as("SELECT MIN(started_at), MAX(started_at) FROM probe_runs")
+            .fetch_one(db.pool())
+            .await?;
+    if let (Some(first), Some(last)) = span {
+        tracing::info!("rebuilding rollups in their new format from raw runs");
+        let days = rebuild(db, first, last + 1).await?;
+        tracing::info!(days, "rollups rebuilt");
+    }
+    sqlx::query("UPDATE rollup_state SET format = $1 WHERE id = 1")
+        .bind(rollups::ROLLUP_FORMAT)
+        .execute(db.pool())
+        .await?;
+    Ok(true)
+}

@@ -1,45 +1,60 @@
-//! Rollups: pre-aggregated facts per minute, hour and Europe/Paris day, for each probe
-//! and each (probe, step). They are recomputed from raw rows one Paris day at a time,
+//! Rollups: pre-aggregated facts per quarter hour, hour and Europe/Paris day, for each
+//! probe and each (probe, step). They are recomputed from raw rows one Paris day at a time,
 //! which makes every update idempotent (re-ingesting a run changes nothing) and handles
 //! late data (a late run recomputes its own day).
 
 use std::collections::{BTreeSet, HashMap};
 
 use app::domain::time_range::{floor_calendar, next_calendar, CalendarUnit};
-use sqlx::Row;
 
 use super::facts::{fetch_facts, Fact, FactKind, Tally};
 use super::histogram::Histogram;
 use super::maintenance::MaintenanceIndex;
 use crate::storage::batch::AnyQuery;
+use crate::storage::packed::{fetch_packed, packed_sql};
 use crate::storage::{BatchInsert, Database, StorageResult};
 
 const MINUTE_MS: i64 = 60_000;
+const QUARTER_HOUR_MS: i64 = 900_000;
 const HOUR_MS: i64 = 3_600_000;
 
+/// The version of the rollup rows this code writes; stored rows of an older format are
+/// rebuilt from raw rows at start-up (`refresh::ensure_rollups_current`).
+pub const ROLLUP_FORMAT: i64 = 2;
+
+/// Bucket widths of rollup rows. Minute rows are never stored: raw facts are tallied per
+/// minute on the fly when no stored level fits (see `FactKind::resolutions`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Resolution {
     Minute,
+    QuarterHour,
     Hour,
     Day,
 }
 
 impl Resolution {
-    pub const ALL: [Resolution; 3] = [Resolution::Minute, Resolution::Hour, Resolution::Day];
+    pub const ALL: [Resolution; 4] = [
+        Resolution::Minute,
+        Resolution::QuarterHour,
+        Resolution::Hour,
+        Resolution::Day,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             Resolution::Minute => "m",
+            Resolution::QuarterHour => "q",
             Resolution::Hour => "h",
             Resolution::Day => "d",
         }
     }
 
-    /// Start of the bucket containing `time` (Paris days; hours and minutes in UTC, which
+    /// Start of the bucket containing `time` (Paris days; hours and shorter in UTC, which
     /// Paris shares since its offsets are whole hours).
     pub fn floor(self, time: i64) -> i64 {
         match self {
             Resolution::Minute => time - time.rem_euclid(MINUTE_MS),
+            Resolution::QuarterHour => time - time.rem_euclid(QUARTER_HOUR_MS),
             Resolution::Hour => time - time.rem_euclid(HOUR_MS),
             Resolution::Day => floor_calendar(time, CalendarUnit::Day),
         }
@@ -49,6 +64,7 @@ impl Resolution {
     pub fn next(self, start: i64) -> i64 {
         match self {
             Resolution::Minute => start + MINUTE_MS,
+            Resolution::QuarterHour => start + QUARTER_HOUR_MS,
             Resolution::Hour => start + HOUR_MS,
             Resolution::Day => next_calendar(start, CalendarUnit::Day),
         }
@@ -239,6 +255,7 @@ pub async fn read_rows(
             values.extend(list.iter().map(String::as_str));
         }
     }
+    let sql = packed_sql(db.engine(), &ROW_COLUMNS, &sql);
     let mut query = sqlx::query(&sql)
         .bind(kind.code())
         .bind(resolution.code())
@@ -247,27 +264,70 @@ pub async fn read_rows(
     for value in values {
         query = query.bind(value);
     }
-    let rows = query.fetch_all(db.pool()).await?;
-    rows.iter()
-        .map(|row| {
-            let histogram: String = row.try_get("histogram")?;
-            Ok(RollupRow {
-                key: RowKey {
-                    bucket_start: row.try_get("bucket_start")?,
-                    probe_code: row.try_get("probe_code")?,
-                    step_code: row.try_get("step_code")?,
-                    error_code: row.try_get("error_code")?,
-                    in_maintenance: row.try_get::<i64, _>("in_maintenance")? != 0,
-                },
-                tally: Tally {
-                    total: row.try_get("total")?,
-                    ok: row.try_get("ok")?,
-                    failed: row.try_get("failed")?,
-                    other: row.try_get("other")?,
-                    duration_sum: row.try_get("duration_sum")?,
-                    histogram: Histogram::decode(&histogram),
-                },
-            })
-        })
-        .collect()
+    let rows: Vec<PackedRow> = fetch_packed(db, query).await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                bucket_start,
+                probe_code,
+                step_code,
+                error_code,
+                in_maintenance,
+                total,
+                ok,
+                failed,
+                other,
+                duration_sum,
+                histogram,
+            )| {
+                RollupRow {
+                    key: RowKey {
+                        bucket_start,
+                        probe_code,
+                        step_code,
+                        error_code,
+                        in_maintenance: in_maintenance != 0,
+                    },
+                    tally: Tally {
+                        total,
+                        ok,
+                        failed,
+                        other,
+                        duration_sum,
+                        histogram: Histogram::decode(&histogram),
+                    },
+                }
+            },
+        )
+        .collect())
 }
+
+const ROW_COLUMNS: [&str; 11] = [
+    "bucket_start",
+    "probe_code",
+    "step_code",
+    "error_code",
+    "in_maintenance",
+    "total",
+    "ok",
+    "failed",
+    "other",
+    "duration_sum",
+    "histogram",
+];
+
+/// A rollup row as [`fetch_packed`] decodes it, in the order of [`ROW_COLUMNS`].
+type PackedRow = (
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    String,
+);

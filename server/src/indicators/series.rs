@@ -85,6 +85,7 @@ pub fn coarsest_for(bucket: Bucket) -> Resolution {
     match bucket {
         Bucket::Day | Bucket::Week | Bucket::Month => Resolution::Day,
         Bucket::Hour => Resolution::Hour,
+        Bucket::FifteenMinutes => Resolution::QuarterHour,
         _ => Resolution::Minute,
     }
 }

@@ -7,6 +7,7 @@
 pub mod batch;
 mod connect;
 pub mod journeys;
+pub mod packed;
 pub mod reference;
 pub mod runs;
 pub mod sessions;
