@@ -8,10 +8,11 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::auth::AuthService;
+use crate::auth::{AuthService, TokenService};
 use crate::board::{BoardService, RunNotifier};
 use crate::http::{router, AppState};
 use crate::indicators::IndicatorService;
+use crate::ingest::RunRecorder;
 use crate::storage::Database;
 
 /// What the HTTP server needs besides its database.
@@ -68,6 +69,8 @@ pub fn spawn(
             options.session_idle_minutes,
             options.secure_cookie,
         ),
+        tokens: TokenService::new(db.clone()),
+        recorder: RunRecorder::new(db.clone(), notifier.clone()),
         board: BoardService::new(db.clone()),
         indicators: IndicatorService::new(db.clone()),
         notifier: notifier.clone(),

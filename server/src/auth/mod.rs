@@ -1,8 +1,10 @@
-//! Local accounts, argon2 password hashes and server-side sessions.
+//! Local accounts, argon2 password hashes, server-side sessions and API tokens.
 
 mod middleware;
 pub mod password;
 mod service;
+pub mod tokens;
 
 pub use middleware::resolve_session;
 pub use service::{AuthError, AuthService, SESSION_COOKIE};
+pub use tokens::{Scope, TokenGrant, TokenService};

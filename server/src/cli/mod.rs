@@ -1,8 +1,9 @@
-//! The `vigie` command line: `serve`, `demo`, `migrate`, `users`.
+//! The `vigie` command line: `serve`, `demo`, `migrate`, `users`, `tokens`, `rollups`, `bench`.
 
 mod config;
 mod rollups;
 mod serve;
+mod tokens;
 mod users;
 
 use std::process::ExitCode;
@@ -42,6 +43,9 @@ pub enum Command {
     /// Manage local accounts.
     #[command(subcommand)]
     Users(users::UsersCommand),
+    /// Manage API tokens (scopes ingest, read).
+    #[command(subcommand)]
+    Tokens(tokens::TokensCommand),
     /// Benchmark ingestion and indicator queries on fresh databases (prints figures).
     Bench(crate::bench::BenchArgs),
     /// Maintain the pre-aggregated indicators.
@@ -57,6 +61,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Demo(args) => serve::demo(args).await,
         Command::Migrate(args) => serve::migrate(args).await,
         Command::Users(command) => users::run(command).await,
+        Command::Tokens(command) => tokens::run(command).await,
         Command::Rollups(command) => rollups::run(command).await,
         Command::Bench(args) => crate::bench::run(args)
             .await
@@ -95,4 +100,6 @@ pub enum CliError {
     Usage(String),
     #[error(transparent)]
     Bench(#[from] crate::bench::BenchError),
+    #[error(transparent)]
+    Token(#[from] crate::auth::tokens::TokenError),
 }

@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/indicators/summary", get(super::indicators::summary))
         .route("/export/series.csv", get(super::export::series_csv))
         .route("/export/series.xlsx", get(super::export::series_xlsx))
+        .merge(super::ingest::routes())
         .fallback(|| async { ApiError::NotFound })
 }
 

@@ -19,6 +19,8 @@ pub enum ApiError {
     BadParameter { parameter: String, message: String },
     #[error("not found")]
     NotFound,
+    #[error("the body is larger than {0} bytes")]
+    PayloadTooLarge(usize),
     #[error("database unavailable")]
     Unavailable,
     #[error("internal error")]
@@ -26,12 +28,20 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    pub fn bad(parameter: &str, message: impl Into<String>) -> ApiError {
+        ApiError::BadParameter {
+            parameter: parameter.to_string(),
+            message: message.into(),
+        }
+    }
+
     pub fn status_code(&self) -> StatusCode {
         match self {
             ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden => StatusCode::FORBIDDEN,
             ApiError::BadParameter { .. } => StatusCode::BAD_REQUEST,
             ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -43,6 +53,7 @@ impl ApiError {
             ApiError::Forbidden => "forbidden",
             ApiError::BadParameter { .. } => "bad_parameter",
             ApiError::NotFound => "not_found",
+            ApiError::PayloadTooLarge(_) => "payload_too_large",
             ApiError::Unavailable => "unavailable",
             ApiError::Internal => "internal",
         }
@@ -89,6 +100,9 @@ impl From<ApiError> for AppError {
             ApiError::Unauthenticated => AppError::Unauthenticated,
             ApiError::Forbidden => AppError::Forbidden,
             ApiError::BadParameter { message, .. } => AppError::InvalidInput(message),
+            ApiError::PayloadTooLarge(_) => {
+                AppError::InvalidInput("the body is too large".to_string())
+            }
             ApiError::NotFound | ApiError::Internal => AppError::Internal,
             ApiError::Unavailable => AppError::Unavailable,
         }

@@ -7,6 +7,7 @@ mod error;
 mod export;
 mod health;
 mod indicators;
+mod ingest;
 mod openapi;
 mod server_fns;
 mod static_files;
@@ -23,9 +24,10 @@ use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
 
-use crate::auth::{resolve_session, AuthService};
+use crate::auth::{resolve_session, AuthService, TokenService};
 use crate::board::{BoardService, RunNotifier};
 use crate::indicators::IndicatorService;
+use crate::ingest::RunRecorder;
 use crate::storage::Database;
 
 /// Everything a request handler may need.
@@ -33,6 +35,9 @@ use crate::storage::Database;
 pub struct AppState {
     pub db: Database,
     pub auth: AuthService,
+    pub tokens: TokenService,
+    /// The one write path for probe runs (ingest API).
+    pub recorder: RunRecorder,
     pub board: BoardService,
     pub indicators: IndicatorService,
     pub notifier: RunNotifier,

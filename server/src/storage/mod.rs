@@ -11,6 +11,7 @@ pub mod packed;
 pub mod reference;
 pub mod runs;
 pub mod sessions;
+pub mod tokens;
 pub mod users;
 
 pub use batch::BatchInsert;

@@ -1,0 +1,159 @@
+//! The write endpoints: `POST /api/v1/ingest/probe-runs` (JSON array or NDJSON of runs
+//! with their steps). Valid items are stored even when others are rejected; an item
+//! already stored is a duplicate, not an error. Only API tokens with the `ingest` scope.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::error::ApiError;
+use super::AppState;
+use crate::auth::{Scope, TokenGrant};
+use crate::clock::now_ms;
+use crate::ingest::validate::{validate_run, FieldError, Record, References, Rule};
+
+/// The largest body the ingest endpoints take.
+pub const BODY_LIMIT_BYTES: usize = 10 * 1024 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/ingest/probe-runs", post(probe_runs))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+}
+
+/// An API token allowed to ingest (401 without credentials, 403 without the scope).
+pub struct Ingester(pub TokenGrant);
+
+impl<S: Send + Sync> FromRequestParts<S> for Ingester {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let signed_in = parts
+            .extensions
+            .get::<app::api::backend::RequestAuth>()
+            .is_some_and(|auth| auth.user.is_some());
+        match parts.extensions.get::<TokenGrant>() {
+            Some(grant) if grant.allows(Scope::Ingest) => Ok(Ingester(grant.clone())),
+            Some(_) => Err(ApiError::Forbidden),
+            None if signed_in => Err(ApiError::Forbidden),
+            None => Err(ApiError::Unauthenticated),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Rejected {
+    pub index: usize,
+    pub errors: Vec<FieldError>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct IngestAnswer {
+    pub accepted: u64,
+    pub duplicates: u64,
+    pub rejected: Vec<Rejected>,
+}
+
+async fn probe_runs(
+    State(state): State<AppState>,
+    Ingester(grant): Ingester,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<IngestAnswer>, ApiError> {
+    let body = body.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(BODY_LIMIT_BYTES),
+        _ => ApiError::bad("body", "cannot be read"),
+    })?;
+    let items = parse_items(&body)?;
+    let references = References::load(&state.db).await?;
+    let now = now_ms();
+    let mut runs = Vec::new();
+    let mut rejected = Vec::new();
+    for (index, item) in items.into_iter().enumerate() {
+        let outcome = item.and_then(|object| {
+            let run = Record::from_json(&object, "");
+            let steps = step_records(&object)?;
+            validate_run(&run, &steps, &references, now)
+        });
+        match outcome {
+            Ok(run) => runs.push(run),
+            Err(errors) => rejected.push(Rejected { index, errors }),
+        }
+    }
+    let accepted = state.recorder.record(&runs).await?;
+    let answer = IngestAnswer {
+        accepted,
+        duplicates: runs.len() as u64 - accepted,
+        rejected,
+    };
+    tracing::info!(
+        token_id = %grant.token_id,
+        accepted = answer.accepted,
+        duplicates = answer.duplicates,
+        rejected = answer.rejected.len(),
+        "probe runs ingested"
+    );
+    Ok(Json(answer))
+}
+
+type Item = Result<serde_json::Map<String, Value>, Vec<FieldError>>;
+
+fn not_an_object() -> Vec<FieldError> {
+    vec![FieldError::new("", Rule::Type, "must be a JSON object")]
+}
+
+/// The items of a JSON array, or of NDJSON (one object per non-empty line). A line
+/// that is not JSON rejects that item only; a body that is neither is a 400.
+fn parse_items(body: &[u8]) -> Result<Vec<Item>, ApiError> {
+    let start = body.iter().position(|byte| !byte.is_ascii_whitespace());
+    let Some(start) = start else {
+        return Ok(Vec::new());
+    };
+    let as_item = |value: Value| match value {
+        Value::Object(object) => Ok(object),
+        _ => Err(not_an_object()),
+    };
+    if body[start] == b'[' {
+        let values: Vec<Value> = serde_json::from_slice(body)
+            .map_err(|_| ApiError::bad("body", "is not a JSON array of objects"))?;
+        return Ok(values.into_iter().map(as_item).collect());
+    }
+    let text = std::str::from_utf8(body).map_err(|_| ApiError::bad("body", "is not UTF-8"))?;
+    Ok(text
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| match serde_json::from_str::<Value>(line) {
+            Ok(value) => as_item(value),
+            Err(_) => Err(vec![FieldError::new("", Rule::Type, "is not valid JSON")]),
+        })
+        .collect())
+}
+
+/// The run's `steps` array as records (an absent array is no steps).
+fn step_records(run: &serde_json::Map<String, Value>) -> Result<Vec<Record>, Vec<FieldError>> {
+    match run.get("steps") {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(steps)) => steps
+            .iter()
+            .enumerate()
+            .map(|(index, step)| match step {
+                Value::Object(object) => Ok(Record::from_json(object, &format!("steps[{index}]."))),
+                _ => Err(vec![FieldError::new(
+                    &format!("steps[{index}]"),
+                    Rule::Type,
+                    "must be a JSON object",
+                )]),
+            })
+            .collect(),
+        Some(_) => Err(vec![FieldError::new(
+            "steps",
+            Rule::Type,
+            "must be an array",
+        )]),
+    }
+}

@@ -1,0 +1,15 @@
+//! Validation of incoming items, shared by the ingest API and the file import: a field
+//! arrives as text (a CSV cell or a JSON scalar), each rule of `contracts/import-files.md`
+//! is checked, and every broken rule is reported with its column, never with the value
+//! of a personal-data field.
+
+mod record;
+mod references;
+mod runs;
+
+pub use record::{FieldError, Record, Rule};
+pub use references::References;
+pub use runs::validate_run;
+
+/// How far in the future a timestamp may be (clock skew between systems).
+pub const FUTURE_TOLERANCE_MS: i64 = 5 * 60_000;

@@ -1,0 +1,338 @@
+//! One incoming item as named text fields, and the field-level rules.
+
+use std::collections::HashMap;
+
+use chrono::DateTime;
+use serde::Serialize;
+
+/// Which rule a field broke (the import-error table and the API answer name it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    Mandatory,
+    Type,
+    Enum,
+    Range,
+    Length,
+    Code,
+    Timestamp,
+    Future,
+    UnknownReference,
+    StepNotInJourney,
+    DuplicateKey,
+    Consistency,
+}
+
+impl Rule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rule::Mandatory => "mandatory",
+            Rule::Type => "type",
+            Rule::Enum => "enum",
+            Rule::Range => "range",
+            Rule::Length => "length",
+            Rule::Code => "code",
+            Rule::Timestamp => "timestamp",
+            Rule::Future => "future",
+            Rule::UnknownReference => "unknown_reference",
+            Rule::StepNotInJourney => "step_not_in_journey",
+            Rule::DuplicateKey => "duplicate_key",
+            Rule::Consistency => "consistency",
+        }
+    }
+}
+
+/// A broken rule: which column, which rule, and a message that never quotes a
+/// personal-data value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub column: String,
+    pub rule: Rule,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(column: &str, rule: Rule, message: impl Into<String>) -> FieldError {
+        FieldError {
+            column: column.to_string(),
+            rule,
+            message: message.into(),
+        }
+    }
+}
+
+/// A field as it arrived.
+#[derive(Debug, Clone, PartialEq)]
+enum Field {
+    Text(String),
+    /// A JSON object or array where a scalar was expected.
+    Nested,
+}
+
+/// An incoming item: its fields by column name. Empty text and JSON `null` are absent.
+#[derive(Debug, Clone, Default)]
+pub struct Record {
+    fields: HashMap<String, Field>,
+    /// Prefix of column names in errors (`steps[2].` for a run's third step).
+    prefix: String,
+}
+
+impl Record {
+    /// A record from a JSON object (scalars become text; nested values are kept apart
+    /// so that a rule can say they have the wrong type).
+    pub fn from_json(object: &serde_json::Map<String, serde_json::Value>, prefix: &str) -> Record {
+        use serde_json::Value;
+        let fields = object
+            .iter()
+            .filter_map(|(name, value)| {
+                let field = match value {
+                    Value::Null => return None,
+                    Value::String(text) if text.is_empty() => return None,
+                    Value::String(text) => Field::Text(text.clone()),
+                    Value::Bool(flag) => Field::Text(flag.to_string()),
+                    Value::Number(number) => Field::Text(number.to_string()),
+                    Value::Array(_) | Value::Object(_) => Field::Nested,
+                };
+                Some((name.clone(), field))
+            })
+            .collect();
+        Record {
+            fields,
+            prefix: prefix.to_string(),
+        }
+    }
+
+    /// A record from text cells (a CSV row): empty cells are absent.
+    pub fn from_cells<'a>(cells: impl IntoIterator<Item = (&'a str, &'a str)>) -> Record {
+        Record {
+            fields: cells
+                .into_iter()
+                .filter(|(_, value)| !value.is_empty())
+                .map(|(name, value)| (name.to_string(), Field::Text(value.to_string())))
+                .collect(),
+            prefix: String::new(),
+        }
+    }
+
+    fn column(&self, name: &str) -> String {
+        format!("{}{name}", self.prefix)
+    }
+
+    pub fn error(&self, name: &str, rule: Rule, message: impl Into<String>) -> FieldError {
+        FieldError::new(&self.column(name), rule, message)
+    }
+
+    /// Whether the field is present (not empty, not null).
+    pub fn has(&self, name: &str) -> bool {
+        self.fields.contains_key(name)
+    }
+
+    /// The field's text, `None` when absent; a nested value is a type error.
+    pub fn optional(&self, name: &str, errors: &mut Vec<FieldError>) -> Option<String> {
+        match self.fields.get(name) {
+            None => None,
+            Some(Field::Text(text)) => Some(text.clone()),
+            Some(Field::Nested) => {
+                errors.push(self.error(name, Rule::Type, "must be a single value"));
+                None
+            }
+        }
+    }
+
+    /// The field's text; absent is a `mandatory` error.
+    pub fn mandatory(&self, name: &str, errors: &mut Vec<FieldError>) -> Option<String> {
+        if !self.fields.contains_key(name) {
+            errors.push(self.error(name, Rule::Mandatory, "is mandatory"));
+            return None;
+        }
+        self.optional(name, errors)
+    }
+
+    /// Text of at most `max` characters.
+    pub fn text(
+        &self,
+        name: &str,
+        mandatory: bool,
+        max: usize,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<String> {
+        let value = if mandatory {
+            self.mandatory(name, errors)
+        } else {
+            self.optional(name, errors)
+        }?;
+        if value.chars().count() > max {
+            errors.push(self.error(
+                name,
+                Rule::Length,
+                format!("is longer than {max} characters"),
+            ));
+            return None;
+        }
+        Some(value)
+    }
+
+    /// A code `[A-Z0-9_]{1,32}`.
+    pub fn code(
+        &self,
+        name: &str,
+        mandatory: bool,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<String> {
+        let value = if mandatory {
+            self.mandatory(name, errors)
+        } else {
+            self.optional(name, errors)
+        }?;
+        let valid = value.len() <= 32
+            && value
+                .bytes()
+                .all(|byte| byte.is_ascii_uppercase() || byte.is_ascii_digit() || byte == b'_');
+        if !valid {
+            errors.push(self.error(name, Rule::Code, "must be 1 to 32 of A-Z, 0-9 and _"));
+            return None;
+        }
+        Some(value)
+    }
+
+    /// One of `allowed`.
+    pub fn one_of(
+        &self,
+        name: &str,
+        allowed: &[&str],
+        mandatory: bool,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<String> {
+        let value = if mandatory {
+            self.mandatory(name, errors)
+        } else {
+            self.optional(name, errors)
+        }?;
+        if !allowed.contains(&value.as_str()) {
+            errors.push(self.error(
+                name,
+                Rule::Enum,
+                format!("must be one of {}", allowed.join(", ")),
+            ));
+            return None;
+        }
+        Some(value)
+    }
+
+    /// An integer within `min..=max`.
+    pub fn integer(
+        &self,
+        name: &str,
+        min: i64,
+        max: i64,
+        mandatory: bool,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<i64> {
+        let value = if mandatory {
+            self.mandatory(name, errors)
+        } else {
+            self.optional(name, errors)
+        }?;
+        let Ok(number) = value.parse::<i64>() else {
+            errors.push(self.error(name, Rule::Type, "must be an integer"));
+            return None;
+        };
+        if !(min..=max).contains(&number) {
+            errors.push(self.error(
+                name,
+                Rule::Range,
+                format!("must be between {min} and {max}"),
+            ));
+            return None;
+        }
+        Some(number)
+    }
+
+    /// An RFC 3339 timestamp with an offset, as epoch milliseconds, at most
+    /// [`super::FUTURE_TOLERANCE_MS`] after `now_ms`.
+    pub fn timestamp(
+        &self,
+        name: &str,
+        now_ms: i64,
+        mandatory: bool,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<i64> {
+        let value = if mandatory {
+            self.mandatory(name, errors)
+        } else {
+            self.optional(name, errors)
+        }?;
+        let Ok(time) = DateTime::parse_from_rfc3339(&value) else {
+            errors.push(self.error(
+                name,
+                Rule::Timestamp,
+                "must be an RFC 3339 timestamp with an offset, such as 2026-11-21T08:15:00+01:00",
+            ));
+            return None;
+        };
+        let millis = time.timestamp_millis();
+        if millis > now_ms + super::FUTURE_TOLERANCE_MS {
+            errors.push(self.error(name, Rule::Future, "is more than 5 minutes in the future"));
+            return None;
+        }
+        Some(millis)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(json: &str) -> Record {
+        let value: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+        Record::from_json(value.as_object().unwrap_or(&serde_json::Map::new()), "")
+    }
+
+    #[test]
+    fn each_rule_names_its_column() {
+        let item = record(
+            r#"{"code":"ab","n":"x","m":12,"t":"yesterday","e":"MAYBE","nested":{"a":1},"empty":""}"#,
+        );
+        let mut errors = Vec::new();
+        assert_eq!(item.code("code", true, &mut errors), None);
+        assert_eq!(item.integer("n", 0, 10, true, &mut errors), None);
+        assert_eq!(item.integer("m", 0, 10, true, &mut errors), None);
+        assert_eq!(item.timestamp("t", 0, true, &mut errors), None);
+        assert_eq!(item.one_of("e", &["OK", "KO"], true, &mut errors), None);
+        assert_eq!(item.text("nested", true, 10, &mut errors), None);
+        assert_eq!(item.text("empty", true, 10, &mut errors), None);
+        let rules: Vec<(&str, Rule)> = errors
+            .iter()
+            .map(|error| (error.column.as_str(), error.rule))
+            .collect();
+        assert_eq!(
+            rules,
+            vec![
+                ("code", Rule::Code),
+                ("n", Rule::Type),
+                ("m", Rule::Range),
+                ("t", Rule::Timestamp),
+                ("e", Rule::Enum),
+                ("nested", Rule::Type),
+                ("empty", Rule::Mandatory),
+            ]
+        );
+    }
+
+    #[test]
+    fn timestamps_need_an_offset_and_not_the_future() {
+        let now = 1_800_000_000_000;
+        let item = record(
+            r#"{"a":"2026-11-21T08:15:00+01:00","b":"2026-11-21T08:15:00","c":"2099-01-01T00:00:00Z"}"#,
+        );
+        let mut errors = Vec::new();
+        assert_eq!(
+            item.timestamp("a", now, true, &mut errors),
+            Some(1_795_245_300_000)
+        );
+        assert_eq!(item.timestamp("b", now, true, &mut errors), None);
+        assert_eq!(item.timestamp("c", now, true, &mut errors), None);
+        assert_eq!(errors[0].rule, Rule::Timestamp);
+        assert_eq!(errors[1].rule, Rule::Future);
+    }
+}
