@@ -10,6 +10,7 @@ use tokio::task::JoinHandle;
 
 use crate::auth::{AuthService, TokenService};
 use crate::board::{BoardService, RunNotifier};
+use crate::crypto::PersonalDataCipher;
 use crate::http::{router, AppState};
 use crate::indicators::IndicatorService;
 use crate::ingest::RunRecorder;
@@ -21,6 +22,8 @@ pub struct HttpOptions {
     pub dist_dir: PathBuf,
     pub session_idle_minutes: u32,
     pub secure_cookie: bool,
+    /// Seals personal data that arrives through the API.
+    pub cipher: PersonalDataCipher,
 }
 
 /// A server running in the background.
@@ -70,6 +73,7 @@ pub fn spawn(
             options.secure_cookie,
         ),
         tokens: TokenService::new(db.clone()),
+        cipher: options.cipher.clone(),
         recorder: RunRecorder::new(db.clone(), notifier.clone()),
         board: BoardService::new(db.clone()),
         indicators: IndicatorService::new(db.clone()),

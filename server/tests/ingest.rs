@@ -349,3 +349,141 @@ async fn an_ingested_run_is_on_the_board_and_in_the_indicators_within_two_second
     Ok(())
 }
 on_both_engines!(an_ingested_run_is_on_the_board_and_in_the_indicators_within_two_seconds);
+
+fn event(event_id: &str, occurred_at_ms: i64, outcome: &str) -> Value {
+    json!({
+        "event_id": event_id,
+        "occurred_at": rfc3339(occurred_at_ms),
+        "product_code": "LIVRET",
+        "step_code": "FORM",
+        "journey_id": "J1",
+        "outcome": outcome,
+        "error_code": if outcome == "FAILED" { json!("FORM_500") } else { Value::Null },
+        "channel": "web",
+        "application": "site-public"
+    })
+}
+
+fn prospect(prospect_id: &str, email: &str) -> Value {
+    json!({
+        "prospect_id": prospect_id,
+        "first_name": "Camille",
+        "last_name": "Durandeau",
+        "email": email,
+        "phone": "06 12 34 56 78",
+        "birth_date": "1987-04-12",
+        "postal_code": "69003",
+        "created_at": rfc3339(now_ms() - 3_600_000),
+        "contact_consent": true
+    })
+}
+
+async fn journey_events_are_ingested_with_their_prospects_sealed(
+    engine: Engine,
+) -> support::TestResult {
+    let app = TestApp::start(engine).await?;
+    upsert_catalog(&app.database.db, &catalog()).await?;
+    let secret = token(&app, &[Scope::Ingest]).await?;
+    let now = now_ms();
+
+    let mut with_prospect = event("E1", now - 10 * MINUTE, "STARTED");
+    with_prospect["prospect"] = prospect("P1", "camille.durandeau@example.test");
+    let mut same_prospect = event("E2", now - 9 * MINUTE, "FAILED");
+    same_prospect["prospect_id"] = json!("P1");
+    let mut unknown_prospect = event("E3", now - 8 * MINUTE, "STARTED");
+    unknown_prospect["prospect_id"] = json!("P_NOBODY");
+    let mut bad_email = event("E4", now - 7 * MINUTE, "STARTED");
+    bad_email["prospect"] = prospect("P2", "dominique.secret-at-example.test");
+    let mut failed_without_code = event("E5", now - 6 * MINUTE, "FAILED");
+    failed_without_code["error_code"] = Value::Null;
+    let mut foreign_step = event("E6", now - 5 * MINUTE, "STARTED");
+    foreign_step["step_code"] = json!("SIGNATURE");
+    let body = json!([
+        with_prospect,
+        same_prospect,
+        unknown_prospect,
+        bad_email,
+        failed_without_code,
+        foreign_step
+    ]);
+    let response = app
+        .client()
+        .post(app.url("/api/v1/ingest/journey-events"))
+        .bearer_auth(&secret)
+        .body(body.to_string())
+        .send()
+        .await?;
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = response.text().await?;
+    let answer: Value = serde_json::from_str(&text)?;
+    assert_eq!(answer["accepted"], 2, "{answer}");
+    let rejected: Vec<(u64, String, String)> = answer["rejected"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|item| {
+                    (
+                        item["index"].as_u64().unwrap_or(u64::MAX),
+                        item["errors"][0]["column"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string(),
+                        item["errors"][0]["rule"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let expected = [
+        (2, "prospect_id", "unknown_reference"),
+        (3, "prospect.email", "type"),
+        (4, "error_code", "mandatory"),
+        (5, "step_code", "step_not_in_journey"),
+    ]
+    .map(|(index, column, rule)| (index, column.to_string(), rule.to_string()));
+    assert_eq!(rejected, expected.to_vec());
+    assert!(
+        !text.contains("dominique") && !text.contains("Camille"),
+        "no personal value in the answer: {text}"
+    );
+
+    // Personal data is stored sealed, never in clear.
+    let row: (String, String, String, Option<String>, Option<String>) = sqlx::query_as(
+        "SELECT first_name_enc, last_name_enc, email_enc, phone_enc, birth_date_enc FROM prospects",
+    )
+    .fetch_one(app.database.db.pool())
+    .await?;
+    let stored = format!("{row:?}");
+    for clear in [
+        "Camille",
+        "Durandeau",
+        "camille.durandeau",
+        "0612345678",
+        "1987-04-12",
+    ] {
+        assert!(!stored.contains(clear), "{clear} stored in clear");
+    }
+    assert!(row.0.starts_with("v1:"));
+
+    // The same events again are duplicates.
+    let again = app
+        .client()
+        .post(app.url("/api/v1/ingest/journey-events"))
+        .bearer_auth(&secret)
+        .header("content-type", "application/x-ndjson")
+        .body(format!("{}\n{}\n", body[0], body[1]))
+        .send()
+        .await?
+        .json::<Value>()
+        .await?;
+    assert_eq!(
+        (again["accepted"].clone(), again["duplicates"].clone()),
+        (json!(0), json!(2))
+    );
+    Ok(())
+}
+on_both_engines!(journey_events_are_ingested_with_their_prospects_sealed);

@@ -41,12 +41,12 @@ pub async fn migrate(args: DatabaseArgs) -> Result<(), CliError> {
 }
 
 pub async fn serve(args: ServeArgs) -> Result<(), CliError> {
-    let _keys = args.key_provider()?;
+    let cipher = PersonalDataCipher::new(Arc::new(args.key_provider()?));
     args.check_front_end()?;
     let listener = bind(&args).await?;
     let db = Database::open(&args.database.database_url).await?;
     refresh::ensure_rollups_current(&db).await?;
-    let server = start(listener, db.clone(), RunNotifier::default(), &args)?;
+    let server = start(listener, db.clone(), RunNotifier::default(), cipher, &args)?;
     println!("Vigie is running on http://{}", server.addr);
     run_until_signal(server, db).await
 }
@@ -71,7 +71,13 @@ pub async fn demo(args: DemoArgs) -> Result<(), CliError> {
     };
     let cipher = PersonalDataCipher::new(Arc::new(keys));
     let accounts = demo::prepare(&db, &cipher, &options).await?;
-    let server = start(listener, db.clone(), notifier.clone(), &args.serve)?;
+    let server = start(
+        listener,
+        db.clone(),
+        notifier.clone(),
+        cipher.clone(),
+        &args.serve,
+    )?;
     let simulation = tokio::spawn(demo::simulate(db.clone(), notifier, cipher, options));
     println!();
     println!("Vigie demo is running on http://{}", server.addr);
@@ -102,6 +108,7 @@ fn start(
     listener: TcpListener,
     db: Database,
     notifier: RunNotifier,
+    cipher: PersonalDataCipher,
     args: &ServeArgs,
 ) -> Result<RunningServer, CliError> {
     launch::spawn(
@@ -112,6 +119,7 @@ fn start(
             dist_dir: args.dist_dir.clone(),
             session_idle_minutes: args.session_idle_minutes,
             secure_cookie: args.secure_cookie,
+            cipher,
         },
     )
     .map_err(CliError::Server)

@@ -17,6 +17,12 @@ pub struct PersonalDataCipher {
     keys: Arc<dyn KeyProvider>,
 }
 
+impl std::fmt::Debug for PersonalDataCipher {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("PersonalDataCipher { keys: *** }")
+    }
+}
+
 impl PersonalDataCipher {
     pub fn new(keys: Arc<dyn KeyProvider>) -> PersonalDataCipher {
         PersonalDataCipher { keys }

@@ -12,6 +12,7 @@ use super::catalog::{ProductDef, PRODUCTS};
 use super::scenario::Scenario;
 use super::DemoError;
 use crate::crypto::PersonalDataCipher;
+use crate::ingest::prospects::PlainProspect;
 use crate::storage::journeys::{insert_journeys, EncryptedProspect, JourneyEvent};
 use crate::storage::Database;
 
@@ -180,19 +181,18 @@ fn new_prospect(
         rng.gen_range(1..13),
         rng.gen_range(1..29)
     );
-    Ok(EncryptedProspect {
+    let prospect = PlainProspect {
         prospect_id: prospect_id.into(),
-        first_name_enc: cipher.encrypt(first)?,
-        last_name_enc: cipher.encrypt(last)?,
-        email_enc: cipher.encrypt(&email)?,
-        email_hash: cipher.blind_index(&email),
-        phone_enc: Some(cipher.encrypt(&phone)?),
-        phone_hash: Some(cipher.blind_index(&phone)),
-        birth_date_enc: Some(cipher.encrypt(&birth)?),
+        first_name: first.into(),
+        last_name: last.into(),
+        email,
+        phone: Some(phone),
+        birth_date: Some(birth),
         postal_code: POSTAL_CODES.choose(rng).map(|code| code.to_string()),
         created_at_ms: at,
         contact_consent: rng.gen::<f64>() < 0.8,
-    })
+    };
+    Ok(prospect.seal(cipher)?)
 }
 
 fn ascii(name: &str) -> String {

@@ -1,6 +1,10 @@
-//! The write endpoints: `POST /api/v1/ingest/probe-runs` (JSON array or NDJSON of runs
-//! with their steps). Valid items are stored even when others are rejected; an item
-//! already stored is a duplicate, not an error. Only API tokens with the `ingest` scope.
+//! The write endpoints: `POST /api/v1/ingest/probe-runs` (runs with their steps) and
+//! `POST /api/v1/ingest/journey-events` (events, each optionally embedding its prospect),
+//! as a JSON array or NDJSON. Valid items are stored even when others are rejected; an
+//! item already stored is a duplicate, not an error. Only API tokens with the `ingest`
+//! scope.
+
+use std::collections::HashSet;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -16,7 +20,8 @@ use super::error::ApiError;
 use super::AppState;
 use crate::auth::{Scope, TokenGrant};
 use crate::clock::now_ms;
-use crate::ingest::validate::{validate_run, FieldError, Record, References, Rule};
+use crate::ingest::validate::{validate_event, validate_run, FieldError, Record, References, Rule};
+use crate::storage::journeys;
 
 /// The largest body the ingest endpoints take.
 pub const BODY_LIMIT_BYTES: usize = 10 * 1024 * 1024;
@@ -24,6 +29,7 @@ pub const BODY_LIMIT_BYTES: usize = 10 * 1024 * 1024;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/ingest/probe-runs", post(probe_runs))
+        .route("/ingest/journey-events", post(journey_events))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
 }
 
@@ -65,11 +71,7 @@ async fn probe_runs(
     Ingester(grant): Ingester,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<IngestAnswer>, ApiError> {
-    let body = body.map_err(|rejection| match rejection.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(BODY_LIMIT_BYTES),
-        _ => ApiError::bad("body", "cannot be read"),
-    })?;
-    let items = parse_items(&body)?;
+    let items = parse_items(&read_body(body)?)?;
     let references = References::load(&state.db).await?;
     let now = now_ms();
     let mut runs = Vec::new();
@@ -99,6 +101,103 @@ async fn probe_runs(
         "probe runs ingested"
     );
     Ok(Json(answer))
+}
+
+async fn journey_events(
+    State(state): State<AppState>,
+    Ingester(grant): Ingester,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<IngestAnswer>, ApiError> {
+    let items = parse_items(&read_body(body)?)?;
+    let references = References::load(&state.db).await?;
+    let now = now_ms();
+    let mut valid = Vec::new();
+    let mut rejected = Vec::new();
+    for (index, item) in items.into_iter().enumerate() {
+        let outcome = item.and_then(|object| {
+            let event = Record::from_json(&object, "");
+            let prospect = prospect_record(&object)?;
+            validate_event(&event, prospect.as_ref(), &references, now)
+        });
+        match outcome {
+            Ok((event, prospect)) => valid.push((index, event, prospect)),
+            Err(errors) => rejected.push(Rejected { index, errors }),
+        }
+    }
+    // An event may name a prospect without embedding it: one stored before, or embedded
+    // by another event of the same body.
+    let embedded: HashSet<String> = valid
+        .iter()
+        .filter_map(|(_, _, prospect)| prospect.as_ref().map(|p| p.prospect_id.clone()))
+        .collect();
+    let named: Vec<String> = valid
+        .iter()
+        .filter_map(|(_, event, _)| event.prospect_id.clone())
+        .filter(|id| !embedded.contains(id))
+        .collect();
+    let stored = journeys::existing_prospects(&state.db, &named).await?;
+    let (mut events, mut prospects) = (Vec::new(), Vec::new());
+    for (index, event, prospect) in valid {
+        let known = event
+            .prospect_id
+            .as_ref()
+            .is_none_or(|id| embedded.contains(id) || stored.contains(id));
+        if !known {
+            rejected.push(Rejected {
+                index,
+                errors: vec![FieldError::new(
+                    "prospect_id",
+                    Rule::UnknownReference,
+                    "names no known prospect (embed it as `prospect`)",
+                )],
+            });
+            continue;
+        }
+        if let Some(prospect) = prospect {
+            prospects.push(prospect.seal(&state.cipher).map_err(|error| {
+                tracing::error!(%error, "cannot seal a prospect");
+                ApiError::Internal
+            })?);
+        }
+        events.push(event);
+    }
+    rejected.sort_by_key(|item| item.index);
+    let accepted = journeys::insert_journeys(&state.db, &prospects, &events).await?;
+    let answer = IngestAnswer {
+        accepted,
+        duplicates: events.len() as u64 - accepted,
+        rejected,
+    };
+    tracing::info!(
+        token_id = %grant.token_id,
+        accepted = answer.accepted,
+        duplicates = answer.duplicates,
+        rejected = answer.rejected.len(),
+        "journey events ingested"
+    );
+    Ok(Json(answer))
+}
+
+fn read_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+    body.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge(BODY_LIMIT_BYTES),
+        _ => ApiError::bad("body", "cannot be read"),
+    })
+}
+
+/// The event's embedded `prospect` object, if any.
+fn prospect_record(
+    event: &serde_json::Map<String, Value>,
+) -> Result<Option<Record>, Vec<FieldError>> {
+    match event.get("prospect") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(object)) => Ok(Some(Record::from_json(object, "prospect."))),
+        Some(_) => Err(vec![FieldError::new(
+            "prospect",
+            Rule::Type,
+            "must be a JSON object",
+        )]),
+    }
 }
 
 type Item = Result<serde_json::Map<String, Value>, Vec<FieldError>>;

@@ -26,6 +26,7 @@ pub use error::ApiError;
 
 use crate::auth::{resolve_session, AuthService, TokenService};
 use crate::board::{BoardService, RunNotifier};
+use crate::crypto::PersonalDataCipher;
 use crate::indicators::IndicatorService;
 use crate::ingest::RunRecorder;
 use crate::storage::Database;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub db: Database,
     pub auth: AuthService,
     pub tokens: TokenService,
+    /// Seals prospects' personal data before it is stored.
+    pub cipher: PersonalDataCipher,
     /// The one write path for probe runs (ingest API).
     pub recorder: RunRecorder,
     pub board: BoardService,

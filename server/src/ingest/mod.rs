@@ -3,6 +3,7 @@
 //! each stored run; every path that accepts items from outside validates them with the
 //! same rules ([`validate`]).
 
+pub mod prospects;
 mod recorder;
 pub mod validate;
 

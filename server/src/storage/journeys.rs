@@ -35,12 +35,12 @@ pub struct JourneyEvent {
 }
 
 /// Stores prospects and events in one transaction; rows already stored (by natural
-/// key) are left as they are.
+/// key) are left as they are. Answers how many events were new.
 pub async fn insert_journeys(
     db: &Database,
     prospects: &[EncryptedProspect],
     events: &[JourneyEvent],
-) -> StorageResult<()> {
+) -> StorageResult<u64> {
     let prospect_insert = BatchInsert::new(
         "INSERT INTO prospects (prospect_id, first_name_enc, last_name_enc, email_enc, email_hash, \
          phone_enc, phone_hash, birth_date_enc, postal_code, created_at, contact_consent)",
@@ -54,6 +54,7 @@ pub async fn insert_journeys(
         "ON CONFLICT (event_id) DO NOTHING",
     );
     let mut tx = db.pool().begin().await?;
+    let mut inserted = 0;
     for chunk in prospects.chunks(prospect_insert.rows_per_statement(db.engine())) {
         let sql = prospect_insert.sql(chunk.len());
         let mut query: AnyQuery<'_> = sqlx::query(&sql);
@@ -89,8 +90,29 @@ pub async fn insert_journeys(
                 .bind(&event.channel)
                 .bind(&event.application);
         }
-        query.execute(&mut *tx).await?;
+        inserted += query.execute(&mut *tx).await?.rows_affected();
     }
     tx.commit().await?;
-    Ok(())
+    Ok(inserted)
+}
+
+/// Which of `prospect_ids` are stored.
+pub async fn existing_prospects(
+    db: &Database,
+    prospect_ids: &[String],
+) -> StorageResult<std::collections::HashSet<String>> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in prospect_ids.chunks(500) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT prospect_id FROM prospects WHERE prospect_id IN ({})",
+            placeholders.join(",")
+        );
+        let mut query = sqlx::query_scalar::<_, String>(&sql);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        found.extend(query.fetch_all(db.pool()).await?);
+    }
+    Ok(found)
 }

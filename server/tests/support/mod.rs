@@ -4,12 +4,14 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
 
 use app::domain::auth::Role;
 use reqwest::StatusCode;
 use tokio::net::TcpListener;
 use vigie::auth::AuthService;
 use vigie::board::RunNotifier;
+use vigie::crypto::{LocalKeyProvider, PersonalDataCipher};
 use vigie::launch::{spawn, HttpOptions, RunningServer};
 use vigie::storage::{Database, Engine};
 
@@ -175,6 +177,7 @@ impl TestApp {
                 dist_dir: PathBuf::from(dist.path()),
                 session_idle_minutes: idle_minutes,
                 secure_cookie: false,
+                cipher: PersonalDataCipher::new(Arc::new(LocalKeyProvider::demo())),
             },
         )?;
         let base = format!("http://{}", server.addr);

@@ -3,10 +3,12 @@
 //! is checked, and every broken rule is reported with its column, never with the value
 //! of a personal-data field.
 
+mod journeys;
 mod record;
 mod references;
 mod runs;
 
+pub use journeys::{validate_event, validate_prospect};
 pub use record::{FieldError, Record, Rule};
 pub use references::References;
 pub use runs::validate_run;

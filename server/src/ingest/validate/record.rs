@@ -248,6 +248,47 @@ impl Record {
         Some(number)
     }
 
+    /// `true` or `false`.
+    pub fn boolean(
+        &self,
+        name: &str,
+        mandatory: bool,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<bool> {
+        let value = if mandatory {
+            self.mandatory(name, errors)
+        } else {
+            self.optional(name, errors)
+        }?;
+        match value.as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => {
+                errors.push(self.error(name, Rule::Type, "must be true or false"));
+                None
+            }
+        }
+    }
+
+    /// A `YYYY-MM-DD` date.
+    pub fn date(
+        &self,
+        name: &str,
+        mandatory: bool,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<String> {
+        let value = if mandatory {
+            self.mandatory(name, errors)
+        } else {
+            self.optional(name, errors)
+        }?;
+        if chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d").is_err() || value.len() != 10 {
+            errors.push(self.error(name, Rule::Type, "must be a date YYYY-MM-DD"));
+            return None;
+        }
+        Some(value)
+    }
+
     /// An RFC 3339 timestamp with an offset, as epoch milliseconds, at most
     /// [`super::FUTURE_TOLERANCE_MS`] after `now_ms`.
     pub fn timestamp(
