@@ -1,12 +1,13 @@
 -- Run rollups per quarter hour ('q') replace the per-minute ones: with a run every few
 -- minutes per probe, minute rows were as many as raw runs and slower to read than them.
--- Sub-quarter-hour questions read raw rows (the planner knows). Rollups are derived data:
+-- Sub-quarter-hour questions read raw rows (the planner knows). Europe/Paris weeks ('w')
+-- and months ('M') are added, summed from day rows, for questions over months and years. Rollups are derived data:
 -- the table is recreated empty and `rollup_state` tells the server to rebuild it from raw
 -- rows at its next start (see indicators::refresh::ensure_rollups_current).
 DROP TABLE rollups;
 CREATE TABLE rollups (
     kind           TEXT NOT NULL CHECK (kind IN ('r', 's')),
-    resolution     TEXT NOT NULL CHECK (resolution IN ('q', 'h', 'd')),
+    resolution     TEXT NOT NULL CHECK (resolution IN ('q', 'h', 'd', 'w', 'M')),
     bucket_start   BIGINT NOT NULL,
     probe_code     TEXT NOT NULL,
     step_code      TEXT NOT NULL,

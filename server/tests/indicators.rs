@@ -133,9 +133,12 @@ fn catalog() -> Catalog {
 fn random_runs(seed: u64) -> Vec<ProbeRun> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut runs = Vec::new();
-    for (from, to) in [
-        ("2026-03-27T20:00:00Z", "2026-03-30T04:00:00Z"),
-        ("2026-10-24T20:00:00Z", "2026-10-26T04:00:00Z"),
+    // Every 5 minutes around both DST changes, and every ~3 hours over three months
+    // (full Paris weeks and months, for week and month rollups).
+    for (from, to, interval) in [
+        ("2026-03-27T20:00:00Z", "2026-03-30T04:00:00Z", 300_000),
+        ("2026-10-24T20:00:00Z", "2026-10-26T04:00:00Z", 300_000),
+        ("2026-02-20T00:00:00Z", "2026-05-10T00:00:00Z", 10_800_000),
     ] {
         for probe in &PROBES {
             let mut time = at(from) + rng.gen_range(0..300_000);
@@ -189,7 +192,7 @@ fn random_runs(seed: u64) -> Vec<ProbeRun> {
                     agent: None,
                     steps,
                 });
-                time += 300_000 + rng.gen_range(-20_000..20_000);
+                time += interval + rng.gen_range(-20_000..20_000);
             }
         }
     }
@@ -213,18 +216,24 @@ fn in_maintenance(probe: &str, product: &str, time: i64) -> bool {
 }
 
 fn bucket_start(bucket: Bucket, time: i64) -> i64 {
+    let paris_midnight = |first_day: fn(chrono::NaiveDate) -> Option<chrono::NaiveDate>| {
+        Utc.timestamp_millis_opt(time)
+            .single()
+            .map(|t| t.with_timezone(&Paris).date_naive())
+            .and_then(first_day)
+            .and_then(|day| day.and_hms_opt(0, 0, 0))
+            .and_then(|midnight| Paris.from_local_datetime(&midnight).earliest())
+            .map(|t| t.timestamp_millis())
+            .unwrap_or(time)
+    };
     match bucket {
-        Bucket::Day => {
-            let local = Utc
-                .timestamp_millis_opt(time)
-                .single()
-                .map(|t| t.with_timezone(&Paris));
-            local
-                .and_then(|l| l.date_naive().and_hms_opt(0, 0, 0))
-                .and_then(|midnight| Paris.from_local_datetime(&midnight).earliest())
-                .map(|t| t.timestamp_millis())
-                .unwrap_or(time)
-        }
+        Bucket::Day => paris_midnight(Some),
+        Bucket::Week => paris_midnight(|day| {
+            day.checked_sub_days(chrono::Days::new(u64::from(
+                chrono::Datelike::weekday(&day).num_days_from_monday(),
+            )))
+        }),
+        Bucket::Month => paris_midnight(|day| chrono::Datelike::with_day(&day, 1)),
         other => time - time.rem_euclid(other.nominal_ms()),
     }
 }
@@ -359,6 +368,7 @@ async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::T
     let ranges = [
         ("2026-03-27T21:17:13Z", "2026-03-30T02:03:20Z"),
         ("2026-10-24T22:00:00Z", "2026-10-26T03:59:59Z"),
+        ("2026-02-23T10:00:00Z", "2026-05-04T12:30:00Z"),
     ];
     let metrics = [
         Metric::Availability,
@@ -371,7 +381,13 @@ async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::T
     let mut compared = 0;
     for (from, to) in ranges {
         for metric in metrics {
-            for bucket in [Bucket::Hour, Bucket::Day, Bucket::FifteenMinutes] {
+            let long = at(to) - at(from) > 10 * 86_400_000;
+            let buckets: &[Bucket] = if long {
+                &[Bucket::Day, Bucket::Week, Bucket::Month]
+            } else {
+                &[Bucket::Hour, Bucket::Day, Bucket::FifteenMinutes]
+            };
+            for &bucket in buckets {
                 for group in [
                     None,
                     Some(GroupBy::Probe),
@@ -420,6 +436,13 @@ async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::T
         }
     }
     assert!(compared > 1_000, "compared {compared} points");
+    for level in ["w", "M"] {
+        let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rollups WHERE resolution = $1")
+            .bind(level)
+            .fetch_one(test.db.pool())
+            .await?;
+        assert!(rows > 0, "rollups of level {level} exist");
+    }
 
     // A Paris day bucket on the spring-forward day covers 23 hours of runs.
     let day = service

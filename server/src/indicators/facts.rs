@@ -20,8 +20,19 @@ impl FactKind {
     /// table). Finer questions read raw rows (the planner knows).
     pub fn resolutions(self) -> &'static [Resolution] {
         match self {
-            FactKind::Runs => &[Resolution::QuarterHour, Resolution::Hour, Resolution::Day],
-            FactKind::Steps => &[Resolution::Hour, Resolution::Day],
+            FactKind::Runs => &[
+                Resolution::QuarterHour,
+                Resolution::Hour,
+                Resolution::Day,
+                Resolution::Week,
+                Resolution::Month,
+            ],
+            FactKind::Steps => &[
+                Resolution::Hour,
+                Resolution::Day,
+                Resolution::Week,
+                Resolution::Month,
+            ],
         }
     }
 

@@ -21,7 +21,7 @@ pub fn plan(from: i64, to: i64, coarsest: Resolution, available: &[Resolution]) 
     let levels: Vec<Resolution> = Resolution::ALL
         .into_iter()
         .rev()
-        .filter(|level| *level <= coarsest && available.contains(level))
+        .filter(|level| level.nests_in(coarsest) && available.contains(level))
         .collect();
     let mut segments = Vec::new();
     cover(from, to, &levels, &mut segments);
@@ -102,6 +102,27 @@ mod tests {
         assert!(segments
             .iter()
             .any(|s| s.source == Source::Rollup(Resolution::Day)));
+    }
+
+    #[test]
+    fn month_buckets_never_read_weeks_that_straddle_months() {
+        // 20 October to 10 November (Paris): no whole month, several whole weeks.
+        let from = Resolution::Day.floor(1_792_447_200_000);
+        let to = Resolution::Day.floor(1_794_261_600_000);
+        let month = plan(from, to, Resolution::Month, &Resolution::ALL);
+        assert!(month
+            .iter()
+            .all(|s| s.source != Source::Rollup(Resolution::Week)));
+        let week = plan(from, to, Resolution::Week, &Resolution::ALL);
+        assert!(week
+            .iter()
+            .any(|s| s.source == Source::Rollup(Resolution::Week)));
+        for segments in [month, week] {
+            assert_eq!(
+                segments.iter().map(|s| s.to - s.from).sum::<i64>(),
+                to - from
+            );
+        }
     }
 
     #[test]

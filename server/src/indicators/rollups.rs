@@ -1,5 +1,5 @@
-//! Rollups: pre-aggregated facts per quarter hour, hour and Europe/Paris day, for each
-//! probe and each (probe, step). They are recomputed from raw rows one Paris day at a time,
+//! Rollups: pre-aggregated facts per quarter hour, hour and Europe/Paris day, week and
+//! month, for each probe and each (probe, step). They are recomputed from raw rows one Paris day at a time,
 //! which makes every update idempotent (re-ingesting a run changes nothing) and handles
 //! late data (a late run recomputes its own day).
 
@@ -20,24 +20,30 @@ const HOUR_MS: i64 = 3_600_000;
 
 /// The version of the rollup rows this code writes; stored rows of an older format are
 /// rebuilt from raw rows at start-up (`refresh::ensure_rollups_current`).
-pub const ROLLUP_FORMAT: i64 = 2;
+pub const ROLLUP_FORMAT: i64 = 3;
 
 /// Bucket widths of rollup rows. Minute rows are never stored: raw facts are tallied per
 /// minute on the fly when no stored level fits (see `FactKind::resolutions`).
+/// Days and the finer levels are computed from raw rows one Paris day at a time; weeks
+/// and months are summed from day rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Resolution {
     Minute,
     QuarterHour,
     Hour,
     Day,
+    Week,
+    Month,
 }
 
 impl Resolution {
-    pub const ALL: [Resolution; 4] = [
+    pub const ALL: [Resolution; 6] = [
         Resolution::Minute,
         Resolution::QuarterHour,
         Resolution::Hour,
         Resolution::Day,
+        Resolution::Week,
+        Resolution::Month,
     ];
 
     pub fn code(self) -> &'static str {
@@ -46,7 +52,20 @@ impl Resolution {
             Resolution::QuarterHour => "q",
             Resolution::Hour => "h",
             Resolution::Day => "d",
+            Resolution::Week => "w",
+            Resolution::Month => "M",
         }
+    }
+
+    /// Whether every bucket of `self` lies inside one bucket of `outer` (Paris weeks
+    /// straddle months).
+    pub fn nests_in(self, outer: Resolution) -> bool {
+        self <= outer && !(self == Resolution::Week && outer == Resolution::Month)
+    }
+
+    /// Whether rows of this level are summed from day rows rather than raw rows.
+    fn is_summed_from_days(self) -> bool {
+        self > Resolution::Day
     }
 
     /// Start of the bucket containing `time` (Paris days; hours and shorter in UTC, which
@@ -57,6 +76,8 @@ impl Resolution {
             Resolution::QuarterHour => time - time.rem_euclid(QUARTER_HOUR_MS),
             Resolution::Hour => time - time.rem_euclid(HOUR_MS),
             Resolution::Day => floor_calendar(time, CalendarUnit::Day),
+            Resolution::Week => floor_calendar(time, CalendarUnit::Week),
+            Resolution::Month => floor_calendar(time, CalendarUnit::Month),
         }
     }
 
@@ -67,6 +88,8 @@ impl Resolution {
             Resolution::QuarterHour => start + QUARTER_HOUR_MS,
             Resolution::Hour => start + HOUR_MS,
             Resolution::Day => next_calendar(start, CalendarUnit::Day),
+            Resolution::Week => next_calendar(start, CalendarUnit::Week),
+            Resolution::Month => next_calendar(start, CalendarUnit::Month),
         }
     }
 }
@@ -110,21 +133,33 @@ pub fn tally_facts(
 }
 
 /// Recomputes the rollups of every Paris day that meets `[from, to)`, for one probe or
-/// all. Answers the number of days recomputed.
+/// all, then the weeks and months those days belong to. Answers the number of days
+/// recomputed.
 pub async fn rebuild(db: &Database, from: i64, to: i64, probe: Option<&str>) -> StorageResult<u64> {
     let maintenance = MaintenanceIndex::load(db).await?;
     let mut day = Resolution::Day.floor(from);
     let mut days = 0;
+    let mut periods = BTreeSet::new();
     while day < to {
         let next = Resolution::Day.next(day);
         rebuild_day(db, &maintenance, day, next, probe).await?;
+        periods.extend(periods_of(day));
         day = next;
         days += 1;
+    }
+    for (resolution, start) in periods {
+        sum_period(db, resolution, start, probe).await?;
     }
     Ok(days)
 }
 
-/// Recomputes the rollups of the days that the given (probe, time) pairs touch.
+/// The week and month a day belongs to.
+fn periods_of(day: i64) -> [(Resolution, i64); 2] {
+    [Resolution::Week, Resolution::Month].map(|level| (level, level.floor(day)))
+}
+
+/// Recomputes the rollups of the days that the given (probe, time) pairs touch, and of
+/// their weeks and months.
 pub async fn refresh(db: &Database, touched: &[(String, i64)]) -> StorageResult<()> {
     let days: BTreeSet<(String, i64)> = touched
         .iter()
@@ -134,6 +169,7 @@ pub async fn refresh(db: &Database, touched: &[(String, i64)]) -> StorageResult<
         return Ok(());
     }
     let maintenance = MaintenanceIndex::load(db).await?;
+    let mut periods = BTreeSet::new();
     for (probe, day) in days {
         rebuild_day(
             db,
@@ -143,9 +179,17 @@ pub async fn refresh(db: &Database, touched: &[(String, i64)]) -> StorageResult<
             Some(&probe),
         )
         .await?;
+        for (level, start) in periods_of(day) {
+            periods.insert((probe.clone(), level, start));
+        }
+    }
+    for (probe, level, start) in periods {
+        sum_period(db, level, start, Some(&probe)).await?;
     }
     Ok(())
 }
+
+type NewRow = (FactKind, Resolution, RowKey, Tally);
 
 async fn rebuild_day(
     db: &Database,
@@ -158,18 +202,70 @@ async fn rebuild_day(
     for kind in [FactKind::Runs, FactKind::Steps] {
         let facts = fetch_facts(db, kind, day, next, probe).await?;
         for &resolution in kind.resolutions() {
+            if resolution.is_summed_from_days() {
+                continue;
+            }
             for (key, tally) in tally_facts(kind, &facts, resolution, maintenance) {
                 rows.push((kind, resolution, key, tally));
             }
         }
     }
-    let mut tx = db.pool().begin().await?;
-    let delete = if probe.is_some() {
-        "DELETE FROM rollups WHERE bucket_start >= $1 AND bucket_start < $2 AND probe_code = $3"
-    } else {
-        "DELETE FROM rollups WHERE bucket_start >= $1 AND bucket_start < $2"
+    let levels = ["q", "h", "d"];
+    replace_rows(db, &levels, day, next, probe, &rows).await
+}
+
+/// Sums the day rows of one week or month (starting at `start`) into its rows.
+async fn sum_period(
+    db: &Database,
+    level: Resolution,
+    start: i64,
+    probe: Option<&str>,
+) -> StorageResult<()> {
+    let end = level.next(start);
+    let filter = RowFilter {
+        probes: probe.map(|probe| vec![probe.to_string()]),
+        with_histograms: true,
+        ..RowFilter::default()
     };
-    let mut query = sqlx::query(delete).bind(day).bind(next);
+    let mut rows = Vec::new();
+    for kind in [FactKind::Runs, FactKind::Steps] {
+        let mut sums: HashMap<RowKey, Tally> = HashMap::new();
+        for row in read_rows(db, kind, Resolution::Day, start, end, &filter).await? {
+            let key = RowKey {
+                bucket_start: start,
+                ..row.key
+            };
+            sums.entry(key).or_default().merge(&row.tally);
+        }
+        rows.extend(
+            sums.into_iter()
+                .map(|(key, tally)| (kind, level, key, tally)),
+        );
+    }
+    // Only this period's own rows: bucket_start = start.
+    replace_rows(db, &[level.code()], start, start + 1, probe, &rows).await
+}
+
+/// In one transaction: deletes the rows of `levels` with `from <= bucket_start < to`
+/// (of one probe or all), then inserts `rows`.
+async fn replace_rows(
+    db: &Database,
+    levels: &[&str],
+    from: i64,
+    to: i64,
+    probe: Option<&str>,
+    rows: &[NewRow],
+) -> StorageResult<()> {
+    let mut tx = db.pool().begin().await?;
+    let level_list: Vec<String> = levels.iter().map(|level| format!("'{level}'")).collect();
+    let mut delete = format!(
+        "DELETE FROM rollups WHERE resolution IN ({}) AND bucket_start >= $1 AND bucket_start < $2",
+        level_list.join(",")
+    );
+    if probe.is_some() {
+        delete.push_str(" AND probe_code = $3");
+    }
+    let mut query = sqlx::query(&delete).bind(from).bind(to);
     if let Some(probe) = probe {
         query = query.bind(probe);
     }

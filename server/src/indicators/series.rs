@@ -83,7 +83,9 @@ pub fn fact_kind(metric: Metric, group_by: Option<GroupBy>, filters: &Filters) -
 /// The coarsest rollup whose buckets nest in the series' buckets.
 pub fn coarsest_for(bucket: Bucket) -> Resolution {
     match bucket {
-        Bucket::Day | Bucket::Week | Bucket::Month => Resolution::Day,
+        Bucket::Day => Resolution::Day,
+        Bucket::Week => Resolution::Week,
+        Bucket::Month => Resolution::Month,
         Bucket::Hour => Resolution::Hour,
         Bucket::FifteenMinutes => Resolution::QuarterHour,
         _ => Resolution::Minute,

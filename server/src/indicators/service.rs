@@ -130,8 +130,15 @@ impl IndicatorService {
                 .then(|| query.filters.error_code.clone()),
             with_histograms: true,
         };
-        let rows =
-            collect_rows(&self.db, FactKind::Runs, from, to, Resolution::Day, &filter).await?;
+        let rows = collect_rows(
+            &self.db,
+            FactKind::Runs,
+            from,
+            to,
+            Resolution::Month,
+            &filter,
+        )
+        .await?;
         let incidents = incidents::overlapping(&self.db, from, to).await?;
         Ok(SummaryResponse {
             from: rfc3339(from),
@@ -160,7 +167,7 @@ impl IndicatorService {
             FactKind::Runs,
             from,
             to,
-            Resolution::Day,
+            Resolution::Month,
             &RowFilter::default(),
         )
         .await?;
