@@ -673,6 +673,8 @@ async fn the_api_answers_every_metric_and_names_bad_parameters(
         .await?;
     assert_eq!(openapi["openapi"], "3.0.3");
     assert!(openapi["paths"]["/indicators/series"]["get"].is_object());
+    assert!(openapi["paths"]["/ingest/probe-runs"]["post"]["responses"]["413"].is_object());
+    assert!(openapi["components"]["schemas"]["IngestAnswer"].is_object());
     Ok(())
 }
 on_both_engines!(the_api_answers_every_metric_and_names_bad_parameters);

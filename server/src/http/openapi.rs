@@ -71,6 +71,18 @@ pub fn document() -> Value {
         responses["200"] = ok_response;
         responses
     };
+    let ingest = |summary: &str| {
+        let mut responses = with_errors(ok("IngestAnswer"));
+        responses["413"] = json!({ "description": "The body is larger than 10 MB" });
+        json!({
+            "summary": summary,
+            "description": "API token with the ingest scope. Valid items are stored even when others are rejected; an item whose natural key is already stored counts as a duplicate.",
+            "requestBody": { "required": true, "content": {
+                "application/json": { "schema": { "type": "array", "items": { "type": "object" } } },
+                "application/x-ndjson": { "schema": { "type": "string" } } } },
+            "responses": responses
+        })
+    };
     json!({
         "openapi": "3.0.3",
         "info": { "title": "Vigie API", "version": "1", "description": "Indicators of the online subscription chain. Authentication: the session cookie, or Authorization: Bearer <token>." },
@@ -83,7 +95,9 @@ pub fn document() -> Value {
             "/indicators/summary": { "get": { "summary": "Summary per group", "parameters": summary_parameters, "responses": with_errors(ok("SummaryResponse")) } },
             "/export/series.csv": { "get": { "summary": "The series' points as CSV", "parameters": series_parameters.clone(), "responses": with_errors(json!({ "description": "text/csv" })) } },
             "/export/series.xlsx": { "get": { "summary": "The series' points as XLSX", "parameters": series_parameters, "responses": with_errors(json!({ "description": "XLSX workbook" })) } },
-            "/users": { "get": { "summary": "Local accounts and roles (admin)", "responses": with_errors(json!({ "description": "OK" })) } }
+            "/users": { "get": { "summary": "Local accounts and roles (admin)", "responses": with_errors(json!({ "description": "OK" })) } },
+            "/ingest/probe-runs": { "post": ingest("Probe runs, each with its `steps` array (fields of the probe_runs and probe_steps files)") },
+            "/ingest/journey-events": { "post": ingest("Journey events (fields of the journey_events file), each optionally with an embedded `prospect` object") }
         },
         "components": { "schemas": {
             "Error": { "type": "object", "properties": { "error": { "type": "object", "properties": {
@@ -102,6 +116,12 @@ pub fn document() -> Value {
                     "availability_pct": { "type": "number", "nullable": true },
                     "p50_ms": { "type": "number", "nullable": true }, "p95_ms": { "type": "number", "nullable": true }, "p99_ms": { "type": "number", "nullable": true },
                     "incidents": { "type": "integer" }, "downtime_s": { "type": "integer" } } } } } },
+            "IngestAnswer": { "type": "object", "properties": {
+                "accepted": { "type": "integer" }, "duplicates": { "type": "integer" },
+                "rejected": { "type": "array", "items": { "type": "object", "properties": {
+                    "index": { "type": "integer" },
+                    "errors": { "type": "array", "items": { "type": "object", "properties": {
+                        "column": { "type": "string" }, "rule": { "type": "string" }, "message": { "type": "string" } } } } } } } } },
             "ProbePage": { "type": "object", "properties": { "items": { "type": "array", "items": { "type": "object" } }, "next_cursor": { "type": "string", "nullable": true } } }
         } }
     })
