@@ -10,6 +10,7 @@ pub mod clock;
 pub mod crypto;
 pub mod demo;
 pub mod http;
+pub mod import;
 pub mod indicators;
 pub mod ingest;
 pub mod launch;
