@@ -20,6 +20,7 @@ use components::require_login::RequireLogin;
 use pages::board::BoardPage;
 use pages::explorer::ExplorerPage;
 use pages::login::LoginPage;
+use pages::tokens::TokensPage;
 use pages::users::UsersPage;
 
 /// The whole application: the login page is public, every other page needs a session.
@@ -33,6 +34,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=|| view! { <RequireLogin><BoardPage/></RequireLogin> }/>
                 <Route path=path!("/explorer") view=|| view! { <RequireLogin><ExplorerPage/></RequireLogin> }/>
                 <Route path=path!("/admin/users") view=|| view! { <RequireLogin><UsersPage/></RequireLogin> }/>
+                <Route path=path!("/admin/tokens") view=|| view! { <RequireLogin><TokensPage/></RequireLogin> }/>
             </Routes>
         </Router>
     }

@@ -16,6 +16,7 @@ use crate::domain::error::AppError;
 use crate::domain::indicators::{
     ExplorerOptions, SeriesQuery, SeriesResponse, SummaryQuery, SummaryResponse,
 };
+use crate::domain::tokens::{ApiTokenSummary, NewApiToken};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -45,6 +46,18 @@ pub trait Backend: Send + Sync + 'static {
         query: SummaryQuery,
     ) -> BoxFuture<'_, Result<SummaryResponse, AppError>>;
     fn explorer_options(&self) -> BoxFuture<'_, Result<ExplorerOptions, AppError>>;
+    fn list_tokens(&self) -> BoxFuture<'_, Result<Vec<ApiTokenSummary>, AppError>>;
+    fn create_token(
+        &self,
+        name: String,
+        scopes: Vec<String>,
+        created_by: String,
+    ) -> BoxFuture<'_, Result<NewApiToken, AppError>>;
+    fn revoke_token(
+        &self,
+        token_id: String,
+        revoked_by: String,
+    ) -> BoxFuture<'_, Result<(), AppError>>;
 }
 
 /// The caller of a request, resolved by the server's session middleware and stored

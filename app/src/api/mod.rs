@@ -7,3 +7,4 @@ pub mod auth;
 pub mod backend;
 pub mod board;
 pub mod indicators;
+pub mod tokens;

@@ -36,6 +36,7 @@ pub fn TopBar() -> impl IntoView {
                 <A href="/explorer">{move || i18n.t("nav.explorer")}</A>
                 <Show when=is_admin>
                     <A href="/admin/users">{move || i18n.t("nav.users")}</A>
+                    <A href="/admin/tokens">{move || i18n.t("nav.tokens")}</A>
                 </Show>
             </nav>
             <div class="top-bar-end">

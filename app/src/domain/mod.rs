@@ -5,3 +5,4 @@ pub mod board;
 pub mod error;
 pub mod indicators;
 pub mod time_range;
+pub mod tokens;

@@ -3,4 +3,5 @@
 pub mod board;
 pub mod explorer;
 pub mod login;
+pub mod tokens;
 pub mod users;

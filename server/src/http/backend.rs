@@ -7,10 +7,13 @@ use app::domain::error::AppError;
 use app::domain::indicators::{
     ExplorerOptions, SeriesQuery, SeriesResponse, SummaryQuery, SummaryResponse,
 };
+use app::domain::tokens::{ApiTokenSummary, NewApiToken};
 
 use super::error::ApiError;
 use super::AppState;
+use crate::auth::tokens::{parse_scopes, TokenError};
 use crate::clock::now_ms;
+use crate::storage::tokens::StoredToken;
 use crate::storage::users;
 
 pub struct ServerBackend {
@@ -102,5 +105,74 @@ impl Backend for ServerBackend {
                 .await
                 .map_err(|error| AppError::from(ApiError::from(error)))
         })
+    }
+
+    fn list_tokens(&self) -> BoxFuture<'_, Result<Vec<ApiTokenSummary>, AppError>> {
+        Box::pin(async move {
+            let tokens = self.state.tokens.list().await.map_err(ApiError::from)?;
+            Ok(tokens.into_iter().map(token_summary).collect())
+        })
+    }
+
+    fn create_token(
+        &self,
+        name: String,
+        scopes: Vec<String>,
+        created_by: String,
+    ) -> BoxFuture<'_, Result<NewApiToken, AppError>> {
+        Box::pin(async move {
+            let scopes = parse_scopes(&scopes.join(",")).map_err(token_error)?;
+            let created = self
+                .state
+                .tokens
+                .create(&name, &scopes, &created_by)
+                .await
+                .map_err(token_error)?;
+            Ok(NewApiToken {
+                token: token_summary(created.token),
+                secret: created.secret,
+            })
+        })
+    }
+
+    fn revoke_token(
+        &self,
+        token_id: String,
+        revoked_by: String,
+    ) -> BoxFuture<'_, Result<(), AppError>> {
+        Box::pin(async move {
+            let revoked = self
+                .state
+                .tokens
+                .revoke(&token_id, &revoked_by)
+                .await
+                .map_err(ApiError::from)?;
+            if revoked {
+                Ok(())
+            } else {
+                Err(AppError::InvalidInput(format!(
+                    "no active token {token_id}"
+                )))
+            }
+        })
+    }
+}
+
+fn token_summary(token: StoredToken) -> ApiTokenSummary {
+    ApiTokenSummary {
+        scopes: token.scopes.split(',').map(str::to_string).collect(),
+        revoked: token.revoked_at_ms.is_some(),
+        token_id: token.token_id,
+        name: token.name,
+        created_by: token.created_by,
+        created_at_ms: token.created_at_ms,
+        last_used_at_ms: token.last_used_at_ms,
+    }
+}
+
+fn token_error(error: TokenError) -> AppError {
+    match error {
+        TokenError::Storage(error) => AppError::from(ApiError::from(error)),
+        invalid => AppError::InvalidInput(invalid.to_string()),
     }
 }
