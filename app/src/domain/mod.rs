@@ -4,4 +4,5 @@ pub mod auth;
 pub mod board;
 pub mod error;
 pub mod indicators;
+pub mod series_parts;
 pub mod time_range;
