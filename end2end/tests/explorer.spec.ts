@@ -139,16 +139,19 @@ test('a copied link opened by a colleague after login shows the same view', asyn
 });
 
 test('a chart downloads as CSV with Paris times and neutralised formula cells', async ({ page }) => {
-  // Add series whose codes a spreadsheet would run as formulas, to the server's answer.
-  await page.route('**/api/indicators_series*', async (route) => {
+  // Add series whose codes a spreadsheet would run as formulas, to the server's answer
+  // (one JSON line per part of the streamed series).
+  await page.route('**/api/indicators_series_stream', async (route) => {
     const response = await route.fetch();
-    const body = await response.json();
+    const lines = (await response.text()).split('\n').filter(Boolean).map((line) => JSON.parse(line));
+    const first = lines.find((line) => line.part?.index === 0);
     const at = Date.now() - 3600_000;
-    if (body.metric === 'failures') {
-      body.series.push({ key: { error_code: '=HYPERLINK("http://x")' }, points: [[at, 2]] });
-      body.series.push({ key: { error_code: '+33,1' }, points: [[at, 1]] });
+    if (first?.part.response.metric === 'failures') {
+      first.part.response.series.push({ key: { error_code: '=HYPERLINK("http://x")' }, points: [[at, 2]] });
+      first.part.response.series.push({ key: { error_code: '+33,1' }, points: [[at, 1]] });
     }
-    await route.fulfill({ response, json: body });
+    const body = lines.map((line) => JSON.stringify(line) + '\n').join('');
+    await route.fulfill({ response, body });
   });
   await openExplorer(page, '?from=now-24h&to=now');
   const failures = chart(page, 'Échecs');
@@ -197,6 +200,99 @@ test('the summary tab lists probes, and a row opens the charts filtered on it', 
   await expect(page.getByRole('tab', { name: 'Graphiques' })).toHaveAttribute('aria-selected', 'true');
 });
 
+test('a filter changed twice quickly shows the last choice, never the first', async ({ page }) => {
+  // The first choice answers slowly: its request must be dropped, and its data never drawn.
+  const slow = (body: string | null) => (body ?? '').includes('"product":["CCO"]');
+  let slowDropped = false;
+  page.on('requestfailed', (request) => {
+    if (request.url().includes('/api/indicators_series_stream') && slow(request.postData())) slowDropped = true;
+  });
+  await page.route('**/api/indicators_series_stream', async (route) => {
+    if (slow(route.request().postData())) await new Promise((resolve) => setTimeout(resolve, 3000));
+    await route.continue().catch(() => undefined);
+  });
+  await openExplorer(page, '?from=now-24h&to=now&group_by=product&table=availability');
+  const availability = chart(page, 'Disponibilité');
+  await expect(availability.getByRole('table')).toBeVisible();
+
+  await chooseFilter(page, 'Produit', 'Compte courant');
+  await expect(page).toHaveURL(/product=CCO/);
+  await page.getByRole('group', { name: 'Produit', exact: true }).getByRole('checkbox', { name: 'Assurance vie', exact: true }).check();
+  await expect(page).toHaveURL(/product=CCO&product=ASSVIE/);
+  const lastChoice = ['Assurance vie', 'Compte courant'];
+  await expect.poll(() => seriesNames(availability)).toEqual(lastChoice);
+  await expect(availability).toHaveAttribute('aria-busy', 'false');
+  // Once the slow answer would have come, the table still shows the last choice.
+  await page.waitForTimeout(3500);
+  expect(await seriesNames(availability)).toEqual(lastChoice);
+  expect(slowDropped).toBe(true);
+});
+
+test('brushing a span of a chart narrows the range in the URL and reloads the charts', async ({ page }) => {
+  await openExplorer(page, '?from=now-24h&to=now');
+  const card = chart(page, 'Passages');
+  const picture = card.getByRole('img');
+  await expect(picture).toBeVisible();
+  await expect(card).toHaveAttribute('aria-busy', 'false');
+  await card.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(300);
+  const box = await picture.boundingBox();
+  if (!box) throw new Error('the chart has no box');
+  const reloaded = page.waitForRequest(
+    (request) => request.url().includes('/api/indicators_series_stream') && /"from":"\d{13}"/.test(request.postData() ?? ''),
+  );
+  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.55, box.y + box.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await expect(page).toHaveURL(/from=\d{13}&to=\d{13}/);
+  await expect(page).toHaveURL(/zoom=now-24h~now/);
+  const url = new URL(page.url());
+  const from = url.searchParams.get('from');
+  const span = Number(url.searchParams.get('to')) - Number(from);
+  expect(span).toBeGreaterThan(2 * 3600_000);
+  expect(span).toBeLessThan(8 * 3600_000);
+  expect((await reloaded).postData()).toContain(`"from":"${from}"`);
+  await expect(card.getByRole('img')).toBeVisible();
+  await expect(card).toHaveAttribute('aria-busy', 'false');
+});
+
+test('the summary table sorts by a clicked header, and a second click reverses', async ({ page }) => {
+  await openExplorer(page, '?from=now-24h&to=now&tab=summary');
+  const table = page.getByRole('table', { name: 'Synthèse' });
+  await expect(table.locator('tbody tr')).toHaveCount(20);
+  const header = table.getByRole('columnheader', { name: 'Disponibilité', exact: true });
+  await expect(header).toHaveAttribute('aria-sort', 'none');
+  // Availability as numbers ("99,5 %"; "—" when nothing was counted).
+  const availability = async () =>
+    (await table.locator('tbody tr td:nth-of-type(2)').allTextContents()).map((text) =>
+      text.trim() === '—' ? -Infinity : Number(text.replace(/[^\d,]/g, '').replace(',', '.')),
+    );
+
+  const isSorted = (values: number[], direction: 1 | -1) =>
+    values.every((value, index) => index === 0 || direction * (value - values[index - 1]) >= 0);
+
+  await table.getByRole('button', { name: 'Disponibilité', exact: true }).click();
+  await expect(page).toHaveURL(/sort=availability/);
+  await expect(header).toHaveAttribute('aria-sort', 'ascending');
+  await expect(header).toContainText('▲');
+  await expect.poll(async () => isSorted(await availability(), 1)).toBe(true);
+  const ascending = await availability();
+  expect(new Set(ascending).size).toBeGreaterThan(1);
+  expect(isSorted(ascending, -1)).toBe(false);
+
+  await table.getByRole('button', { name: 'Disponibilité', exact: true }).click();
+  await expect(page).toHaveURL(/sort=-availability/);
+  await expect(header).toHaveAttribute('aria-sort', 'descending');
+  await expect(header).toContainText('▼');
+  await expect.poll(async () => isSorted(await availability(), -1)).toBe(true);
+  expect(await availability()).toHaveLength(ascending.length);
+
+  // The order is part of the link.
+  await page.reload();
+  await expect(table.getByRole('columnheader', { name: 'Disponibilité', exact: true })).toHaveAttribute('aria-sort', 'descending');
+});
+
 test('auto-refresh fetches the charts again while keeping the filters', async ({ page }) => {
   await openExplorer(page, '?from=now-1h&to=now&product=PEA');
   await expect(chart(page, 'Passages').getByRole('img')).toBeVisible();
@@ -229,4 +325,7 @@ test('screenshot of the explorer', async ({ page }) => {
   await page.waitForTimeout(1000);
   await page.screenshot({ path: path.join(folder, 'explorer-en.png'), fullPage: true });
   await page.getByRole('button', { name: 'Français' }).click();
+  await page.goto('/explorer?from=now-24h&to=now&tab=summary&sort=-availability');
+  await expect(page.getByRole('table', { name: 'Synthèse' }).locator('tbody tr')).toHaveCount(20);
+  await page.screenshot({ path: path.join(folder, 'explorer-summary-fr.png'), fullPage: true });
 });

@@ -16,9 +16,12 @@ use crate::domain::error::AppError;
 use crate::domain::indicators::{
     ExplorerOptions, SeriesQuery, SeriesResponse, SummaryQuery, SummaryResponse,
 };
+use crate::domain::series_parts::SeriesLine;
 use crate::domain::tokens::{ApiTokenSummary, NewApiToken};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+/// A stream that owns what it needs (it outlives the request handler's borrows).
+pub type BoxStream<T> = Pin<Box<dyn futures::Stream<Item = T> + Send + 'static>>;
 
 /// A login that succeeded: the user and the `Set-Cookie` value that opens the session.
 pub struct LoginOutcome {
@@ -45,6 +48,12 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         query: SummaryQuery,
     ) -> BoxFuture<'_, Result<SummaryResponse, AppError>>;
+    /// The series of `query` in parts, each computed when the stream is read; a bad
+    /// parameter is refused before the first part.
+    fn indicators_series_parts(
+        &self,
+        query: SeriesQuery,
+    ) -> Result<BoxStream<SeriesLine>, AppError>;
     fn explorer_options(&self) -> BoxFuture<'_, Result<ExplorerOptions, AppError>>;
     fn list_tokens(&self) -> BoxFuture<'_, Result<Vec<ApiTokenSummary>, AppError>>;
     fn create_token(

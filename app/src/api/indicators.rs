@@ -6,7 +6,7 @@ use crate::domain::indicators::{
 };
 
 #[cfg(feature = "ssr")]
-use super::backend::{answer, backend, require};
+use super::backend::{answer, backend, require, set_status};
 #[cfg(feature = "ssr")]
 use crate::domain::auth::Role;
 
@@ -29,4 +29,26 @@ pub async fn indicators_summary(query: SummaryQuery) -> Result<SummaryResponse, 
 pub async fn load_explorer_options() -> Result<ExplorerOptions, AppError> {
     require(Role::Viewer)?;
     answer(backend()?.explorer_options()).await
+}
+
+/// The same series as [`indicators_series`], sent in parts as they are computed: one
+/// [`SeriesLine`](crate::domain::series_parts::SeriesLine) per line of JSON. Dropping the
+/// stream in the browser closes the request, and the server stops computing.
+#[server(
+    endpoint = "indicators_series_stream",
+    input = server_fn::codec::Json,
+    output = server_fn::codec::StreamingText
+)]
+pub async fn indicators_series_stream(
+    query: SeriesQuery,
+) -> Result<server_fn::codec::TextStream<AppError>, AppError> {
+    use futures::StreamExt;
+
+    require(Role::Viewer)?;
+    let lines = backend()?
+        .indicators_series_parts(query)
+        .inspect_err(set_status)?;
+    Ok(server_fn::codec::TextStream::new(
+        lines.map(|line| Ok(line.to_json_line())),
+    ))
 }

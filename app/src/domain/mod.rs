@@ -4,5 +4,6 @@ pub mod auth;
 pub mod board;
 pub mod error;
 pub mod indicators;
+pub mod series_parts;
 pub mod time_range;
 pub mod tokens;

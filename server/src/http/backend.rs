@@ -1,13 +1,15 @@
 //! The server's side of the server functions' port: each method calls a service.
 
-use app::api::backend::{Backend, BoxFuture, LoginOutcome};
+use app::api::backend::{Backend, BoxFuture, BoxStream, LoginOutcome};
 use app::domain::auth::UserSummary;
 use app::domain::board::BoardSnapshot;
 use app::domain::error::AppError;
 use app::domain::indicators::{
     ExplorerOptions, SeriesQuery, SeriesResponse, SummaryQuery, SummaryResponse,
 };
+use app::domain::series_parts::SeriesLine;
 use app::domain::tokens::{ApiTokenSummary, NewApiToken};
+use futures::StreamExt;
 
 use super::error::ApiError;
 use super::AppState;
@@ -72,6 +74,31 @@ impl Backend for ServerBackend {
                 .await
                 .map_err(ApiError::from)?)
         })
+    }
+
+    fn indicators_series_parts(
+        &self,
+        query: SeriesQuery,
+    ) -> Result<BoxStream<SeriesLine>, AppError> {
+        let parts = self
+            .state
+            .indicators
+            .series_parts(&query, now_ms())
+            .map_err(ApiError::from)?;
+        // An error ends the answer: its line is the last one.
+        let lines = parts
+            .map(|part| match part {
+                Ok(part) => SeriesLine::Part(part),
+                Err(error) => SeriesLine::Error(AppError::from(ApiError::from(error))),
+            })
+            .scan(false, |ended, line| {
+                if *ended {
+                    return futures::future::ready(None);
+                }
+                *ended = matches!(line, SeriesLine::Error(_));
+                futures::future::ready(Some(line))
+            });
+        Ok(Box::pin(lines))
     }
 
     fn indicators_summary(

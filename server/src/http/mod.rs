@@ -19,7 +19,8 @@ use std::sync::Arc;
 use axum::middleware;
 use axum::Router;
 use tokio::sync::watch;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate};
+use tower_http::compression::{CompressionLayer, DefaultPredicate};
 use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
@@ -48,6 +49,12 @@ pub struct AppState {
     pub shutdown: watch::Receiver<bool>,
 }
 
+/// What to compress: not the streamed server-function answers (`application/octet-stream`,
+/// one line per part), which gzip would hold back until the end.
+fn not_streamed() -> impl Predicate {
+    DefaultPredicate::new().and(NotForContentType::const_new("application/octet-stream"))
+}
+
 /// The whole application as one axum router.
 pub fn router(state: AppState, dist_dir: PathBuf) -> Router {
     let backend: Arc<dyn app::api::backend::Backend> =
@@ -65,7 +72,7 @@ pub fn router(state: AppState, dist_dir: PathBuf) -> Router {
             state.clone(),
             resolve_session,
         ))
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().compress_when(not_streamed()))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

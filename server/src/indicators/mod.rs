@@ -14,6 +14,7 @@ pub mod refresh;
 pub mod rollups;
 pub mod series;
 mod service;
+mod stream;
 mod summary;
 
 pub use params::{parse_series_query, parse_summary_query};

@@ -40,6 +40,29 @@ fn resolve_range(from: &str, to: &str, now: i64) -> Result<(i64, i64), Indicator
     Ok((from_ms, to_ms))
 }
 
+/// The checked filters, resolved `[from, to)` and fixed bucket of a series query.
+pub(super) fn series_window(
+    query: &SeriesQuery,
+    now: i64,
+) -> Result<(i64, i64, Bucket), IndicatorError> {
+    validate_filters(&query.filters)?;
+    let (from, to) = resolve_range(&query.from, &query.to, now)?;
+    let bucket = match query.bucket {
+        Bucket::Auto => Bucket::auto_for(to - from, AUTO_MAX_POINTS),
+        fixed => fixed,
+    };
+    if (to - from) / bucket.nominal_ms() > MAX_POINTS {
+        return Err(IndicatorError::bad(
+            "bucket",
+            format!(
+                "{} is too fine for this range (more than {MAX_POINTS} points)",
+                bucket.as_str()
+            ),
+        ));
+    }
+    Ok((from, to, bucket))
+}
+
 impl IndicatorService {
     pub fn new(db: Database) -> IndicatorService {
         IndicatorService { db }
@@ -50,21 +73,7 @@ impl IndicatorService {
         query: &SeriesQuery,
         now: i64,
     ) -> Result<SeriesResponse, IndicatorError> {
-        validate_filters(&query.filters)?;
-        let (from, to) = resolve_range(&query.from, &query.to, now)?;
-        let bucket = match query.bucket {
-            Bucket::Auto => Bucket::auto_for(to - from, AUTO_MAX_POINTS),
-            fixed => fixed,
-        };
-        if (to - from) / bucket.nominal_ms() > MAX_POINTS {
-            return Err(IndicatorError::bad(
-                "bucket",
-                format!(
-                    "{} is too fine for this range (more than {MAX_POINTS} points)",
-                    bucket.as_str()
-                ),
-            ));
-        }
+        let (from, to, bucket) = series_window(query, now)?;
         let series = match query.metric {
             Metric::Events | Metric::Conversion => {
                 event_series(

@@ -1,4 +1,4 @@
-//! One chart of the explorer: fetched on its own, drawn as soon as its data arrives,
+//! One chart of the explorer: streamed on its own, drawn part by part as its data arrives,
 //! with a table view, CSV and XLSX exports, and an empty state that says why.
 
 use leptos::prelude::*;
@@ -9,20 +9,32 @@ use crate::domain::indicators::ExplorerOptions;
 use crate::domain::time_range::resolve;
 
 use super::browser::download_text;
-use super::chart_data::{has_points, load_chart, name_series, rows, KeyedSeries};
-use super::chart_kind::ChartKind;
+use super::chart_data::{has_points, name_series, rows, KeyedSeries};
+use super::chart_kind::{ChartKind, ChartQuery};
 use super::chart_table::ChartTable;
 use super::csv::rows_to_csv;
 use super::echarts_view::{draw, DrawnChart, Picture};
 use super::empty_state::EmptyState;
 use super::paris_time::now_ms;
+use super::series_loader::{stream_chart, LatestOnly};
 use super::url_state::ViewState;
 
-/// What a chart has received: its series and the time range they cover.
+/// What a chart has received: its series so far, the time range they cover, and whether
+/// every part has arrived.
 #[derive(Clone)]
 struct Loaded {
     result: Result<Vec<KeyedSeries>, AppError>,
     range: (i64, i64),
+    complete: bool,
+}
+
+/// What the body of a chart shows.
+#[derive(Debug, Clone, PartialEq)]
+enum Phase {
+    Loading,
+    Failed(AppError),
+    Empty,
+    Ready,
 }
 
 #[component]
@@ -37,24 +49,38 @@ pub fn ExplorerChart(
     let i18n = use_i18n();
     let retry = RwSignal::new(0_u64);
     let queries = Memo::new(move |_| state.with(|state| kind.queries(state, now_ms())));
-    let fetched = LocalResource::new(move || {
-        tick.track();
-        retry.track();
-        load_chart(queries.get())
-    });
     let loaded = RwSignal::new(None::<Loaded>);
+    let latest = LatestOnly::new();
+    // What is on screen was asked for with these queries (and retry count): an
+    // auto-refresh keeps it until the new parts arrive, any other change clears it.
+    let shown = StoredValue::new((Vec::<ChartQuery>::new(), 0_u64));
     Effect::new(move |_| {
-        if let Some(result) = fetched.get() {
-            let now = now_ms();
-            let range = state.with_untracked(|state| {
-                (
-                    resolve(&state.from, now).unwrap_or(now),
-                    resolve(&state.to, now).unwrap_or(now),
-                )
-            });
-            loaded.set(Some(Loaded { result, range }));
+        tick.track();
+        let asked = (queries.get(), retry.get());
+        if shown.with_value(|shown| *shown != asked) {
+            loaded.set(None);
+            shown.set_value(asked.clone());
         }
+        let now = now_ms();
+        let range = state.with_untracked(|state| {
+            (
+                resolve(&state.from, now).unwrap_or(now),
+                resolve(&state.to, now).unwrap_or(now),
+            )
+        });
+        latest.start(move |generation| {
+            stream_chart(asked.0, move |progress| {
+                if latest.is_current(generation) {
+                    loaded.set(Some(Loaded {
+                        result: progress.result,
+                        range,
+                        complete: progress.complete,
+                    }));
+                }
+            })
+        });
     });
+    on_cleanup(move || latest.cancel());
     let title = move || i18n.t(&kind.title_key());
     let named = Memo::new(move |_| {
         loaded.with(|loaded| match loaded {
@@ -64,6 +90,27 @@ pub fn ExplorerChart(
             _ => Vec::new(),
         })
     });
+    let phase = Memo::new(move |_| {
+        loaded.with(|loaded| match loaded {
+            None => Phase::Loading,
+            Some(Loaded {
+                result: Err(error), ..
+            }) => Phase::Failed(error.clone()),
+            Some(loaded) if !named.with(|series| has_points(series)) => {
+                if loaded.complete {
+                    Phase::Empty
+                } else {
+                    Phase::Loading
+                }
+            }
+            Some(_) => Phase::Ready,
+        })
+    });
+    let busy = move || {
+        loaded
+            .with(|loaded| !loaded.as_ref().is_some_and(|loaded| loaded.complete))
+            .to_string()
+    };
     let as_table = Memo::new(move |_| state.with(|state| state.shows_table(kind.id())));
 
     let element_id = format!("explorer-chart-{}", kind.id());
@@ -119,44 +166,41 @@ pub fn ExplorerChart(
         on_change.run(next);
     });
 
-    let body = move || {
-        let Some(Loaded { result, .. }) = loaded.get() else {
-            return view! { <p class="loading">{i18n.t("common.loading")}</p> }.into_any();
-        };
-        match result {
-            Err(error) => view! {
-                <EmptyState message=i18n.t(error.message_key()) alert=true
-                    action_label=i18n.t("common.retry")
-                    on_action=Callback::new(move |()| retry.update(|count| *count += 1))/>
-            }
-            .into_any(),
-            Ok(_) if !named.with(|series| has_points(series)) => {
-                if state.with_untracked(ViewState::is_filtered) {
-                    view! {
-                        <EmptyState message=i18n.t("explorer.empty.filtered") alert=false
-                            action_label=i18n.t("explorer.filters.clear") on_action=clear_filters/>
-                    }
-                    .into_any()
-                } else {
-                    view! { <EmptyState message=i18n.t("explorer.empty.no_data") alert=false/> }
-                        .into_any()
-                }
-            }
-            Ok(_) if as_table.get() => view! {
-                <ChartTable rows=named.with(|series| rows(series)) unit=kind.unit() label=title()/>
-            }
-            .into_any(),
-            Ok(_) => view! {
-                <div class="chart" id=element_id.clone() node_ref=node role="img"
-                    aria-label=move || format!("{} — {}", title(), i18n.t("explorer.chart.aria"))></div>
-            }
-            .into_any(),
+    let table_rows = Signal::derive(move || named.with(|series| rows(series)));
+    let body = move || match phase.get() {
+        Phase::Loading => view! { <p class="loading">{i18n.t("common.loading")}</p> }.into_any(),
+        Phase::Failed(error) => view! {
+            <EmptyState message=i18n.t(error.message_key()) alert=true
+                action_label=i18n.t("common.retry")
+                on_action=Callback::new(move |()| retry.update(|count| *count += 1))/>
         }
+        .into_any(),
+        Phase::Empty => {
+            if state.with_untracked(ViewState::is_filtered) {
+                view! {
+                    <EmptyState message=i18n.t("explorer.empty.filtered") alert=false
+                        action_label=i18n.t("explorer.filters.clear") on_action=clear_filters/>
+                }
+                .into_any()
+            } else {
+                view! { <EmptyState message=i18n.t("explorer.empty.no_data") alert=false/> }
+                    .into_any()
+            }
+        }
+        Phase::Ready if as_table.get() => view! {
+            <ChartTable rows=table_rows unit=kind.unit() label=title()/>
+        }
+        .into_any(),
+        Phase::Ready => view! {
+            <div class="chart" id=element_id.clone() node_ref=node role="img"
+                aria-label=move || format!("{} — {}", title(), i18n.t("explorer.chart.aria"))></div>
+        }
+        .into_any(),
     };
 
     view! {
         <section class="chart-card" aria-labelledby=format!("title-{}", kind.id())
-            data-chart=kind.id()>
+            data-chart=kind.id() aria-busy=busy>
             <header class="chart-head">
                 <h2 id=format!("title-{}", kind.id())>{title}</h2>
                 <div class="chart-actions">

@@ -1,14 +1,10 @@
-//! The numbers of one chart: its series fetched from the server, named for people, and
+//! The numbers of one chart: its series as the server sent them, named for people, and
 //! flattened into rows (one per time and series) for the table and the CSV file.
 
 use std::collections::BTreeMap;
 
-use crate::api::indicators::indicators_series;
-use crate::domain::error::AppError;
 use crate::domain::indicators::{Choice, ExplorerOptions};
 use crate::i18n::{translate, Lang};
-
-use super::chart_kind::ChartQuery;
 
 /// A series ready to draw: a readable name and its points `(t_ms, value)`.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,20 +27,6 @@ pub struct KeyedSeries {
     pub prefix: Option<&'static str>,
     pub key: BTreeMap<String, String>,
     pub points: Vec<(i64, f64)>,
-}
-
-/// Fetches every query of a chart, one after the other.
-pub async fn load_chart(queries: Vec<ChartQuery>) -> Result<Vec<KeyedSeries>, AppError> {
-    let mut loaded = Vec::new();
-    for ChartQuery { prefix, query } in queries {
-        let response = indicators_series(query).await?;
-        loaded.extend(response.series.into_iter().map(|series| KeyedSeries {
-            prefix,
-            key: series.key,
-            points: series.points,
-        }));
-    }
-    Ok(loaded)
 }
 
 /// Names the series for people; `fallback` names a series without key or prefix.

@@ -9,6 +9,7 @@ use crate::i18n::format_datetime;
 
 use super::chart_data::Row;
 use super::chart_kind::Unit;
+use super::table_sort::{compare_numbers, sort_header, Sort};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortColumn {
@@ -17,66 +18,27 @@ pub enum SortColumn {
     Value,
 }
 
-/// Which column sorts the table, and in which direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sort {
-    pub column: SortColumn,
-    pub ascending: bool,
-}
-
-impl Sort {
-    /// Clicking the sorted column flips the direction; another column sorts ascending.
-    pub fn clicked(self, column: SortColumn) -> Sort {
-        Sort {
-            column,
-            ascending: self.column != column || !self.ascending,
-        }
-    }
-
-    pub fn apply(self, rows: &mut [Row]) {
-        rows.sort_by(|a, b| {
-            let order = match self.column {
-                SortColumn::Time => a.time_ms.cmp(&b.time_ms),
-                SortColumn::Series => a.series.cmp(&b.series),
-                SortColumn::Value => a.value.partial_cmp(&b.value).unwrap_or(Ordering::Equal),
-            };
-            if self.ascending {
-                order
-            } else {
-                order.reverse()
-            }
-        });
-    }
-
-    fn aria(self, column: SortColumn) -> &'static str {
-        match (self.column == column, self.ascending) {
-            (false, _) => "none",
-            (true, true) => "ascending",
-            (true, false) => "descending",
-        }
+fn compare(a: &Row, b: &Row, column: SortColumn) -> Ordering {
+    match column {
+        SortColumn::Time => a.time_ms.cmp(&b.time_ms),
+        SortColumn::Series => a.series.cmp(&b.series),
+        SortColumn::Value => compare_numbers(Some(a.value), Some(b.value)),
     }
 }
 
 #[component]
-pub fn ChartTable(rows: Vec<Row>, unit: Unit, label: String) -> impl IntoView {
+pub fn ChartTable(rows: Signal<Vec<Row>>, unit: Unit, label: String) -> impl IntoView {
     let i18n = use_i18n();
-    let sort = RwSignal::new(Sort {
-        column: SortColumn::Time,
-        ascending: true,
-    });
+    let sort = RwSignal::new(Sort::ascending(SortColumn::Time));
     let sorted = move || {
-        let mut rows = rows.clone();
-        sort.get().apply(&mut rows);
+        let mut rows = rows.get();
+        sort.get().apply(&mut rows, compare);
         rows
     };
+    let current = Signal::derive(move || Some(sort.get()));
+    let on_sort = Callback::new(move |column| sort.update(|sort| *sort = sort.clicked(column)));
     let header = move |column: SortColumn, key: &'static str| {
-        view! {
-            <th scope="col" aria-sort=move || sort.get().aria(column)>
-                <button type="button" class="sort" on:click=move |_| sort.update(|sort| *sort = sort.clicked(column))>
-                    {move || i18n.t(key)}
-                </button>
-            </th>
-        }
+        sort_header(column, move || i18n.t(key), current, on_sort)
     };
     view! {
         <div class="chart-table-wrap">
@@ -121,19 +83,15 @@ mod tests {
     #[test]
     fn a_click_sorts_by_the_column_and_a_second_click_reverses() {
         let mut rows = vec![row(1, "b", 3.0), row(2, "a", 1.0), row(3, "c", 2.0)];
-        let sort = Sort {
-            column: SortColumn::Time,
-            ascending: true,
-        }
-        .clicked(SortColumn::Value);
-        sort.apply(&mut rows);
+        let sort = Sort::ascending(SortColumn::Time).clicked(SortColumn::Value);
+        sort.apply(&mut rows, compare);
         assert_eq!(
             rows.iter().map(|r| r.value).collect::<Vec<_>>(),
             vec![1.0, 2.0, 3.0]
         );
         let again = sort.clicked(SortColumn::Value);
         assert!(!again.ascending);
-        again.apply(&mut rows);
+        again.apply(&mut rows, compare);
         assert_eq!(rows[0].series, "b");
     }
 }

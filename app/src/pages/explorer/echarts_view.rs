@@ -1,6 +1,6 @@
 //! Draws a chart's series with charming (ECharts) into its element, and reports zooms
-//! (dataZoom, inside or slider) as a new time range. ECharts is only in the browser:
-//! elsewhere drawing does nothing.
+//! (dataZoom, inside or slider) and brushed ranges (a drag across the chart) as a new
+//! time range. ECharts is only in the browser: elsewhere drawing does nothing.
 
 use leptos::prelude::*;
 
@@ -26,7 +26,7 @@ pub struct DrawnChart {
 }
 
 /// Draws `picture` into the element `element_id`; a zoom calls `on_zoom((from_ms, to_ms))` once the user
-/// stops moving (after a short pause).
+/// stops moving (after a short pause), a brushed range as soon as the drag ends.
 pub fn draw(
     element_id: &str,
     picture: Picture<'_>,
@@ -69,7 +69,7 @@ mod wasm {
     use web_sys::js_sys::{Array, Object, Reflect};
 
     use super::{escape_html, Picture};
-    use crate::i18n::format_datetime;
+    use crate::i18n::{format_datetime, translate, Lang};
     use crate::pages::explorer::paris_time::format_paris;
 
     const ZOOM_PAUSE: Duration = Duration::from_millis(600);
@@ -93,6 +93,9 @@ mod wasm {
 
         #[wasm_bindgen(method, js_name = resize)]
         fn resize(this: &ChartHandle);
+
+        #[wasm_bindgen(method, js_name = dispatchAction)]
+        fn dispatch_action(this: &ChartHandle, action: &JsValue);
     }
 
     pub struct Drawn {
@@ -101,6 +104,7 @@ mod wasm {
         _axis_label: Closure<dyn Fn(f64) -> String>,
         _value_label: Closure<dyn Fn(f64) -> String>,
         _on_zoom: Closure<dyn Fn(JsValue)>,
+        _on_brush: Closure<dyn Fn(JsValue)>,
         on_resize: Closure<dyn Fn()>,
     }
 
@@ -176,7 +180,11 @@ mod wasm {
         let value_axis = Object::new();
         set(&value_axis, "axisLabel", &value_label_option);
         set(&functions, "yAxis", &Array::of1(&value_axis));
+        // Parts of a streamed answer redraw the chart: no animation to replay each time.
+        set(&functions, "animation", &JsValue::FALSE);
         handle.set_option(&functions);
+        handle.set_option(&brush_option(lang));
+        handle.dispatch_action(&brush_cursor());
 
         let range = picture.range;
         let pending = Rc::new(Cell::new(None::<leptos::prelude::TimeoutHandle>));
@@ -195,6 +203,12 @@ mod wasm {
             pending.set(scheduled.ok());
         });
         handle.on("datazoom", on_zoom_event.as_ref());
+        let on_brush = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| {
+            if let Some((from, to)) = brushed_range(&event, range) {
+                on_zoom.run((from, to));
+            }
+        });
+        handle.on("brushEnd", on_brush.as_ref());
         let on_resize = Closure::<dyn Fn()>::new(move || handle.resize());
         if let Some(window) = web_sys::window() {
             let _ = window
@@ -206,6 +220,7 @@ mod wasm {
             _axis_label: axis_label,
             _value_label: value_label,
             _on_zoom: on_zoom_event,
+            _on_brush: on_brush,
             on_resize,
         })
     }
@@ -248,6 +263,62 @@ mod wasm {
             };
         }
         chart
+    }
+
+    /// A brush that selects a time span (`lineX`) on the time axis, one at a time, with
+    /// its toolbox buttons (select, clear) titled in `lang`.
+    fn brush_option(lang: Lang) -> Object {
+        let titles = Object::new();
+        set(
+            &titles,
+            "lineX",
+            &translate(lang, "explorer.chart.brush").into(),
+        );
+        set(
+            &titles,
+            "clear",
+            &translate(lang, "explorer.chart.brush_clear").into(),
+        );
+        let types = Array::of2(&"lineX".into(), &"clear".into());
+        let feature = Object::new();
+        set(&feature, "type", &types);
+        set(&feature, "title", &titles);
+        let features = Object::new();
+        set(&features, "brush", &feature);
+        let toolbox = Object::new();
+        set(&toolbox, "feature", &features);
+        set(&toolbox, "right", &JsValue::from(8));
+        set(&toolbox, "top", &JsValue::from(0));
+        let brush = Object::new();
+        set(&brush, "xAxisIndex", &JsValue::from(0));
+        set(&brush, "brushMode", &"single".into());
+        set(&brush, "transformable", &JsValue::FALSE);
+        let option = Object::new();
+        set(&option, "toolbox", &toolbox);
+        set(&option, "brush", &brush);
+        option
+    }
+
+    /// Makes a drag across the chart brush a time span (the wheel still zooms).
+    fn brush_cursor() -> JsValue {
+        let brush_option = Object::new();
+        set(&brush_option, "brushType", &"lineX".into());
+        set(&brush_option, "brushMode", &"single".into());
+        let action = Object::new();
+        set(&action, "type", &"takeGlobalCursor".into());
+        set(&action, "key", &"brush".into());
+        set(&action, "brushOption", &brush_option);
+        action.into()
+    }
+
+    /// The span of the first brushed area, within the drawn range, in epoch ms.
+    fn brushed_range(event: &JsValue, range: (i64, i64)) -> Option<(i64, i64)> {
+        let areas = Array::from(&get(event, "areas"));
+        let span = Array::from(&get(&areas.get(0), "coordRange"));
+        let (a, b) = (span.get(0).as_f64()?, span.get(1).as_f64()?);
+        let from = (a.min(b).round() as i64).max(range.0);
+        let to = (a.max(b).round() as i64).min(range.1);
+        (to > from).then_some((from, to))
     }
 
     /// The time window the first dataZoom shows, in epoch ms.

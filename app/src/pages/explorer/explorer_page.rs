@@ -90,7 +90,7 @@ pub fn ExplorerPage() -> impl IntoView {
                 }.into_any(),
                 Tab::Summary => view! {
                     <div role="tabpanel">
-                        <SummaryTable state options tick=tick.read_only()/>
+                        <SummaryTable state options tick=tick.read_only() on_change/>
                     </div>
                 }.into_any(),
             }}

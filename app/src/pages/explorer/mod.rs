@@ -15,7 +15,10 @@ mod explorer_page;
 mod filters;
 mod paris_time;
 mod refresh_select;
+mod series_loader;
+mod summary_sort;
 mod summary_table;
+mod table_sort;
 mod time_picker;
 mod url_state;
 

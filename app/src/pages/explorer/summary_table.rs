@@ -1,5 +1,6 @@
 //! The "Synthèse" tab: one row per group (probe by default) with runs, availability,
 //! percentiles, failures, incidents and downtime; each row opens the explorer on it.
+//! Clicking a header sorts the rows (the order lives in the URL).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -11,6 +12,8 @@ use crate::i18n::{format_duration_ms, format_percent, Lang};
 
 use super::chart_data::label_of;
 use super::empty_state::EmptyState;
+use super::summary_sort::{compare_rows, SummaryColumn};
+use super::table_sort::sort_header;
 use super::url_state::{Tab, ViewState};
 
 /// The summary's group-by: the chosen one, or probes.
@@ -51,6 +54,7 @@ pub fn SummaryTable(
     state: Memo<ViewState>,
     options: Signal<ExplorerOptions>,
     tick: ReadSignal<u64>,
+    on_change: Callback<ViewState>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let retry = RwSignal::new(0_u64);
@@ -67,16 +71,10 @@ pub fn SummaryTable(
         retry.track();
         indicators_summary(query.get())
     });
-    let columns = [
-        "explorer.summary.runs",
-        "explorer.summary.availability",
-        "explorer.summary.p50",
-        "explorer.summary.p95",
-        "explorer.summary.p99",
-        "explorer.summary.failures",
-        "explorer.summary.incidents",
-        "explorer.summary.downtime",
-    ];
+    let sort = Signal::derive(move || state.with(|state| state.summary_sort));
+    let on_sort = Callback::new(move |column: SummaryColumn| {
+        on_change.run(state.with_untracked(|state| state.with_summary_sorted(column)));
+    });
     let group_key = move || {
         format!(
             "explorer.filter.{}",
@@ -103,17 +101,27 @@ pub fn SummaryTable(
             let lang = i18n.lang();
             let current = state.get_untracked();
             let options = options.get();
+            let mut rows = summary.rows;
+            if let Some(order) = sort.get() {
+                order.apply(&mut rows, |a, b, column| {
+                    compare_rows(a, b, column, |row| row_name(row, &options))
+                });
+            }
+            let header = move |column: SummaryColumn| {
+                let key = format!("explorer.summary.{}", column.as_str());
+                sort_header(column, move || i18n.t(&key), sort, on_sort)
+            };
             view! {
                 <table class="summary-table">
                     <caption>{i18n.t("explorer.tab.summary")}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">{i18n.t(&group_key())}</th>
-                            {columns.into_iter().map(|key| view! { <th scope="col">{i18n.t(key)}</th> }).collect_view()}
+                            {sort_header(SummaryColumn::Name, move || i18n.t(&group_key()), sort, on_sort)}
+                            {SummaryColumn::MEASURES.into_iter().map(header).collect_view()}
                         </tr>
                     </thead>
                     <tbody>
-                        {summary.rows.into_iter().map(|row| summary_row(lang, &current, &row, &options)).collect_view()}
+                        {rows.into_iter().map(|row| summary_row(lang, &current, &row, &options)).collect_view()}
                     </tbody>
                 </table>
             }
@@ -123,18 +131,22 @@ pub fn SummaryTable(
     view! { <section class="summary" aria-label=move || i18n.t("explorer.tab.summary")>{body}</section> }
 }
 
+/// A row's group as people read it (labels, not codes).
+fn row_name(row: &SummaryRow, options: &ExplorerOptions) -> String {
+    row.key
+        .iter()
+        .map(|(name, code)| label_of(options, name, code))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 fn summary_row(
     lang: Lang,
     state: &ViewState,
     row: &SummaryRow,
     options: &ExplorerOptions,
 ) -> impl IntoView {
-    let name = row
-        .key
-        .iter()
-        .map(|(name, code)| label_of(options, name, code))
-        .collect::<Vec<_>>()
-        .join(" · ");
+    let name = row_name(row, options);
     let href = row_view(state, row).href();
     let duration =
         move |value: Option<f64>| optional(value, |ms| format_duration_ms(lang, ms.round() as i64));

@@ -1,12 +1,14 @@
 //! The explorer's view state and its place in the URL query: everything a colleague
 //! should see when opening a shared link (range, bucket, group-by, filters, tab, tables,
-//! zoom, auto-refresh). Parsing never fails: an unreadable parameter takes its default.
+//! zoom, auto-refresh, the summary's sort). Parsing never fails: an unreadable parameter takes its default.
 
 use leptos_router::params::ParamsMap;
 
 use crate::components::require_login::encode_component;
 use crate::domain::indicators::{Bucket, Filters, GroupBy, Metric};
 use crate::domain::time_range::resolve;
+
+use super::summary_sort::{sort_from_url, sort_to_url, SummaryColumn, SummarySort};
 
 pub const EXPLORER_PATH: &str = "/explorer";
 pub const DEFAULT_FROM: &str = "now-24h";
@@ -110,6 +112,8 @@ pub struct ViewState {
     /// The range before the user zoomed in (`from~to`), to zoom back out.
     pub zoom: Option<(String, String)>,
     pub refresh: Refresh,
+    /// The summary table's order; `None` keeps the server's.
+    pub summary_sort: Option<SummarySort>,
 }
 
 impl Default for ViewState {
@@ -125,6 +129,7 @@ impl Default for ViewState {
             tables: Vec::new(),
             zoom: None,
             refresh: Refresh::Off,
+            summary_sort: None,
         }
     }
 }
@@ -222,6 +227,7 @@ impl ViewState {
                 .as_deref()
                 .and_then(Refresh::parse)
                 .unwrap_or(defaults.refresh),
+            summary_sort: last("sort").as_deref().and_then(sort_from_url),
         }
     }
 
@@ -252,6 +258,9 @@ impl ViewState {
         }
         if self.refresh != defaults.refresh {
             pairs.push(("refresh", self.refresh.as_str().to_string()));
+        }
+        if let Some(sort) = self.summary_sort {
+            pairs.push(("sort", sort_to_url(sort)));
         }
         format!("?{}", query_string(&pairs))
     }
@@ -303,6 +312,18 @@ impl ViewState {
         match (resolve(&self.from, now_ms), resolve(&self.to, now_ms)) {
             (Ok(from), Ok(to)) if to > from => Bucket::auto_for(to - from, CHART_POINTS),
             _ => Bucket::Auto,
+        }
+    }
+
+    /// The same view with the summary sorted by a click on `column`'s header.
+    pub fn with_summary_sorted(&self, column: SummaryColumn) -> ViewState {
+        let sort = match self.summary_sort {
+            Some(sort) => sort.clicked(column),
+            None => SummarySort::ascending(column),
+        };
+        ViewState {
+            summary_sort: Some(sort),
+            ..self.clone()
         }
     }
 
@@ -368,6 +389,10 @@ mod tests {
             tables: vec!["failures".into(), "runs".into()],
             zoom: Some(("now-7d".into(), "now".into())),
             refresh: Refresh::ThirtySeconds,
+            summary_sort: Some(SummarySort {
+                column: SummaryColumn::P95,
+                ascending: false,
+            }),
             ..ViewState::default()
         };
         state.filters.product = vec!["CCO".into(), "PEA".into()];
@@ -375,6 +400,7 @@ mod tests {
         let text = state.to_query();
         assert!(text.contains("product=CCO&product=PEA"), "{text}");
         assert!(text.contains("refresh=30s"), "{text}");
+        assert!(text.contains("sort=-p95"), "{text}");
         assert!(text.contains("from=now-1d%2Fd"), "{text}");
         let decoded: Vec<(String, String)> = text
             .trim_start_matches('?')
@@ -436,6 +462,7 @@ mod tests {
             ("tab", "nope"),
             ("refresh", "1s"),
             ("zoom", "garbage"),
+            ("sort", "colour"),
         ]);
         assert_eq!(state, ViewState::default());
     }
@@ -458,6 +485,14 @@ mod tests {
             ..state
         };
         assert_eq!(chosen.chart_bucket(0), Bucket::Hour);
+    }
+
+    #[test]
+    fn a_summary_header_sorts_ascending_then_flips() {
+        let state = ViewState::default().with_summary_sorted(SummaryColumn::Runs);
+        assert_eq!(state.to_query(), "?from=now-24h&to=now&sort=runs");
+        let again = state.with_summary_sorted(SummaryColumn::Runs);
+        assert_eq!(again.to_query(), "?from=now-24h&to=now&sort=-runs");
     }
 
     #[test]
