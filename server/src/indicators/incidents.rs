@@ -8,6 +8,7 @@ use sqlx::Row;
 use super::maintenance::MaintenanceIndex;
 use crate::board::state::INCIDENT_STREAK;
 use crate::storage::batch::AnyQuery;
+use crate::storage::packed::{fetch_packed, packed_sql};
 use crate::storage::{BatchInsert, Database, StorageResult};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,26 +165,53 @@ async fn boundary_ok_run(
 
 /// Incidents of every probe that overlap `[from, to)`.
 pub async fn overlapping(db: &Database, from: i64, to: i64) -> StorageResult<Vec<Incident>> {
-    let rows = sqlx::query(
-        "SELECT probe_code, started_at, ended_at, failed_runs, failed_step_code, error_code FROM incidents \
-         WHERE started_at < $1 AND (ended_at IS NULL OR ended_at > $2) ORDER BY started_at",
-    )
-    .bind(to)
-    .bind(from)
-    .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(Incident {
-                probe_code: row.try_get("probe_code")?,
-                started_at_ms: row.try_get("started_at")?,
-                ended_at_ms: row.try_get("ended_at")?,
-                failed_runs: row.try_get("failed_runs")?,
-                failed_step_code: row.try_get("failed_step_code")?,
-                error_code: row.try_get("error_code")?,
-            })
-        })
-        .collect()
+    let sql = packed_sql(
+        db.engine(),
+        &[
+            "probe_code",
+            "started_at",
+            "ended_at",
+            "failed_runs",
+            "failed_step_code",
+            "error_code",
+        ],
+        "SELECT probe_code, started_at, ended_at, failed_runs, failed_step_code, error_code \
+         FROM incidents WHERE started_at < $1 AND (ended_at IS NULL OR ended_at > $2)",
+    );
+    type PackedIncident = (
+        String,
+        i64,
+        Option<i64>,
+        i64,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<PackedIncident> = fetch_packed(db, sqlx::query(&sql).bind(to).bind(from)).await?;
+    let mut incidents: Vec<Incident> = rows
+        .into_iter()
+        .map(
+            |(
+                probe_code,
+                started_at_ms,
+                ended_at_ms,
+                failed_runs,
+                failed_step_code,
+                error_code,
+            )| {
+                Incident {
+                    probe_code,
+                    started_at_ms,
+                    ended_at_ms,
+                    failed_runs,
+                    failed_step_code,
+                    error_code,
+                }
+            },
+        )
+        .collect();
+    incidents
+        .sort_by(|a, b| (a.started_at_ms, &a.probe_code).cmp(&(b.started_at_ms, &b.probe_code)));
+    Ok(incidents)
 }
 
 #[cfg(test)]

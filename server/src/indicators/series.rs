@@ -173,22 +173,37 @@ pub fn build_series(
     group_by: Option<GroupBy>,
     filters: &Filters,
 ) -> Vec<Series> {
-    let mut groups: HashMap<BTreeMap<String, String>, BTreeMap<i64, Cell>> = HashMap::new();
+    // Rows are many and their keys few: each (probe, step, error code) is placed in its
+    // group once, each rollup bucket in its series bucket once (Paris calendar maths).
+    let mut groups: Vec<(BTreeMap<String, String>, BTreeMap<i64, Cell>)> = Vec::new();
+    let mut group_of: HashMap<(&str, &str, &str), Option<usize>> = HashMap::new();
+    let mut group_index: HashMap<BTreeMap<String, String>, usize> = HashMap::new();
+    let mut start_of: HashMap<i64, i64> = HashMap::new();
     for row in rows {
-        if kind == FactKind::Steps
-            && !catalog.step_passes(filters, &row.key.probe_code, &row.key.step_code)
-        {
-            continue;
-        }
-        let Some(key) = group_key(catalog, group_by, row) else {
+        let identity = (
+            row.key.probe_code.as_str(),
+            row.key.step_code.as_str(),
+            row.key.error_code.as_str(),
+        );
+        let index = *group_of.entry(identity).or_insert_with(|| {
+            if kind == FactKind::Steps
+                && !catalog.step_passes(filters, &row.key.probe_code, &row.key.step_code)
+            {
+                return None;
+            }
+            let key = group_key(catalog, group_by, row)?;
+            Some(*group_index.entry(key.clone()).or_insert_with(|| {
+                groups.push((key, BTreeMap::new()));
+                groups.len() - 1
+            }))
+        });
+        let Some(index) = index else {
             continue;
         };
-        groups
-            .entry(key)
-            .or_default()
-            .entry(series_bucket_start(bucket, row.key.bucket_start))
-            .or_default()
-            .add(row);
+        let start = *start_of
+            .entry(row.key.bucket_start)
+            .or_insert_with(|| series_bucket_start(bucket, row.key.bucket_start));
+        groups[index].1.entry(start).or_default().add(row);
     }
     let mut series: Vec<Series> = groups
         .into_iter()
