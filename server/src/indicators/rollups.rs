@@ -258,8 +258,11 @@ async fn replace_rows(
 ) -> StorageResult<()> {
     let mut tx = db.pool().begin().await?;
     let level_list: Vec<String> = levels.iter().map(|level| format!("'{level}'")).collect();
+    // `kind` leads the primary key: naming it lets both engines use the index instead
+    // of scanning every rollup (which made a full rebuild quadratic).
     let mut delete = format!(
-        "DELETE FROM rollups WHERE resolution IN ({}) AND bucket_start >= $1 AND bucket_start < $2",
+        "DELETE FROM rollups WHERE kind IN ('r', 's') AND resolution IN ({}) \
+         AND bucket_start >= $1 AND bucket_start < $2",
         level_list.join(",")
     );
     if probe.is_some() {
