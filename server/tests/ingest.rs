@@ -81,6 +81,26 @@ fn run(run_id: &str, started_at_ms: i64, ok: bool) -> Value {
     })
 }
 
+/// (index, column, rule) of the first error of each rejected item.
+fn first_errors(answer: &Value) -> Vec<(u64, String, String)> {
+    let text = |value: &Value| value.as_str().unwrap_or_default().to_string();
+    answer["rejected"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .map(|item| {
+                    (
+                        item["index"].as_u64().unwrap_or(u64::MAX),
+                        text(&item["errors"][0]["column"]),
+                        text(&item["errors"][0]["rule"]),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 async fn token(app: &TestApp, scopes: &[Scope]) -> Result<String, Box<dyn std::error::Error>> {
     let created = TokenService::new(app.database.db.clone())
         .create("test robot", scopes, "test")
@@ -147,27 +167,7 @@ async fn ingest_accepts_valid_runs_and_rejects_each_invalid_one(
         answer["duplicates"], 1,
         "the repeated R1 is a duplicate: {answer}"
     );
-    let rejected: Vec<(u64, String, String)> = answer["rejected"]
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .map(|item| {
-                    (
-                        item["index"].as_u64().unwrap_or(u64::MAX),
-                        item["errors"][0]["column"]
-                            .as_str()
-                            .unwrap_or_default()
-                            .to_string(),
-                        item["errors"][0]["rule"]
-                            .as_str()
-                            .unwrap_or_default()
-                            .to_string(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let rejected = first_errors(&answer);
     let expected: Vec<(u64, &str, &str)> = vec![
         (1, "status", "mandatory"),
         (2, "probe_code", "unknown_reference"),
@@ -417,27 +417,7 @@ async fn journey_events_are_ingested_with_their_prospects_sealed(
     let text = response.text().await?;
     let answer: Value = serde_json::from_str(&text)?;
     assert_eq!(answer["accepted"], 2, "{answer}");
-    let rejected: Vec<(u64, String, String)> = answer["rejected"]
-        .as_array()
-        .map(|items| {
-            items
-                .iter()
-                .map(|item| {
-                    (
-                        item["index"].as_u64().unwrap_or(u64::MAX),
-                        item["errors"][0]["column"]
-                            .as_str()
-                            .unwrap_or_default()
-                            .to_string(),
-                        item["errors"][0]["rule"]
-                            .as_str()
-                            .unwrap_or_default()
-                            .to_string(),
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let rejected = first_errors(&answer);
     let expected = [
         (2, "prospect_id", "unknown_reference"),
         (3, "prospect.email", "type"),

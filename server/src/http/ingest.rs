@@ -74,33 +74,14 @@ async fn probe_runs(
     let items = parse_items(&read_body(body)?)?;
     let references = References::load(&state.db).await?;
     let now = now_ms();
-    let mut runs = Vec::new();
-    let mut rejected = Vec::new();
-    for (index, item) in items.into_iter().enumerate() {
-        let outcome = item.and_then(|object| {
-            let run = Record::from_json(&object, "");
-            let steps = step_records(&object)?;
-            validate_run(&run, &steps, &references, now)
-        });
-        match outcome {
-            Ok(run) => runs.push(run),
-            Err(errors) => rejected.push(Rejected { index, errors }),
-        }
-    }
+    let (valid, rejected) = sort_items(items, |object| {
+        let run = Record::from_json(object, "");
+        let steps = step_records(object)?;
+        validate_run(&run, &steps, &references, now)
+    });
+    let runs: Vec<_> = valid.into_iter().map(|(_, run)| run).collect();
     let accepted = state.recorder.record(&runs).await?;
-    let answer = IngestAnswer {
-        accepted,
-        duplicates: runs.len() as u64 - accepted,
-        rejected,
-    };
-    tracing::info!(
-        token_id = %grant.token_id,
-        accepted = answer.accepted,
-        duplicates = answer.duplicates,
-        rejected = answer.rejected.len(),
-        "probe runs ingested"
-    );
-    Ok(Json(answer))
+    Ok(answer("probe runs", &grant, runs.len(), accepted, rejected))
 }
 
 async fn journey_events(
@@ -111,33 +92,25 @@ async fn journey_events(
     let items = parse_items(&read_body(body)?)?;
     let references = References::load(&state.db).await?;
     let now = now_ms();
-    let mut valid = Vec::new();
-    let mut rejected = Vec::new();
-    for (index, item) in items.into_iter().enumerate() {
-        let outcome = item.and_then(|object| {
-            let event = Record::from_json(&object, "");
-            let prospect = prospect_record(&object)?;
-            validate_event(&event, prospect.as_ref(), &references, now)
-        });
-        match outcome {
-            Ok((event, prospect)) => valid.push((index, event, prospect)),
-            Err(errors) => rejected.push(Rejected { index, errors }),
-        }
-    }
+    let (valid, mut rejected) = sort_items(items, |object| {
+        let event = Record::from_json(object, "");
+        let prospect = prospect_record(object)?;
+        validate_event(&event, prospect.as_ref(), &references, now)
+    });
     // An event may name a prospect without embedding it: one stored before, or embedded
     // by another event of the same body.
     let embedded: HashSet<String> = valid
         .iter()
-        .filter_map(|(_, _, prospect)| prospect.as_ref().map(|p| p.prospect_id.clone()))
+        .filter_map(|(_, (_, prospect))| prospect.as_ref().map(|p| p.prospect_id.clone()))
         .collect();
     let named: Vec<String> = valid
         .iter()
-        .filter_map(|(_, event, _)| event.prospect_id.clone())
+        .filter_map(|(_, (event, _))| event.prospect_id.clone())
         .filter(|id| !embedded.contains(id))
         .collect();
     let stored = journeys::existing_prospects(&state.db, &named).await?;
     let (mut events, mut prospects) = (Vec::new(), Vec::new());
-    for (index, event, prospect) in valid {
+    for (index, (event, prospect)) in valid {
         let known = event
             .prospect_id
             .as_ref()
@@ -161,11 +134,43 @@ async fn journey_events(
         }
         events.push(event);
     }
-    rejected.sort_by_key(|item| item.index);
     let accepted = journeys::insert_journeys(&state.db, &prospects, &events).await?;
+    Ok(answer(
+        "journey events",
+        &grant,
+        events.len(),
+        accepted,
+        rejected,
+    ))
+}
+
+/// Validates each item: the valid ones with their index, and the rejected ones.
+fn sort_items<T>(
+    items: Vec<Item>,
+    validate: impl Fn(&serde_json::Map<String, Value>) -> Result<T, Vec<FieldError>>,
+) -> (Vec<(usize, T)>, Vec<Rejected>) {
+    let (mut valid, mut rejected) = (Vec::new(), Vec::new());
+    for (index, item) in items.into_iter().enumerate() {
+        match item.and_then(|object| validate(&object)) {
+            Ok(value) => valid.push((index, value)),
+            Err(errors) => rejected.push(Rejected { index, errors }),
+        }
+    }
+    (valid, rejected)
+}
+
+/// The answer for `stored` valid items of which `accepted` were new, logged.
+fn answer(
+    what: &str,
+    grant: &TokenGrant,
+    stored: usize,
+    accepted: u64,
+    mut rejected: Vec<Rejected>,
+) -> Json<IngestAnswer> {
+    rejected.sort_by_key(|item| item.index);
     let answer = IngestAnswer {
         accepted,
-        duplicates: events.len() as u64 - accepted,
+        duplicates: stored as u64 - accepted,
         rejected,
     };
     tracing::info!(
@@ -173,9 +178,9 @@ async fn journey_events(
         accepted = answer.accepted,
         duplicates = answer.duplicates,
         rejected = answer.rejected.len(),
-        "journey events ingested"
+        "{what} ingested"
     );
-    Ok(Json(answer))
+    Json(answer)
 }
 
 fn read_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {

@@ -148,6 +148,15 @@ impl Record {
         self.optional(name, errors)
     }
 
+    /// The field's text, checked as mandatory or optional.
+    fn value(&self, name: &str, mandatory: bool, errors: &mut Vec<FieldError>) -> Option<String> {
+        if mandatory {
+            self.mandatory(name, errors)
+        } else {
+            self.optional(name, errors)
+        }
+    }
+
     /// Text of at most `max` characters.
     pub fn text(
         &self,
@@ -156,11 +165,7 @@ impl Record {
         max: usize,
         errors: &mut Vec<FieldError>,
     ) -> Option<String> {
-        let value = if mandatory {
-            self.mandatory(name, errors)
-        } else {
-            self.optional(name, errors)
-        }?;
+        let value = self.value(name, mandatory, errors)?;
         if value.chars().count() > max {
             errors.push(self.error(
                 name,
@@ -179,11 +184,7 @@ impl Record {
         mandatory: bool,
         errors: &mut Vec<FieldError>,
     ) -> Option<String> {
-        let value = if mandatory {
-            self.mandatory(name, errors)
-        } else {
-            self.optional(name, errors)
-        }?;
+        let value = self.value(name, mandatory, errors)?;
         let valid = value.len() <= 32
             && value
                 .bytes()
@@ -203,11 +204,7 @@ impl Record {
         mandatory: bool,
         errors: &mut Vec<FieldError>,
     ) -> Option<String> {
-        let value = if mandatory {
-            self.mandatory(name, errors)
-        } else {
-            self.optional(name, errors)
-        }?;
+        let value = self.value(name, mandatory, errors)?;
         if !allowed.contains(&value.as_str()) {
             errors.push(self.error(
                 name,
@@ -228,11 +225,7 @@ impl Record {
         mandatory: bool,
         errors: &mut Vec<FieldError>,
     ) -> Option<i64> {
-        let value = if mandatory {
-            self.mandatory(name, errors)
-        } else {
-            self.optional(name, errors)
-        }?;
+        let value = self.value(name, mandatory, errors)?;
         let Ok(number) = value.parse::<i64>() else {
             errors.push(self.error(name, Rule::Type, "must be an integer"));
             return None;
@@ -255,11 +248,7 @@ impl Record {
         mandatory: bool,
         errors: &mut Vec<FieldError>,
     ) -> Option<bool> {
-        let value = if mandatory {
-            self.mandatory(name, errors)
-        } else {
-            self.optional(name, errors)
-        }?;
+        let value = self.value(name, mandatory, errors)?;
         match value.as_str() {
             "true" => Some(true),
             "false" => Some(false),
@@ -277,11 +266,7 @@ impl Record {
         mandatory: bool,
         errors: &mut Vec<FieldError>,
     ) -> Option<String> {
-        let value = if mandatory {
-            self.mandatory(name, errors)
-        } else {
-            self.optional(name, errors)
-        }?;
+        let value = self.value(name, mandatory, errors)?;
         if chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d").is_err() || value.len() != 10 {
             errors.push(self.error(name, Rule::Type, "must be a date YYYY-MM-DD"));
             return None;
@@ -298,11 +283,7 @@ impl Record {
         mandatory: bool,
         errors: &mut Vec<FieldError>,
     ) -> Option<i64> {
-        let value = if mandatory {
-            self.mandatory(name, errors)
-        } else {
-            self.optional(name, errors)
-        }?;
+        let value = self.value(name, mandatory, errors)?;
         let Ok(time) = DateTime::parse_from_rfc3339(&value) else {
             errors.push(self.error(
                 name,
