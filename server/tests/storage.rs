@@ -4,6 +4,7 @@ mod support;
 
 use support::TestDatabase;
 use vigie::storage::reference::{probes_with_products, upsert_catalog, Catalog, Probe, Product};
+use vigie::storage::runs::{insert_runs, ProbeRun, ProbeStep};
 use vigie::storage::Engine;
 
 fn one_probe_catalog(label: &str) -> Catalog {
@@ -38,6 +39,81 @@ async fn reference_data_is_upserted_by_natural_key(engine: Engine) -> support::T
     Ok(())
 }
 on_both_engines!(reference_data_is_upserted_by_natural_key);
+
+/// Runs with awkward text, some fields NULL and others empty.
+fn awkward_runs(count: usize) -> Vec<ProbeRun> {
+    (0..count)
+        .map(|index| ProbeRun {
+            run_id: format!("R{index:05}"),
+            probe_code: "PRB_PEA".into(),
+            started_at_ms: 1_790_000_000_000 + index as i64 * 300_000,
+            duration_ms: 1_000 + index as i64,
+            status: if index % 7 == 0 { "KO" } else { "OK" }.into(),
+            failed_step_code: (index % 7 == 0).then(|| "FORM".into()),
+            error_code: None,
+            error_message: (index % 7 == 0).then(|| "a \"quoted\", comma\nand a new line".into()),
+            agent: (index % 2 == 0).then(String::new),
+            steps: vec![ProbeStep {
+                step_code: "FORM".into(),
+                position: 1,
+                started_at_ms: 1_790_000_000_000 + index as i64 * 300_000,
+                duration_ms: 900,
+                status: "OK".into(),
+                http_status: (index % 3 == 0).then_some(200),
+                error_code: None,
+                message: Some("ok, \"fine\"".into()),
+            }],
+        })
+        .collect()
+}
+
+async fn bulk_and_small_batches_store_runs_exactly_and_idempotently(
+    engine: Engine,
+) -> support::TestResult {
+    let test = TestDatabase::new(engine).await?;
+    upsert_catalog(&test.db, &one_probe_catalog("PEA")).await?;
+    // 300 runs go through COPY on PostgreSQL; 3 through batched inserts on both.
+    let runs = awkward_runs(303);
+    assert_eq!(insert_runs(&test.db, &runs[..300], 1).await?, 300);
+    assert_eq!(insert_runs(&test.db, &runs[300..], 1).await?, 3);
+    assert_eq!(
+        insert_runs(&test.db, &runs, 1).await?,
+        0,
+        "all are duplicates"
+    );
+    let stored: Vec<(String, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT run_id, error_message, agent FROM probe_runs ORDER BY run_id")
+            .fetch_all(test.db.pool())
+            .await?;
+    let expected: Vec<(String, Option<String>, Option<String>)> = runs
+        .iter()
+        .map(|run| {
+            (
+                run.run_id.clone(),
+                run.error_message.clone(),
+                run.agent.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(stored, expected);
+    let steps: Vec<(String, Option<i64>, Option<String>)> =
+        sqlx::query_as("SELECT run_id, http_status, message FROM probe_steps ORDER BY run_id")
+            .fetch_all(test.db.pool())
+            .await?;
+    let expected: Vec<(String, Option<i64>, Option<String>)> = runs
+        .iter()
+        .map(|run| {
+            (
+                run.run_id.clone(),
+                run.steps[0].http_status,
+                run.steps[0].message.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(steps, expected);
+    Ok(())
+}
+on_both_engines!(bulk_and_small_batches_store_runs_exactly_and_idempotently);
 
 #[tokio::test]
 async fn sqlite_runs_in_wal_mode_with_full_synchronous() -> support::TestResult {

@@ -32,6 +32,9 @@ impl Engine {
 pub struct Database {
     pool: AnyPool,
     engine: Engine,
+    /// PostgreSQL only: a native pool for bulk loads through `COPY`, which the `Any`
+    /// driver does not offer. Connects on first use.
+    copy_pool: Option<sqlx::PgPool>,
 }
 
 impl Database {
@@ -76,7 +79,21 @@ impl Database {
             .connect_with(options)
             .await
             .map_err(|e| unreachable(e.to_string()))?;
-        Ok(Database { pool, engine })
+        let copy_pool = match engine {
+            Engine::Postgres => Some(
+                sqlx::postgres::PgPoolOptions::new()
+                    .max_connections(2)
+                    .acquire_timeout(Duration::from_secs(5))
+                    .connect_lazy(url)
+                    .map_err(|e| unreachable(e.to_string()))?,
+            ),
+            Engine::Sqlite => None,
+        };
+        Ok(Database {
+            pool,
+            engine,
+            copy_pool,
+        })
     }
 
     /// Opens the database and applies the migrations of its engine.
@@ -108,8 +125,16 @@ impl Database {
         self.engine
     }
 
+    /// The native PostgreSQL pool for `COPY` (`None` on SQLite).
+    pub fn copy_pool(&self) -> Option<&sqlx::PgPool> {
+        self.copy_pool.as_ref()
+    }
+
     /// Closes every connection (SQLite checkpoints its WAL on the last close).
     pub async fn close(&self) {
+        if let Some(copy_pool) = &self.copy_pool {
+            copy_pool.close().await;
+        }
         self.pool.close().await;
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod batch;
 mod connect;
+pub mod copy;
 pub mod journeys;
 pub mod packed;
 pub mod reference;

@@ -7,6 +7,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::batch::AnyQuery;
+use super::copy::{copy_into, CopyRows};
 use super::{BatchInsert, Database, StorageResult};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -37,18 +38,27 @@ pub struct ProbeRun {
     pub steps: Vec<ProbeStep>,
 }
 
+/// From this many runs on, PostgreSQL loads them with `COPY`.
+const COPY_FROM_RUNS: usize = 200;
+
+const RUN_COLUMNS: &str = "run_id, probe_code, started_at, duration_ms, status, failed_step_code, \
+     error_code, error_message, agent, ingested_at";
+const STEP_COLUMNS: &str =
+    "run_id, step_code, position, started_at, duration_ms, status, http_status, error_code, message";
+
 /// Stores runs and their steps in one transaction; a run whose `run_id` is already
 /// stored is left as it is (idempotent retries). Answers how many runs were new.
 pub async fn insert_runs(db: &Database, runs: &[ProbeRun], now_ms: i64) -> StorageResult<u64> {
+    if let Some(copy_pool) = db.copy_pool().filter(|_| runs.len() >= COPY_FROM_RUNS) {
+        return copy_runs(copy_pool, runs, now_ms).await;
+    }
     let run_insert = BatchInsert::new(
-        "INSERT INTO probe_runs (run_id, probe_code, started_at, duration_ms, status, \
-         failed_step_code, error_code, error_message, agent, ingested_at)",
+        &format!("INSERT INTO probe_runs ({RUN_COLUMNS})"),
         10,
         "ON CONFLICT (run_id) DO NOTHING",
     );
     let step_insert = BatchInsert::new(
-        "INSERT INTO probe_steps (run_id, step_code, position, started_at, duration_ms, status, \
-         http_status, error_code, message)",
+        &format!("INSERT INTO probe_steps ({STEP_COLUMNS})"),
         9,
         "ON CONFLICT (run_id, step_code) DO NOTHING",
     );
@@ -97,6 +107,44 @@ pub async fn insert_runs(db: &Database, runs: &[ProbeRun], now_ms: i64) -> Stora
         }
         query.execute(&mut *tx).await?;
     }
+    tx.commit().await?;
+    Ok(inserted)
+}
+
+/// The same as the batched inserts, through PostgreSQL's `COPY` (bulk loads).
+async fn copy_runs(pool: &sqlx::PgPool, runs: &[ProbeRun], now_ms: i64) -> StorageResult<u64> {
+    let mut run_rows = CopyRows::new();
+    let mut step_rows = CopyRows::new();
+    for run in runs {
+        run_rows
+            .text(Some(&run.run_id))
+            .text(Some(&run.probe_code))
+            .number(Some(run.started_at_ms))
+            .number(Some(run.duration_ms))
+            .text(Some(&run.status))
+            .text(run.failed_step_code.as_deref())
+            .text(run.error_code.as_deref())
+            .text(run.error_message.as_deref())
+            .text(run.agent.as_deref())
+            .number(Some(now_ms))
+            .end_row();
+        for step in &run.steps {
+            step_rows
+                .text(Some(&run.run_id))
+                .text(Some(&step.step_code))
+                .number(Some(step.position))
+                .number(Some(step.started_at_ms))
+                .number(Some(step.duration_ms))
+                .text(Some(&step.status))
+                .number(step.http_status)
+                .text(step.error_code.as_deref())
+                .text(step.message.as_deref())
+                .end_row();
+        }
+    }
+    let mut tx = pool.begin().await?;
+    let inserted = copy_into(&mut tx, "probe_runs", RUN_COLUMNS, run_rows).await?;
+    copy_into(&mut tx, "probe_steps", STEP_COLUMNS, step_rows).await?;
     tx.commit().await?;
     Ok(inserted)
 }

@@ -1,0 +1,107 @@
+//! PostgreSQL bulk loads: rows sent with `COPY ... FROM STDIN (FORMAT csv)` into a
+//! temporary table, then moved into the real table with `INSERT ... SELECT ... ON
+//! CONFLICT DO NOTHING`, so that bulk loads stay idempotent by natural key. This is the
+//! one place where PostgreSQL gets SQL of its own (SQLite uses batched inserts).
+
+use sqlx::{PgConnection, Postgres, Transaction};
+
+use super::StorageResult;
+
+/// CSV text for `COPY`: `None` is NULL (an empty unquoted field), text is always quoted
+/// (so that an empty string stays an empty string).
+#[derive(Default)]
+pub struct CopyRows {
+    text: String,
+    first_in_row: bool,
+}
+
+impl CopyRows {
+    pub fn new() -> CopyRows {
+        CopyRows {
+            text: String::new(),
+            first_in_row: true,
+        }
+    }
+
+    fn separate(&mut self) {
+        if !self.first_in_row {
+            self.text.push(',');
+        }
+        self.first_in_row = false;
+    }
+
+    pub fn text(&mut self, value: Option<&str>) -> &mut CopyRows {
+        self.separate();
+        if let Some(value) = value {
+            self.text.push('"');
+            self.text.push_str(&value.replace('"', "\"\""));
+            self.text.push('"');
+        }
+        self
+    }
+
+    pub fn number(&mut self, value: Option<i64>) -> &mut CopyRows {
+        self.separate();
+        if let Some(value) = value {
+            self.text.push_str(&value.to_string());
+        }
+        self
+    }
+
+    pub fn end_row(&mut self) {
+        self.text.push('\n');
+        self.first_in_row = true;
+    }
+}
+
+/// Copies `rows` into a temporary copy of `table` (dropped at commit), then inserts
+/// them into `table`, skipping rows whose key is already there. Answers how many rows
+/// were new.
+pub async fn copy_into(
+    tx: &mut Transaction<'_, Postgres>,
+    table: &str,
+    columns: &str,
+    rows: CopyRows,
+) -> StorageResult<u64> {
+    let staging = format!("incoming_{table}");
+    let connection: &mut PgConnection = tx;
+    sqlx::query(&format!(
+        "CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+    ))
+    .execute(&mut *connection)
+    .await?;
+    let mut copy = connection
+        .copy_in_raw(&format!(
+            "COPY {staging} ({columns}) FROM STDIN (FORMAT csv)"
+        ))
+        .await?;
+    copy.send(rows.text.into_bytes()).await?;
+    copy.finish().await?;
+    let inserted = sqlx::query(&format!(
+        "INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} ON CONFLICT DO NOTHING"
+    ))
+    .execute(&mut *connection)
+    .await?
+    .rows_affected();
+    sqlx::query(&format!("TRUNCATE {staging}"))
+        .execute(&mut *connection)
+        .await?;
+    Ok(inserted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nulls_empty_strings_quotes_and_newlines_are_told_apart() {
+        let mut rows = CopyRows::new();
+        rows.text(Some("a,\"b\"\nc"))
+            .text(None)
+            .text(Some(""))
+            .number(Some(-5))
+            .number(None)
+            .end_row();
+        assert_eq!(rows.text, "\"a,\"\"b\"\"\nc\",,\"\",-5,\n");
+    }
+}
