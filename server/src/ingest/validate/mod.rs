@@ -5,11 +5,16 @@
 
 mod journeys;
 mod record;
+mod reference;
 mod references;
 mod runs;
 
 pub use journeys::{validate_event, validate_prospect};
 pub use record::{FieldError, Record, Rule};
+pub use reference::{
+    validate_error_code, validate_journey_step, validate_maintenance_window, validate_probe,
+    validate_product, validate_service,
+};
 pub use references::References;
 pub use runs::validate_run;
 

@@ -274,8 +274,29 @@ impl Record {
         Some(value)
     }
 
-    /// An RFC 3339 timestamp with an offset, as epoch milliseconds, at most
-    /// [`super::FUTURE_TOLERANCE_MS`] after `now_ms`.
+    /// An RFC 3339 timestamp with an offset, as epoch milliseconds.
+    pub fn instant(
+        &self,
+        name: &str,
+        mandatory: bool,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<i64> {
+        let value = self.value(name, mandatory, errors)?;
+        match DateTime::parse_from_rfc3339(&value) {
+            Ok(time) => Some(time.timestamp_millis()),
+            Err(_) => {
+                errors.push(self.error(
+                    name,
+                    Rule::Timestamp,
+                    "must be an RFC 3339 timestamp with an offset, such as 2026-11-21T08:15:00+01:00",
+                ));
+                None
+            }
+        }
+    }
+
+    /// An [`instant`](Record::instant) at most [`super::FUTURE_TOLERANCE_MS`] after
+    /// `now_ms` (when something happened, as opposed to a planned time).
     pub fn timestamp(
         &self,
         name: &str,
@@ -283,16 +304,7 @@ impl Record {
         mandatory: bool,
         errors: &mut Vec<FieldError>,
     ) -> Option<i64> {
-        let value = self.value(name, mandatory, errors)?;
-        let Ok(time) = DateTime::parse_from_rfc3339(&value) else {
-            errors.push(self.error(
-                name,
-                Rule::Timestamp,
-                "must be an RFC 3339 timestamp with an offset, such as 2026-11-21T08:15:00+01:00",
-            ));
-            return None;
-        };
-        let millis = time.timestamp_millis();
+        let millis = self.instant(name, mandatory, errors)?;
         if millis > now_ms + super::FUTURE_TOLERANCE_MS {
             errors.push(self.error(name, Rule::Future, "is more than 5 minutes in the future"));
             return None;

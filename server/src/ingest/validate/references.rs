@@ -15,6 +15,7 @@ pub struct References {
     pub journey_steps: HashSet<(String, String)>,
     pub error_codes: HashSet<String>,
     pub products: HashSet<String>,
+    pub services: HashSet<String>,
 }
 
 impl References {
@@ -43,6 +44,11 @@ impl References {
             .into_iter()
             .collect();
         references.products = sqlx::query_scalar("SELECT product_code FROM products")
+            .fetch_all(db.pool())
+            .await?
+            .into_iter()
+            .collect();
+        references.services = sqlx::query_scalar("SELECT service_code FROM services")
             .fetch_all(db.pool())
             .await?
             .into_iter()
