@@ -224,6 +224,9 @@ async fn ingest_accepts_valid_runs_and_rejects_each_invalid_one(
     let (status, answer) = post(&app, Some(&secret), " ".repeat(10 * 1024 * 1024 + 1)).await?;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{answer}");
     assert_eq!(answer["error"]["code"], "payload_too_large");
+    let (status, answer) = post(&app, Some(&secret), "{}\n".repeat(50_001)).await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "too many items: {answer}");
+    assert_eq!(answer["error"]["details"][0]["parameter"], "body");
     Ok(())
 }
 on_both_engines!(ingest_accepts_valid_runs_and_rejects_each_invalid_one);

@@ -81,6 +81,13 @@ async fn bulk_and_small_batches_store_runs_exactly_and_idempotently(
         0,
         "all are duplicates"
     );
+    // A stored run sent again with other steps, in a batch of each size, keeps its own.
+    let mut altered = runs.clone();
+    for run in &mut altered {
+        run.steps[0].step_code = "OTHER".into();
+    }
+    assert_eq!(insert_runs(&test.db, &altered[..300], 1).await?, 0);
+    assert_eq!(insert_runs(&test.db, &altered[300..], 1).await?, 0);
     let stored: Vec<(String, Option<String>, Option<String>)> =
         sqlx::query_as("SELECT run_id, error_message, agent FROM probe_runs ORDER BY run_id")
             .fetch_all(test.db.pool())

@@ -25,6 +25,9 @@ use crate::storage::journeys;
 
 /// The largest body the ingest endpoints take.
 pub const BODY_LIMIT_BYTES: usize = 10 * 1024 * 1024;
+/// The most items one body may hold (so that an answer listing rejected items stays of
+/// the order of the request).
+pub const MAX_ITEMS: usize = 50_000;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -214,6 +217,17 @@ fn not_an_object() -> Vec<FieldError> {
 /// The items of a JSON array, or of NDJSON (one object per non-empty line). A line
 /// that is not JSON rejects that item only; a body that is neither is a 400.
 fn parse_items(body: &[u8]) -> Result<Vec<Item>, ApiError> {
+    let items = split_items(body)?;
+    if items.len() > MAX_ITEMS {
+        return Err(ApiError::bad(
+            "body",
+            format!("holds {} items, more than {MAX_ITEMS}", items.len()),
+        ));
+    }
+    Ok(items)
+}
+
+fn split_items(body: &[u8]) -> Result<Vec<Item>, ApiError> {
     let start = body.iter().position(|byte| !byte.is_ascii_whitespace());
     let Some(start) = start else {
         return Ok(Vec::new());

@@ -27,13 +27,14 @@ pub struct UnreadableRow {
     pub message: String,
 }
 
-/// Remembers where the newlines are in what the CSV reader has read ahead, so that a
-/// record's byte offset gives its line number (the csv crate's own line count is off
-/// after CRLF line ends).
+/// Remembers where the line-end bytes are in what the CSV reader has read ahead, so
+/// that a record's byte offset gives its line number (the csv crate's own line count is
+/// off after CRLF line ends and blank lines). Entries are (offset, is `\n`); `\r` is
+/// kept too, to skip the blank lines a record's offset may point before.
 struct NewlineTracker<R> {
     inner: R,
     consumed: u64,
-    newlines: Rc<RefCell<VecDeque<u64>>>,
+    newlines: Rc<RefCell<VecDeque<(u64, bool)>>>,
 }
 
 impl<R: Read> Read for NewlineTracker<R> {
@@ -41,8 +42,8 @@ impl<R: Read> Read for NewlineTracker<R> {
         let count = self.inner.read(buffer)?;
         let mut newlines = self.newlines.borrow_mut();
         for (index, byte) in buffer[..count].iter().enumerate() {
-            if *byte == b'\n' {
-                newlines.push_back(self.consumed + index as u64);
+            if *byte == b'\n' || *byte == b'\r' {
+                newlines.push_back((self.consumed + index as u64, *byte == b'\n'));
             }
         }
         self.consumed += count as u64;
@@ -53,7 +54,7 @@ impl<R: Read> Read for NewlineTracker<R> {
 pub struct CsvFile<R: Read> {
     file_type: FileType,
     reader: csv::Reader<NewlineTracker<R>>,
-    newlines: Rc<RefCell<VecDeque<u64>>>,
+    newlines: Rc<RefCell<VecDeque<(u64, bool)>>>,
     /// Newlines before the last record read.
     lines_before: u64,
     /// For each of the file type's columns, its position in the file.
@@ -97,9 +98,21 @@ impl<R: Read> CsvFile<R> {
         let columns = file_type.columns();
         for (index, name) in names.iter().enumerate() {
             if !columns.contains(&name.as_str()) {
+                // A header cell is repeated only when it looks like a column name of a
+                // file without personal data: a prospects file without its header must
+                // not put a prospect's data in an error.
+                let looks_like_a_name = file_type.personal_columns().is_empty()
+                    && (1..=64).contains(&name.len())
+                    && name
+                        .bytes()
+                        .all(|byte| byte.is_ascii_lowercase() || byte == b'_');
                 return Err(ImportError::UnknownColumn {
                     file: file.to_string(),
-                    column: name.clone(),
+                    column: if looks_like_a_name {
+                        name.clone()
+                    } else {
+                        format!("(column {})", index + 1)
+                    },
                 });
             }
             if names[..index].contains(name) {
@@ -135,14 +148,26 @@ impl<R: Read> CsvFile<R> {
         self.file_type
     }
 
-    /// The line (from 1) of a record starting at `offset`, for offsets that only grow.
-    /// After CRLF the csv crate starts a record on the `\n` of the line end before it,
-    /// so a newline at the offset itself is counted as before the record.
+    /// The line (from 1) of the record the csv crate places at `offset`, for offsets
+    /// that only grow. The crate may place a record on the line ends (and blank lines)
+    /// before its first byte: those are counted as before the record.
     fn line_at(&mut self, offset: u64) -> u64 {
-        let mut newlines = self.newlines.borrow_mut();
-        while newlines.front().is_some_and(|&position| position <= offset) {
-            newlines.pop_front();
-            self.lines_before += 1;
+        let mut ends = self.newlines.borrow_mut();
+        while let Some(&(position, is_newline)) = ends.front() {
+            if position >= offset {
+                break;
+            }
+            ends.pop_front();
+            self.lines_before += u64::from(is_newline);
+        }
+        let mut next = offset;
+        while let Some(&(position, is_newline)) = ends.front() {
+            if position != next {
+                break;
+            }
+            ends.pop_front();
+            self.lines_before += u64::from(is_newline);
+            next += 1;
         }
         self.lines_before + 1
     }
@@ -261,6 +286,18 @@ mod tests {
             })
             .collect();
         assert_eq!(lines, vec![(2, true), (5, true), (6, false)]);
+        for (text, expected) in [
+            (&b"product_code,label,active\n\n\n\nA,a,true\n"[..], 5),
+            (&b"product_code,label,active\r\n\r\n\r\nA,a,true\r\n"[..], 4),
+        ] {
+            let first = rows(text)
+                .unwrap_or_default()
+                .into_iter()
+                .next()
+                .and_then(Result::ok)
+                .map(|row| row.line);
+            assert_eq!(first, Some(expected));
+        }
     }
 
     #[test]
@@ -276,6 +313,19 @@ mod tests {
             rows(b"product_code,label,active,colour\n"),
             Err(ImportError::UnknownColumn { .. })
         ));
+        // A data row where the header should be is not repeated in the error.
+        let error = CsvFile::open(
+            FileType::Prospects,
+            &b"P1,Camille,Durand,camille@example.test,,,,2026-11-21T08:00:00Z,true\n"[..],
+            "prospects_20261121.csv",
+        )
+        .err()
+        .map(|error| error.to_string())
+        .unwrap_or_default();
+        assert!(
+            !error.contains("Camille") && !error.contains("camille@"),
+            "{error}"
+        );
         assert!(matches!(
             rows(b"product_code,label,active,label\n"),
             Err(ImportError::RepeatedColumn { .. })

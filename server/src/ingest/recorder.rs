@@ -19,14 +19,24 @@ impl RunRecorder {
 
     /// Stores the runs (idempotent by `run_id`), brings rollups and incidents up to date,
     /// then announces each run. Answers how many were new.
+    ///
+    /// The refresh runs even when every run was already stored: a retry after a failed
+    /// refresh then repairs the rollups. Refreshes of one database take turns, so that two
+    /// requests touching the same day cannot write a stale total over a fresh one.
     pub async fn record(&self, runs: &[ProbeRun]) -> StorageResult<u64> {
+        if runs.is_empty() {
+            return Ok(0);
+        }
         let inserted = insert_runs(&self.db, runs, now_ms()).await?;
-        if inserted > 0 {
-            let touched: Vec<(String, i64)> = runs
-                .iter()
-                .map(|run| (run.probe_code.clone(), run.started_at_ms))
-                .collect();
+        let touched: Vec<(String, i64)> = runs
+            .iter()
+            .map(|run| (run.probe_code.clone(), run.started_at_ms))
+            .collect();
+        {
+            let _turn = self.db.refresh_lock().lock().await;
             after_runs_stored(&self.db, &touched).await?;
+        }
+        if inserted > 0 {
             for run in runs {
                 self.notifier.publish(RunStored {
                     probe_code: run.probe_code.clone(),

@@ -35,6 +35,9 @@ pub struct Database {
     /// PostgreSQL only: a native pool for bulk loads through `COPY`, which the `Any`
     /// driver does not offer. Connects on first use.
     copy_pool: Option<sqlx::PgPool>,
+    /// Taken while derived data (rollups, incidents) is recomputed, shared by every
+    /// clone of this database (one process; see ARCHITECTURE.md).
+    refresh_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Database {
@@ -93,6 +96,7 @@ impl Database {
             pool,
             engine,
             copy_pool,
+            refresh_lock: std::sync::Arc::default(),
         })
     }
 
@@ -123,6 +127,11 @@ impl Database {
 
     pub fn engine(&self) -> Engine {
         self.engine
+    }
+
+    /// The lock that recomputations of derived data take turns on.
+    pub fn refresh_lock(&self) -> &tokio::sync::Mutex<()> {
+        &self.refresh_lock
     }
 
     /// The native PostgreSQL pool for `COPY` (`None` on SQLite).

@@ -54,15 +54,16 @@ impl CopyRows {
     }
 }
 
-/// Copies `rows` into a temporary copy of `table` (dropped at commit), then inserts
-/// them into `table`, skipping rows whose key is already there. Answers how many rows
-/// were new.
+/// Copies `rows` into a temporary copy of `table` (emptied at commit), then inserts
+/// them into `table`, skipping rows whose key is already there. Answers the `returning`
+/// column (a text key) of the rows that were new.
 pub async fn copy_into(
     tx: &mut Transaction<'_, Postgres>,
     table: &str,
     columns: &str,
     rows: CopyRows,
-) -> StorageResult<u64> {
+    returning: &str,
+) -> StorageResult<Vec<String>> {
     let staging = format!("incoming_{table}");
     let connection: &mut PgConnection = tx;
     sqlx::query(&format!(
@@ -77,12 +78,12 @@ pub async fn copy_into(
         .await?;
     copy.send(rows.text.into_bytes()).await?;
     copy.finish().await?;
-    let inserted = sqlx::query(&format!(
-        "INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} ON CONFLICT DO NOTHING"
+    let inserted: Vec<String> = sqlx::query_scalar(&format!(
+        "INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} ON CONFLICT DO NOTHING \
+         RETURNING {returning}"
     ))
-    .execute(&mut *connection)
-    .await?
-    .rows_affected();
+    .fetch_all(&mut *connection)
+    .await?;
     sqlx::query(&format!("TRUNCATE {staging}"))
         .execute(&mut *connection)
         .await?;

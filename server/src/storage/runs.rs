@@ -1,7 +1,7 @@
 //! Probe runs and their steps: writing (idempotent by natural key) and the reads the
 //! status board needs.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -47,7 +47,8 @@ const STEP_COLUMNS: &str =
     "run_id, step_code, position, started_at, duration_ms, status, http_status, error_code, message";
 
 /// Stores runs and their steps in one transaction; a run whose `run_id` is already
-/// stored is left as it is (idempotent retries). Answers how many runs were new.
+/// stored is left as it is, steps included (idempotent retries; the steps of a run
+/// are stored with it only). Answers how many runs were new.
 pub async fn insert_runs(db: &Database, runs: &[ProbeRun], now_ms: i64) -> StorageResult<u64> {
     if let Some(copy_pool) = db.copy_pool().filter(|_| runs.len() >= COPY_FROM_RUNS) {
         return copy_runs(copy_pool, runs, now_ms).await;
@@ -55,7 +56,7 @@ pub async fn insert_runs(db: &Database, runs: &[ProbeRun], now_ms: i64) -> Stora
     let run_insert = BatchInsert::new(
         &format!("INSERT INTO probe_runs ({RUN_COLUMNS})"),
         10,
-        "ON CONFLICT (run_id) DO NOTHING",
+        "ON CONFLICT (run_id) DO NOTHING RETURNING run_id",
     );
     let step_insert = BatchInsert::new(
         &format!("INSERT INTO probe_steps ({STEP_COLUMNS})"),
@@ -63,7 +64,7 @@ pub async fn insert_runs(db: &Database, runs: &[ProbeRun], now_ms: i64) -> Stora
         "ON CONFLICT (run_id, step_code) DO NOTHING",
     );
     let mut tx = db.pool().begin().await?;
-    let mut inserted = 0;
+    let mut new_runs: HashSet<String> = HashSet::new();
     for chunk in runs.chunks(run_insert.rows_per_statement(db.engine())) {
         let sql = run_insert.sql(chunk.len());
         let mut query: AnyQuery<'_> = sqlx::query(&sql);
@@ -80,10 +81,11 @@ pub async fn insert_runs(db: &Database, runs: &[ProbeRun], now_ms: i64) -> Stora
                 .bind(&run.agent)
                 .bind(now_ms);
         }
-        inserted += query.execute(&mut *tx).await?.rows_affected();
+        for row in query.fetch_all(&mut *tx).await? {
+            new_runs.insert(row.try_get("run_id")?);
+        }
     }
-    let steps: Vec<(&str, &ProbeStep)> = runs
-        .iter()
+    let steps: Vec<(&str, &ProbeStep)> = new_runs_of(runs, &new_runs)
         .flat_map(|run| {
             run.steps
                 .iter()
@@ -108,13 +110,12 @@ pub async fn insert_runs(db: &Database, runs: &[ProbeRun], now_ms: i64) -> Stora
         query.execute(&mut *tx).await?;
     }
     tx.commit().await?;
-    Ok(inserted)
+    Ok(new_runs.len() as u64)
 }
 
 /// The same as the batched inserts, through PostgreSQL's `COPY` (bulk loads).
 async fn copy_runs(pool: &sqlx::PgPool, runs: &[ProbeRun], now_ms: i64) -> StorageResult<u64> {
     let mut run_rows = CopyRows::new();
-    let mut step_rows = CopyRows::new();
     for run in runs {
         run_rows
             .text(Some(&run.run_id))
@@ -128,6 +129,15 @@ async fn copy_runs(pool: &sqlx::PgPool, runs: &[ProbeRun], now_ms: i64) -> Stora
             .text(run.agent.as_deref())
             .number(Some(now_ms))
             .end_row();
+    }
+    let mut tx = pool.begin().await?;
+    let new_runs: HashSet<String> =
+        copy_into(&mut tx, "probe_runs", RUN_COLUMNS, run_rows, "run_id")
+            .await?
+            .into_iter()
+            .collect();
+    let mut step_rows = CopyRows::new();
+    for run in new_runs_of(runs, &new_runs) {
         for step in &run.steps {
             step_rows
                 .text(Some(&run.run_id))
@@ -142,11 +152,19 @@ async fn copy_runs(pool: &sqlx::PgPool, runs: &[ProbeRun], now_ms: i64) -> Stora
                 .end_row();
         }
     }
-    let mut tx = pool.begin().await?;
-    let inserted = copy_into(&mut tx, "probe_runs", RUN_COLUMNS, run_rows).await?;
-    copy_into(&mut tx, "probe_steps", STEP_COLUMNS, step_rows).await?;
+    copy_into(&mut tx, "probe_steps", STEP_COLUMNS, step_rows, "run_id").await?;
     tx.commit().await?;
-    Ok(inserted)
+    Ok(new_runs.len() as u64)
+}
+
+/// The runs whose id is in `new_runs`, each once (the first of repeated ids).
+fn new_runs_of<'a>(
+    runs: &'a [ProbeRun],
+    new_runs: &'a HashSet<String>,
+) -> impl Iterator<Item = &'a ProbeRun> + 'a {
+    let mut seen = HashSet::new();
+    runs.iter()
+        .filter(move |run| new_runs.contains(&run.run_id) && seen.insert(run.run_id.as_str()))
 }
 
 /// A run as the board reads it (no steps).

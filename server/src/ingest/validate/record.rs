@@ -131,6 +131,10 @@ impl Record {
     pub fn optional(&self, name: &str, errors: &mut Vec<FieldError>) -> Option<String> {
         match self.fields.get(name) {
             None => None,
+            Some(Field::Text(text)) if text.contains('\0') => {
+                errors.push(self.error(name, Rule::Type, "must not contain NUL characters"));
+                None
+            }
             Some(Field::Text(text)) => Some(text.clone()),
             Some(Field::Nested) => {
                 errors.push(self.error(name, Rule::Type, "must be a single value"));
@@ -325,7 +329,7 @@ mod tests {
     #[test]
     fn each_rule_names_its_column() {
         let item = record(
-            r#"{"code":"ab","n":"x","m":12,"t":"yesterday","e":"MAYBE","nested":{"a":1},"empty":""}"#,
+            r#"{"code":"ab","n":"x","m":12,"t":"yesterday","e":"MAYBE","nested":{"a":1},"empty":"","nul":"a\u0000b"}"#,
         );
         let mut errors = Vec::new();
         assert_eq!(item.code("code", true, &mut errors), None);
@@ -335,6 +339,7 @@ mod tests {
         assert_eq!(item.one_of("e", &["OK", "KO"], true, &mut errors), None);
         assert_eq!(item.text("nested", true, 10, &mut errors), None);
         assert_eq!(item.text("empty", true, 10, &mut errors), None);
+        assert_eq!(item.text("nul", true, 10, &mut errors), None);
         let rules: Vec<(&str, Rule)> = errors
             .iter()
             .map(|error| (error.column.as_str(), error.rule))
@@ -349,6 +354,7 @@ mod tests {
                 ("e", Rule::Enum),
                 ("nested", Rule::Type),
                 ("empty", Rule::Mandatory),
+                ("nul", Rule::Type),
             ]
         );
     }
