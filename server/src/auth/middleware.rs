@@ -4,11 +4,11 @@ use axum::extract::{Request, State};
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::HeaderMap;
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use super::service::SESSION_COOKIE;
 use super::tokens::{Scope, TokenGrant};
-use crate::http::AppState;
+use crate::http::{ApiError, AppState};
 
 /// Resolves the session cookie, or an `Authorization: Bearer` API token, of every
 /// request into a [`RequestAuth`] extension, which server functions and API handlers
@@ -39,7 +39,8 @@ pub async fn resolve_session(
                 request.extensions_mut().insert(grant);
             }
             Ok(None) => {}
-            Err(error) => tracing::error!(%error, "API token lookup failed"),
+            // A script told "401" would think its token bad: say the service is down.
+            Err(error) => return ApiError::from(error).into_response(),
         }
     }
     request.extensions_mut().insert(RequestAuth {
