@@ -175,8 +175,16 @@ pub async fn overlapping(db: &Database, from: i64, to: i64) -> StorageResult<Vec
             "failed_step_code",
             "error_code",
         ],
+        // Three disjoint parts, each bounded by an index: started inside the range;
+        // started before it and ended inside or after it; started before it and still open.
         "SELECT probe_code, started_at, ended_at, failed_runs, failed_step_code, error_code \
-         FROM incidents WHERE started_at < $1 AND (ended_at IS NULL OR ended_at > $2)",
+         FROM incidents WHERE started_at >= $2 AND started_at < $1 \
+         UNION ALL \
+         SELECT probe_code, started_at, ended_at, failed_runs, failed_step_code, error_code \
+         FROM incidents WHERE ended_at > $2 AND started_at < $2 \
+         UNION ALL \
+         SELECT probe_code, started_at, ended_at, failed_runs, failed_step_code, error_code \
+         FROM incidents WHERE ended_at IS NULL AND started_at < $2",
     );
     type PackedIncident = (
         String,

@@ -1,0 +1,107 @@
+//! Incidents in the summary: which ones overlap a range (started inside it, started
+//! before it and ended inside or after it, or still open), and their downtime clipped
+//! to the range, compared with the streaks written out by hand. Both engines.
+
+mod support;
+
+use app::domain::indicators::{Filters, GroupBy, SummaryQuery};
+use support::TestDatabase;
+use vigie::board::RunNotifier;
+use vigie::clock::rfc3339;
+use vigie::indicators::IndicatorService;
+use vigie::ingest::RunRecorder;
+use vigie::storage::reference::{upsert_catalog, Catalog, ErrorCode, Probe, Product};
+use vigie::storage::runs::ProbeRun;
+use vigie::storage::Engine;
+
+const MINUTE: i64 = 60_000;
+/// 2026-11-20T09:00:00Z.
+const BASE: i64 = 1_795_683_600_000;
+
+fn catalog() -> Catalog {
+    Catalog {
+        products: vec![Product {
+            product_code: "LIVRET".into(),
+            label: "Livret".into(),
+            active: true,
+        }],
+        probes: vec![Probe {
+            probe_code: "P1".into(),
+            label: "Livret web".into(),
+            product_code: "LIVRET".into(),
+            channel: "web".into(),
+            environment: "prod".into(),
+            interval_s: 300,
+            enabled: true,
+        }],
+        error_codes: vec![ErrorCode {
+            error_code: "E500".into(),
+            label: "Erreur".into(),
+            category: "technical".into(),
+            service_code: None,
+        }],
+        ..Catalog::default()
+    }
+}
+
+/// A run every 5 minutes: streaks at minutes 5–15 (A), 25–40 (B) and from 45, still open (C).
+fn runs() -> Vec<ProbeRun> {
+    let failed_at = [5, 10, 25, 30, 35, 45, 50];
+    (0..=10)
+        .map(|slot| {
+            let minute = slot * 5;
+            let failed = failed_at.contains(&minute);
+            ProbeRun {
+                run_id: format!("R{minute}"),
+                probe_code: "P1".into(),
+                started_at_ms: BASE + minute * MINUTE,
+                duration_ms: 1_000,
+                status: if failed { "KO" } else { "OK" }.into(),
+                failed_step_code: failed.then(|| "FORM".into()),
+                error_code: failed.then(|| "E500".into()),
+                error_message: None,
+                agent: None,
+                steps: vec![],
+            }
+        })
+        .filter(|run| run.started_at_ms <= BASE + 50 * MINUTE)
+        .collect()
+}
+
+async fn the_summary_counts_overlapping_incidents_and_clipped_downtime(
+    engine: Engine,
+) -> support::TestResult {
+    let test = TestDatabase::new(engine).await?;
+    upsert_catalog(&test.db, &catalog()).await?;
+    RunRecorder::new(test.db.clone(), RunNotifier::default())
+        .record(&runs())
+        .await?;
+    let service = IndicatorService::new(test.db.clone());
+    let now = BASE + 60 * MINUTE;
+    // (from, to) in minutes → (incidents, downtime in seconds), written out by hand.
+    let cases = [
+        ((30, 48), (2, (40 - 30 + 48 - 45) * 60)), // B started before, ended inside; C started inside
+        ((50, 55), (1, 5 * 60)),                   // C started before, still open
+        ((16, 20), (0, 0)),                        // between A and B
+        ((0, 60), (3, (10 + 15 + 15) * 60)),       // A, B whole; C open until now
+        ((14, 26), (2, (1 + 1) * 60)),             // A's end, B's start
+    ];
+    for ((from, to), expected) in cases {
+        let query = SummaryQuery {
+            group_by: Some(GroupBy::Probe),
+            filters: Filters::default(),
+            from: rfc3339(BASE + from * MINUTE),
+            to: rfc3339(BASE + to * MINUTE),
+        };
+        let summary = service.summary(&query, now).await?;
+        let got = summary
+            .rows
+            .iter()
+            .find(|row| row.key.get("probe").map(String::as_str) == Some("P1"))
+            .map(|row| (row.incidents, row.downtime_s))
+            .unwrap_or((0, 0));
+        assert_eq!(got, expected, "range {from}..{to} min");
+    }
+    Ok(())
+}
+on_both_engines!(the_summary_counts_overlapping_incidents_and_clipped_downtime);
