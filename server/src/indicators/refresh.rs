@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::incidents;
 use super::maintenance::MaintenanceIndex;
 use super::rollups;
-use crate::storage::{Database, StorageResult};
+use crate::storage::{Database, Engine, StorageResult};
 
 /// After runs were stored: recompute the rollups of the days they touch and the
 /// incidents around them, per probe. `touched` holds (probe, started_at) pairs.
@@ -27,6 +27,13 @@ pub async fn after_runs_stored(db: &Database, touched: &[(String, i64)]) -> Stor
 /// Recomputes rollups and incidents of every probe over `[from, to)` (after a bulk load,
 /// a change of maintenance windows, or on demand with `vigie rollups rebuild`).
 pub async fn rebuild(db: &Database, from: i64, to: i64) -> StorageResult<u64> {
+    if db.engine() == Engine::Postgres {
+        // After a bulk load PostgreSQL's statistics lag, and it plans the day's steps join
+        // as a scan of every stored step (a 1-year rebuild took 449 s instead of ~90 s).
+        sqlx::query("ANALYZE probe_runs, probe_steps")
+            .execute(db.pool())
+            .await?;
+    }
     let days = rollups::rebuild(db, from, to, None).await?;
     let maintenance = MaintenanceIndex::load(db).await?;
     let probes: Vec<String> = sqlx::query_scalar("SELECT probe_code FROM probes")
