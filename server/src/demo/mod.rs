@@ -50,7 +50,7 @@ pub async fn prepare(
     let from = now - i64::from(options.days) * 24 * 3_600_000;
     tracing::info!(
         days = options.days,
-        "preparing demo history (a few minutes on the first start, seconds afterwards)"
+        "preparing demo history (about 20 seconds on the first start, less afterwards)"
     );
     let (stored, added_from) =
         probe_runs::fill_history(db, &scenario, options.seed, from, now).await?;
