@@ -55,15 +55,10 @@ pub async fn prepare(
     let (stored, added_from) =
         probe_runs::fill_history(db, &scenario, options.seed, from, now).await?;
     let journeys = journeys::fill_history(db, cipher, &scenario, options.seed, from, now).await?;
-    // Rollups and incidents of the whole history when they are missing (first start, or a
-    // database from before rollups existed), otherwise of what was just added.
-    let empty: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rollups")
-        .fetch_one(db.pool())
-        .await
-        .map_err(StorageError::from)?;
-    if stored > 0 || empty == 0 {
-        let since = if empty == 0 { from } else { added_from };
-        refresh::rebuild(db, since, now + 1).await?;
+    // Rollups and incidents of what was just added. Rollups missing or of an older format
+    // are rebuilt before, at start-up (`refresh::ensure_rollups_current`).
+    if stored > 0 {
+        refresh::rebuild(db, added_from, now + 1).await?;
     }
     tracing::info!(runs = stored, journeys, "demo history ready");
     Ok(accounts)
