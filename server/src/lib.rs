@@ -9,6 +9,7 @@ pub mod cli;
 pub mod clock;
 pub mod crypto;
 pub mod demo;
+pub mod enrich;
 pub mod http;
 pub mod import;
 pub mod indicators;

@@ -5,6 +5,7 @@
 //! integers, sums cast to BIGINT, so that both engines decode the same types.
 
 pub mod batch;
+pub mod branches;
 mod connect;
 pub mod copy;
 pub mod journeys;

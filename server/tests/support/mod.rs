@@ -1,6 +1,9 @@
 //! Test helpers: a fresh database per test (a temporary SQLite file, or a uniquely named
-//! PostgreSQL database that is dropped afterwards) and the real server on 127.0.0.1:0.
+//! PostgreSQL database that is dropped afterwards), the real server on 127.0.0.1:0, and a
+//! fake geography service on loopback ([`geography`]).
 #![allow(dead_code)]
+
+pub mod geography;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
