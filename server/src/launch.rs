@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -11,7 +12,10 @@ use tokio::task::JoinHandle;
 use crate::auth::{AuthService, TokenService};
 use crate::board::{BoardService, RunNotifier};
 use crate::crypto::PersonalDataCipher;
+use crate::enrich::GeographyClient;
 use crate::http::{router, AppState};
+use crate::import::progress::Silent;
+use crate::import::{ImportContext, ImportRunner};
 use crate::indicators::IndicatorService;
 use crate::ingest::RunRecorder;
 use crate::storage::Database;
@@ -22,8 +26,10 @@ pub struct HttpOptions {
     pub dist_dir: PathBuf,
     pub session_idle_minutes: u32,
     pub secure_cookie: bool,
-    /// Seals personal data that arrives through the API.
+    /// Seals personal data that arrives through the API or the file import.
     pub cipher: PersonalDataCipher,
+    /// The geography service imports enrich prospects with, when configured.
+    pub geography: Option<GeographyClient>,
 }
 
 /// A server running in the background.
@@ -78,6 +84,13 @@ pub fn spawn(
         board: BoardService::new(db.clone()),
         indicators: IndicatorService::new(db.clone()),
         notifier: notifier.clone(),
+        imports: ImportRunner::new(ImportContext {
+            db: db.clone(),
+            cipher: options.cipher.clone(),
+            geography: options.geography.clone(),
+            progress: Arc::new(Silent),
+            hold_in: None,
+        }),
         shutdown: stopped.clone(),
         db,
     };

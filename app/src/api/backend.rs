@@ -13,6 +13,9 @@ use leptos_axum::ResponseOptions;
 use crate::domain::auth::{Role, SessionUser, UserSummary};
 use crate::domain::board::BoardSnapshot;
 use crate::domain::error::AppError;
+use crate::domain::imports::{
+    AlertSummary, ImportActivity, ImportDetail, ImportSummary, RejectedPage, RejectedQuery,
+};
 use crate::domain::indicators::{
     ExplorerOptions, SeriesQuery, SeriesResponse, SummaryQuery, SummaryResponse,
 };
@@ -67,6 +70,20 @@ pub trait Backend: Send + Sync + 'static {
         token_id: String,
         revoked_by: String,
     ) -> BoxFuture<'_, Result<(), AppError>>;
+    fn list_imports(&self) -> BoxFuture<'_, Result<Vec<ImportSummary>, AppError>>;
+    fn import_detail(&self, import_id: String) -> BoxFuture<'_, Result<ImportDetail, AppError>>;
+    fn import_rejections(
+        &self,
+        query: RejectedQuery,
+    ) -> BoxFuture<'_, Result<RejectedPage, AppError>>;
+    /// Starts `resume` (or `restart`) of an import in the background.
+    fn continue_import(
+        &self,
+        import_id: String,
+        restart: bool,
+    ) -> BoxFuture<'_, Result<(), AppError>>;
+    fn recent_alerts(&self) -> BoxFuture<'_, Result<Vec<AlertSummary>, AppError>>;
+    fn import_activity(&self) -> BoxFuture<'_, Result<ImportActivity, AppError>>;
 }
 
 /// The caller of a request, resolved by the server's session middleware and stored

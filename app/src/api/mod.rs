@@ -6,5 +6,6 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod board;
+pub mod imports;
 pub mod indicators;
 pub mod tokens;

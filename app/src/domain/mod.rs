@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod board;
 pub mod error;
+pub mod imports;
 pub mod indicators;
 pub mod series_parts;
 pub mod time_range;

@@ -53,6 +53,9 @@ pub struct ServeArgs {
     /// Mark the session cookie `Secure` (set it when served over HTTPS).
     #[arg(long, env = "VIGIE_SECURE_COOKIE", default_value_t = false)]
     pub secure_cookie: bool,
+
+    #[command(flatten)]
+    pub geography: GeographyArgs,
 }
 
 impl fmt::Debug for ServeArgs {
@@ -77,6 +80,8 @@ pub enum ConfigError {
     MissingDataKey,
     #[error("VIGIE_DATA_KEY is invalid: {0}")]
     InvalidDataKey(CryptoError),
+    #[error("VIGIE_GEOGRAPHY_URL: {0}")]
+    Geography(String),
     #[error("VIGIE_DIST_DIR: '{0}' has no index.html (build the front end with `trunk build --release`)")]
     MissingFrontEnd(String),
 }
@@ -84,11 +89,7 @@ pub enum ConfigError {
 impl ServeArgs {
     /// The personal-data key provider, from `VIGIE_DATA_KEY`.
     pub fn key_provider(&self) -> Result<LocalKeyProvider, ConfigError> {
-        let key = self
-            .data_key
-            .as_deref()
-            .ok_or(ConfigError::MissingDataKey)?;
-        LocalKeyProvider::from_base64(key).map_err(ConfigError::InvalidDataKey)
+        key_provider(self.data_key.as_deref())
     }
 
     pub fn check_front_end(&self) -> Result<(), ConfigError> {
@@ -99,5 +100,37 @@ impl ServeArgs {
                 self.dist_dir.display().to_string(),
             ))
         }
+    }
+}
+
+/// The personal-data key provider from the `VIGIE_DATA_KEY` value.
+pub fn key_provider(data_key: Option<&str>) -> Result<LocalKeyProvider, ConfigError> {
+    let key = data_key.ok_or(ConfigError::MissingDataKey)?;
+    LocalKeyProvider::from_base64(key).map_err(ConfigError::InvalidDataKey)
+}
+
+/// The geography service imports enrich prospects with.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GeographyArgs {
+    /// Base URL of the geography service (communes by postal code, such as
+    /// https://geo.api.gouv.fr); without it, prospects are loaded without a place.
+    #[arg(long, env = "VIGIE_GEOGRAPHY_URL")]
+    pub geography_url: Option<url::Url>,
+    /// Geography requests in flight at once during an initial load.
+    #[arg(long, env = "VIGIE_GEOGRAPHY_CONCURRENCY", default_value_t = 8,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub geography_concurrency: u16,
+}
+
+impl GeographyArgs {
+    pub fn client(&self) -> Result<Option<crate::enrich::GeographyClient>, ConfigError> {
+        let Some(url) = &self.geography_url else {
+            return Ok(None);
+        };
+        let mut config = crate::enrich::GeographyConfig::new(url.clone());
+        config.concurrency = usize::from(self.geography_concurrency);
+        crate::enrich::GeographyClient::new(config)
+            .map(Some)
+            .map_err(|error| ConfigError::Geography(error.to_string()))
     }
 }

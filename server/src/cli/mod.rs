@@ -1,6 +1,7 @@
 //! The `vigie` command line: `serve`, `demo`, `migrate`, `users`, `tokens`, `rollups`, `bench`.
 
 mod config;
+mod import;
 mod rollups;
 mod serve;
 mod tokens;
@@ -51,6 +52,9 @@ pub enum Command {
     /// Maintain the pre-aggregated indicators.
     #[command(subcommand)]
     Rollups(rollups::RollupsCommand),
+    /// Import the daily file drop (exit code 1: the import failed; 2: usage error).
+    #[command(subcommand)]
+    Import(import::ImportCommand),
 }
 
 /// Runs a command; exit code 0 on success, 1 on failure (the reason printed on stderr).
@@ -63,6 +67,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Users(command) => users::run(command).await,
         Command::Tokens(command) => tokens::run(command).await,
         Command::Rollups(command) => rollups::run(command).await,
+        Command::Import(command) => import::run(command).await,
         Command::Bench(args) => crate::bench::run(args)
             .await
             .map(|report| {
@@ -74,6 +79,10 @@ pub async fn run(cli: Cli) -> ExitCode {
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
+        Err(error @ CliError::Usage(_)) => {
+            eprintln!("vigie: {error}");
+            ExitCode::from(2)
+        }
         Err(error) => {
             eprintln!("vigie: {error}");
             ExitCode::FAILURE
@@ -102,4 +111,6 @@ pub enum CliError {
     Bench(#[from] crate::bench::BenchError),
     #[error(transparent)]
     Token(#[from] crate::auth::tokens::TokenError),
+    #[error("import failed: {0}")]
+    Import(crate::import::PipelineError),
 }

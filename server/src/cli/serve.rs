@@ -120,6 +120,7 @@ fn start(
             session_idle_minutes: args.session_idle_minutes,
             secure_cookie: args.secure_cookie,
             cipher,
+            geography: args.geography.client()?,
         },
     )
     .map_err(CliError::Server)

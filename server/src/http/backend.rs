@@ -4,6 +4,9 @@ use app::api::backend::{Backend, BoxFuture, BoxStream, LoginOutcome};
 use app::domain::auth::UserSummary;
 use app::domain::board::BoardSnapshot;
 use app::domain::error::AppError;
+use app::domain::imports::{
+    AlertSummary, ImportActivity, ImportDetail, ImportSummary, RejectedPage, RejectedQuery,
+};
 use app::domain::indicators::{
     ExplorerOptions, SeriesQuery, SeriesResponse, SummaryQuery, SummaryResponse,
 };
@@ -12,6 +15,7 @@ use app::domain::tokens::{ApiTokenSummary, NewApiToken};
 use futures::StreamExt;
 
 use super::error::ApiError;
+use super::imports;
 use super::AppState;
 use crate::auth::tokens::{parse_scopes, TokenError};
 use crate::clock::now_ms;
@@ -182,6 +186,37 @@ impl Backend for ServerBackend {
                 )))
             }
         })
+    }
+
+    fn list_imports(&self) -> BoxFuture<'_, Result<Vec<ImportSummary>, AppError>> {
+        Box::pin(imports::list(&self.state))
+    }
+
+    fn import_detail(&self, import_id: String) -> BoxFuture<'_, Result<ImportDetail, AppError>> {
+        Box::pin(async move { imports::detail(&self.state, &import_id).await })
+    }
+
+    fn import_rejections(
+        &self,
+        query: RejectedQuery,
+    ) -> BoxFuture<'_, Result<RejectedPage, AppError>> {
+        Box::pin(imports::rejections(&self.state, query))
+    }
+
+    fn continue_import(
+        &self,
+        import_id: String,
+        restart: bool,
+    ) -> BoxFuture<'_, Result<(), AppError>> {
+        Box::pin(async move { imports::continue_import(&self.state, &import_id, restart).await })
+    }
+
+    fn recent_alerts(&self) -> BoxFuture<'_, Result<Vec<AlertSummary>, AppError>> {
+        Box::pin(imports::recent_alerts(&self.state))
+    }
+
+    fn import_activity(&self) -> BoxFuture<'_, Result<ImportActivity, AppError>> {
+        Box::pin(imports::activity(&self.state))
     }
 }
 

@@ -6,6 +6,7 @@ mod backend;
 mod error;
 mod export;
 mod health;
+mod imports;
 mod indicators;
 mod ingest;
 mod openapi;
@@ -45,6 +46,8 @@ pub struct AppState {
     pub board: BoardService,
     pub indicators: IndicatorService,
     pub notifier: RunNotifier,
+    /// Runs imports continued from the web app.
+    pub imports: crate::import::ImportRunner,
     /// Turns `true` when the server shuts down, so that open streams end.
     pub shutdown: watch::Receiver<bool>,
 }

@@ -3,10 +3,27 @@
 //! ([`drop`]), the columns each file type has ([`files`]), and a streaming RFC 4180
 //! reader that never holds a file whole ([`csv_reader`]). Rows become
 //! [`crate::ingest::validate::Record`]s, checked by the same rules as the ingest API.
+//!
+//! The staged pipeline ([`pipeline`]) runs an import through its [`stage::Stage`]s:
+//! check, read ([`read`]), validate ([`validation`]), enrich ([`enrich`]), load
+//! ([`load`]), rollups, finish; `resume` and `restart` continue a failed one.
 
 pub mod csv_reader;
 pub mod drop;
+mod enrich;
 pub mod files;
+mod load;
+pub mod pipeline;
+pub mod progress;
+mod read;
+pub mod runner;
+pub mod stage;
+mod staged;
+mod validation;
+
+pub use pipeline::{ImportContext, ImportOutcome};
+pub use runner::ImportRunner;
+pub use stage::{Phase, Stage};
 
 /// Why a file or a drop cannot be imported at all (as opposed to a rejected row).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -25,4 +42,33 @@ pub enum ImportError {
     MixedDates { folder: String, dates: String },
     #[error("{folder}: no drop found (files named <type>_<YYYYMMDD>.csv)")]
     NoDrop { folder: String },
+}
+
+/// Why an import stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Drop(#[from] ImportError),
+    #[error(transparent)]
+    Storage(#[from] crate::storage::StorageError),
+    #[error("personal data: {0}")]
+    Crypto(#[from] crate::crypto::CryptoError),
+    #[error("integrity check failed: {0}")]
+    Integrity(String),
+    #[error("staging: {0}")]
+    Staging(String),
+    #[error("no import has the id {0}")]
+    UnknownImport(String),
+    #[error("the import {0} already succeeded")]
+    AlreadySucceeded(String),
+    #[error("the import {0} is running")]
+    AlreadyRunning(String),
+    #[error("too many imports created in the same second")]
+    TooManyImports,
+}
+
+impl From<sqlx::Error> for PipelineError {
+    fn from(error: sqlx::Error) -> Self {
+        PipelineError::Storage(error.into())
+    }
 }

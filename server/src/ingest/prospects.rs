@@ -51,6 +51,7 @@ impl PlainProspect {
             postal_code: self.postal_code.clone(),
             created_at_ms: self.created_at_ms,
             contact_consent: self.contact_consent,
+            place: None,
         })
     }
 }

@@ -68,6 +68,28 @@ impl BatchInsert {
 /// A query over `Any` ready for binding.
 pub type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
 
+impl BatchInsert {
+    /// Writes every row on `connection`, as many per statement as suit `engine`; `bind`
+    /// binds one row's values in column order.
+    pub async fn execute_all<T>(
+        &self,
+        connection: &mut sqlx::AnyConnection,
+        engine: Engine,
+        rows: &[T],
+        bind: impl for<'q> Fn(AnyQuery<'q>, &'q T) -> AnyQuery<'q>,
+    ) -> super::StorageResult<()> {
+        for chunk in rows.chunks(self.rows_per_statement(engine)) {
+            let sql = self.sql(chunk.len());
+            let mut query: AnyQuery<'_> = sqlx::query(&sql);
+            for row in chunk {
+                query = bind(query, row);
+            }
+            query.execute(&mut *connection).await?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

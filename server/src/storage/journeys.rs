@@ -1,7 +1,9 @@
 //! Real prospects (personal data encrypted by the caller) and their journey events.
 
 use super::batch::AnyQuery;
-use super::{BatchInsert, Database, StorageResult};
+use sqlx::AnyConnection;
+
+use super::{BatchInsert, Database, Engine, StorageResult};
 
 /// A prospect whose personal-data fields are already encrypted.
 #[derive(Debug, Clone)]
@@ -17,6 +19,17 @@ pub struct EncryptedProspect {
     pub postal_code: Option<String>,
     pub created_at_ms: i64,
     pub contact_consent: bool,
+    /// Where the postal code lies, when the file import's enrich stage resolved it.
+    pub place: Option<ProspectPlace>,
+}
+
+/// A prospect's commune, department and region, and the sales branch of that region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProspectPlace {
+    pub commune: String,
+    pub department_code: String,
+    pub region_code: String,
+    pub sales_branch: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -42,14 +55,12 @@ pub async fn insert_journeys(
     events: &[JourneyEvent],
 ) -> StorageResult<u64> {
     let prospect_insert = BatchInsert::new(
-        "INSERT INTO prospects (prospect_id, first_name_enc, last_name_enc, email_enc, email_hash, \
-         phone_enc, phone_hash, birth_date_enc, postal_code, created_at, contact_consent)",
-        11,
+        &format!("INSERT INTO prospects ({PROSPECT_COLUMNS})"),
+        15,
         "ON CONFLICT (prospect_id) DO NOTHING",
     );
     let event_insert = BatchInsert::new(
-        "INSERT INTO journey_events (event_id, occurred_at, product_code, step_code, journey_id, \
-         prospect_id, outcome, error_code, channel, application)",
+        &format!("INSERT INTO journey_events ({EVENT_COLUMNS})"),
         10,
         "ON CONFLICT (event_id) DO NOTHING",
     );
@@ -59,18 +70,7 @@ pub async fn insert_journeys(
         let sql = prospect_insert.sql(chunk.len());
         let mut query: AnyQuery<'_> = sqlx::query(&sql);
         for prospect in chunk {
-            query = query
-                .bind(&prospect.prospect_id)
-                .bind(&prospect.first_name_enc)
-                .bind(&prospect.last_name_enc)
-                .bind(&prospect.email_enc)
-                .bind(&prospect.email_hash)
-                .bind(&prospect.phone_enc)
-                .bind(&prospect.phone_hash)
-                .bind(&prospect.birth_date_enc)
-                .bind(&prospect.postal_code)
-                .bind(prospect.created_at_ms)
-                .bind(i64::from(prospect.contact_consent));
+            query = bind_prospect(query, prospect);
         }
         query.execute(&mut *tx).await?;
     }
@@ -78,17 +78,7 @@ pub async fn insert_journeys(
         let sql = event_insert.sql(chunk.len());
         let mut query: AnyQuery<'_> = sqlx::query(&sql);
         for event in chunk {
-            query = query
-                .bind(&event.event_id)
-                .bind(event.occurred_at_ms)
-                .bind(&event.product_code)
-                .bind(&event.step_code)
-                .bind(&event.journey_id)
-                .bind(&event.prospect_id)
-                .bind(&event.outcome)
-                .bind(&event.error_code)
-                .bind(&event.channel)
-                .bind(&event.application);
+            query = bind_event(query, event);
         }
         inserted += query.execute(&mut *tx).await?.rows_affected();
     }
@@ -96,13 +86,106 @@ pub async fn insert_journeys(
     Ok(inserted)
 }
 
+const PROSPECT_COLUMNS: &str =
+    "prospect_id, first_name_enc, last_name_enc, email_enc, email_hash, \
+     phone_enc, phone_hash, birth_date_enc, postal_code, created_at, contact_consent, commune, \
+     department_code, region_code, sales_branch";
+const EVENT_COLUMNS: &str = "event_id, occurred_at, product_code, step_code, journey_id, \
+     prospect_id, outcome, error_code, channel, application";
+
+fn bind_prospect<'q>(query: AnyQuery<'q>, prospect: &'q EncryptedProspect) -> AnyQuery<'q> {
+    let place = prospect.place.as_ref();
+    query
+        .bind(&prospect.prospect_id)
+        .bind(&prospect.first_name_enc)
+        .bind(&prospect.last_name_enc)
+        .bind(&prospect.email_enc)
+        .bind(&prospect.email_hash)
+        .bind(&prospect.phone_enc)
+        .bind(&prospect.phone_hash)
+        .bind(&prospect.birth_date_enc)
+        .bind(&prospect.postal_code)
+        .bind(prospect.created_at_ms)
+        .bind(i64::from(prospect.contact_consent))
+        .bind(place.map(|place| place.commune.as_str()))
+        .bind(place.map(|place| place.department_code.as_str()))
+        .bind(place.map(|place| place.region_code.as_str()))
+        .bind(place.and_then(|place| place.sales_branch.as_deref()))
+}
+
+fn bind_event<'q>(query: AnyQuery<'q>, event: &'q JourneyEvent) -> AnyQuery<'q> {
+    query
+        .bind(&event.event_id)
+        .bind(event.occurred_at_ms)
+        .bind(&event.product_code)
+        .bind(&event.step_code)
+        .bind(&event.journey_id)
+        .bind(&event.prospect_id)
+        .bind(&event.outcome)
+        .bind(&event.error_code)
+        .bind(&event.channel)
+        .bind(&event.application)
+}
+
+/// Inserts prospects, or updates them by `prospect_id` (a file import's upsert).
+pub async fn upsert_prospects(
+    connection: &mut AnyConnection,
+    engine: Engine,
+    prospects: &[EncryptedProspect],
+) -> StorageResult<()> {
+    let insert = BatchInsert::new(
+        &format!("INSERT INTO prospects ({PROSPECT_COLUMNS})"),
+        15,
+        "ON CONFLICT (prospect_id) DO UPDATE SET first_name_enc = excluded.first_name_enc, \
+         last_name_enc = excluded.last_name_enc, email_enc = excluded.email_enc, \
+         email_hash = excluded.email_hash, phone_enc = excluded.phone_enc, \
+         phone_hash = excluded.phone_hash, birth_date_enc = excluded.birth_date_enc, \
+         postal_code = excluded.postal_code, created_at = excluded.created_at, \
+         contact_consent = excluded.contact_consent, commune = excluded.commune, \
+         department_code = excluded.department_code, region_code = excluded.region_code, \
+         sales_branch = excluded.sales_branch",
+    );
+    insert
+        .execute_all(connection, engine, prospects, bind_prospect)
+        .await
+}
+
+/// Inserts journey events, or updates them by `event_id` (a file import's upsert).
+pub async fn upsert_events(
+    connection: &mut AnyConnection,
+    engine: Engine,
+    events: &[JourneyEvent],
+) -> StorageResult<()> {
+    let insert = BatchInsert::new(
+        &format!("INSERT INTO journey_events ({EVENT_COLUMNS})"),
+        10,
+        "ON CONFLICT (event_id) DO UPDATE SET occurred_at = excluded.occurred_at, \
+         product_code = excluded.product_code, step_code = excluded.step_code, \
+         journey_id = excluded.journey_id, prospect_id = excluded.prospect_id, \
+         outcome = excluded.outcome, error_code = excluded.error_code, \
+         channel = excluded.channel, application = excluded.application",
+    );
+    insert
+        .execute_all(connection, engine, events, bind_event)
+        .await
+}
+
 /// Which of `prospect_ids` are stored.
 pub async fn existing_prospects(
     db: &Database,
     prospect_ids: &[String],
 ) -> StorageResult<std::collections::HashSet<String>> {
+    let mut connection = db.pool().acquire().await?;
+    stored_prospects(&mut connection, prospect_ids).await
+}
+
+/// Which of `prospect_ids` are stored, read on `connection`.
+pub async fn stored_prospects(
+    connection: &mut AnyConnection,
+    prospect_ids: &[String],
+) -> StorageResult<std::collections::HashSet<String>> {
     let mut found = std::collections::HashSet::new();
-    for chunk in prospect_ids.chunks(500) {
+    for chunk in prospect_ids.chunks(200) {
         let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
         let sql = format!(
             "SELECT prospect_id FROM prospects WHERE prospect_id IN ({})",
@@ -112,7 +195,7 @@ pub async fn existing_prospects(
         for id in chunk {
             query = query.bind(id);
         }
-        found.extend(query.fetch_all(db.pool()).await?);
+        found.extend(query.fetch_all(&mut *connection).await?);
     }
     Ok(found)
 }

@@ -4,10 +4,12 @@
 //! through sqlx's `Any` driver. Timestamps are UTC epoch milliseconds, flags 0/1
 //! integers, sums cast to BIGINT, so that both engines decode the same types.
 
+pub mod alerts;
 pub mod batch;
 pub mod branches;
 mod connect;
 pub mod copy;
+pub mod imports;
 pub mod journeys;
 pub mod packed;
 pub mod reference;

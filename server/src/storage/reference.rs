@@ -1,10 +1,10 @@
 //! Reference data of the file contract: products, services, journey steps, probes,
 //! error codes and maintenance windows.
 
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use super::batch::AnyQuery;
-use super::{BatchInsert, Database, StorageResult};
+use super::{BatchInsert, Database, Engine, StorageResult};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Product {
@@ -80,6 +80,18 @@ fn flag(value: bool) -> i64 {
 /// Inserts or updates every row of the catalog by natural key, in one transaction.
 pub async fn upsert_catalog(db: &Database, catalog: &Catalog) -> StorageResult<()> {
     let mut tx = db.pool().begin().await?;
+    write_catalog(&mut tx, db.engine(), catalog).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Inserts or updates every row of the catalog by natural key, on `tx` (the caller's
+/// transaction).
+pub async fn write_catalog(
+    tx: &mut AnyConnection,
+    engine: Engine,
+    catalog: &Catalog,
+) -> StorageResult<()> {
     for product in &catalog.products {
         sqlx::query(
             "INSERT INTO products (product_code, label, active) VALUES ($1, $2, $3) \
@@ -156,7 +168,7 @@ pub async fn upsert_catalog(db: &Database, catalog: &Catalog) -> StorageResult<(
     );
     for chunk in catalog
         .maintenance_windows
-        .chunks(windows.rows_per_statement(db.engine()))
+        .chunks(windows.rows_per_statement(engine))
     {
         let sql = windows.sql(chunk.len());
         let mut query: AnyQuery<'_> = sqlx::query(&sql);
@@ -171,8 +183,131 @@ pub async fn upsert_catalog(db: &Database, catalog: &Catalog) -> StorageResult<(
         }
         query.execute(&mut *tx).await?;
     }
-    tx.commit().await?;
     Ok(())
+}
+
+/// Deletes the reference rows the catalog no longer holds (a drop's reference files
+/// replace the tables whole), dependants first. Maintenance windows are facts and stay.
+pub async fn remove_references_not_in(
+    tx: &mut AnyConnection,
+    catalog: &Catalog,
+) -> StorageResult<()> {
+    delete_missing(
+        tx,
+        "error_codes",
+        "error_code",
+        catalog
+            .error_codes
+            .iter()
+            .map(|e| e.error_code.clone())
+            .collect(),
+    )
+    .await?;
+    delete_missing(
+        tx,
+        "probes",
+        "probe_code",
+        catalog
+            .probes
+            .iter()
+            .map(|p| p.probe_code.clone())
+            .collect(),
+    )
+    .await?;
+    delete_missing(
+        tx,
+        "journey_steps",
+        "product_code || '/' || step_code",
+        catalog
+            .journey_steps
+            .iter()
+            .map(|step| format!("{}/{}", step.product_code, step.step_code))
+            .collect(),
+    )
+    .await?;
+    delete_missing(
+        tx,
+        "services",
+        "service_code",
+        catalog
+            .services
+            .iter()
+            .map(|s| s.service_code.clone())
+            .collect(),
+    )
+    .await?;
+    delete_missing(
+        tx,
+        "products",
+        "product_code",
+        catalog
+            .products
+            .iter()
+            .map(|p| p.product_code.clone())
+            .collect(),
+    )
+    .await
+}
+
+async fn delete_missing(
+    tx: &mut AnyConnection,
+    table: &str,
+    key: &str,
+    keep: Vec<String>,
+) -> StorageResult<()> {
+    let stored: Vec<String> = sqlx::query_scalar(&format!("SELECT {key} FROM {table}"))
+        .fetch_all(&mut *tx)
+        .await?;
+    let keep: std::collections::HashSet<String> = keep.into_iter().collect();
+    for gone in stored.iter().filter(|code| !keep.contains(*code)) {
+        sqlx::query(&format!("DELETE FROM {table} WHERE {key} = $1"))
+            .bind(gone)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Stored facts that name a reference the catalog lacks, as "table.column = code"
+/// (the integrity check before reference tables are replaced). Only the codes that
+/// would disappear are looked up, each through an index.
+pub async fn orphans_without(
+    tx: &mut AnyConnection,
+    catalog: &Catalog,
+) -> StorageResult<Vec<String>> {
+    let probes: Vec<String> = catalog
+        .probes
+        .iter()
+        .map(|p| p.probe_code.clone())
+        .collect();
+    let products: Vec<String> = catalog
+        .products
+        .iter()
+        .map(|p| p.product_code.clone())
+        .collect();
+    let checks = [
+        ("probes", "probe_code", "probe_runs", probes),
+        ("products", "product_code", "journey_events", products),
+    ];
+    let mut orphans = Vec::new();
+    for (reference, column, facts, keep) in checks {
+        let keep: std::collections::HashSet<String> = keep.into_iter().collect();
+        let stored: Vec<String> = sqlx::query_scalar(&format!("SELECT {column} FROM {reference}"))
+            .fetch_all(&mut *tx)
+            .await?;
+        for gone in stored.into_iter().filter(|code| !keep.contains(code)) {
+            let used: Option<i64> = sqlx::query_scalar(&format!(
+                "SELECT 1 FROM {facts} WHERE {column} = $1 LIMIT 1"
+            ))
+            .bind(&gone)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if used.is_some() {
+                orphans.push(format!("{facts}.{column} = {gone}"));
+            }
+        }
+    }
+    Ok(orphans)
 }
 
 /// A probe with the label of its product, as the board lists them.

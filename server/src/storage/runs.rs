@@ -4,11 +4,11 @@
 use std::collections::{HashMap, HashSet};
 
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use super::batch::AnyQuery;
 use super::copy::{copy_into, CopyRows};
-use super::{BatchInsert, Database, StorageResult};
+use super::{BatchInsert, Database, Engine, StorageResult};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProbeStep {
@@ -69,17 +69,7 @@ pub async fn insert_runs(db: &Database, runs: &[ProbeRun], now_ms: i64) -> Stora
         let sql = run_insert.sql(chunk.len());
         let mut query: AnyQuery<'_> = sqlx::query(&sql);
         for run in chunk {
-            query = query
-                .bind(&run.run_id)
-                .bind(&run.probe_code)
-                .bind(run.started_at_ms)
-                .bind(run.duration_ms)
-                .bind(&run.status)
-                .bind(&run.failed_step_code)
-                .bind(&run.error_code)
-                .bind(&run.error_message)
-                .bind(&run.agent)
-                .bind(now_ms);
+            query = bind_run(query, run, now_ms);
         }
         for row in query.fetch_all(&mut *tx).await? {
             new_runs.insert(row.try_get("run_id")?);
@@ -96,21 +86,109 @@ pub async fn insert_runs(db: &Database, runs: &[ProbeRun], now_ms: i64) -> Stora
         let sql = step_insert.sql(chunk.len());
         let mut query: AnyQuery<'_> = sqlx::query(&sql);
         for (run_id, step) in chunk {
-            query = query
-                .bind(*run_id)
-                .bind(&step.step_code)
-                .bind(step.position)
-                .bind(step.started_at_ms)
-                .bind(step.duration_ms)
-                .bind(&step.status)
-                .bind(step.http_status)
-                .bind(&step.error_code)
-                .bind(&step.message);
+            query = bind_step(query, run_id, step);
         }
         query.execute(&mut *tx).await?;
     }
     tx.commit().await?;
     Ok(new_runs.len() as u64)
+}
+
+fn bind_run<'q>(query: AnyQuery<'q>, run: &'q ProbeRun, ingested_at_ms: i64) -> AnyQuery<'q> {
+    query
+        .bind(&run.run_id)
+        .bind(&run.probe_code)
+        .bind(run.started_at_ms)
+        .bind(run.duration_ms)
+        .bind(&run.status)
+        .bind(&run.failed_step_code)
+        .bind(&run.error_code)
+        .bind(&run.error_message)
+        .bind(&run.agent)
+        .bind(ingested_at_ms)
+}
+
+fn bind_step<'q>(query: AnyQuery<'q>, run_id: &'q str, step: &'q ProbeStep) -> AnyQuery<'q> {
+    query
+        .bind(run_id)
+        .bind(&step.step_code)
+        .bind(step.position)
+        .bind(step.started_at_ms)
+        .bind(step.duration_ms)
+        .bind(&step.status)
+        .bind(step.http_status)
+        .bind(&step.error_code)
+        .bind(&step.message)
+}
+
+/// Inserts runs, or updates them by `run_id` (a file import's upsert: a later drop may
+/// correct a run; `ingested_at` keeps the first arrival). Their `steps` are not
+/// written; see [`upsert_steps`].
+pub async fn upsert_runs(
+    connection: &mut AnyConnection,
+    engine: Engine,
+    runs: &[ProbeRun],
+    ingested_at_ms: i64,
+) -> StorageResult<()> {
+    let insert = BatchInsert::new(
+        &format!("INSERT INTO probe_runs ({RUN_COLUMNS})"),
+        10,
+        "ON CONFLICT (run_id) DO UPDATE SET probe_code = excluded.probe_code, \
+         started_at = excluded.started_at, duration_ms = excluded.duration_ms, \
+         status = excluded.status, failed_step_code = excluded.failed_step_code, \
+         error_code = excluded.error_code, error_message = excluded.error_message, \
+         agent = excluded.agent",
+    );
+    insert
+        .execute_all(connection, engine, runs, |query, run| {
+            bind_run(query, run, ingested_at_ms)
+        })
+        .await
+}
+
+/// Inserts steps, or updates them by (`run_id`, `step_code`), whether their run came in
+/// the same batch or was stored earlier.
+pub async fn upsert_steps(
+    connection: &mut AnyConnection,
+    engine: Engine,
+    steps: &[(String, ProbeStep)],
+) -> StorageResult<()> {
+    let insert = BatchInsert::new(
+        &format!("INSERT INTO probe_steps ({STEP_COLUMNS})"),
+        9,
+        "ON CONFLICT (run_id, step_code) DO UPDATE SET position = excluded.position, \
+         started_at = excluded.started_at, duration_ms = excluded.duration_ms, \
+         status = excluded.status, http_status = excluded.http_status, \
+         error_code = excluded.error_code, message = excluded.message",
+    );
+    insert
+        .execute_all(connection, engine, steps, |query, (run_id, step)| {
+            bind_step(query, run_id, step)
+        })
+        .await
+}
+
+/// The probe of each of `run_ids` that is stored.
+pub async fn stored_run_probes(
+    connection: &mut AnyConnection,
+    run_ids: &[String],
+) -> StorageResult<HashMap<String, String>> {
+    let mut found = HashMap::new();
+    for chunk in run_ids.chunks(200) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT run_id, probe_code FROM probe_runs WHERE run_id IN ({})",
+            placeholders.join(",")
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        for row in query.fetch_all(&mut *connection).await? {
+            found.insert(row.try_get("run_id")?, row.try_get("probe_code")?);
+        }
+    }
+    Ok(found)
 }
 
 /// The same as the batched inserts, through PostgreSQL's `COPY` (bulk loads).

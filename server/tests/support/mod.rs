@@ -3,7 +3,9 @@
 //! fake geography service on loopback ([`geography`]).
 #![allow(dead_code)]
 
+pub mod drop;
 pub mod geography;
+pub mod tables;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -181,6 +183,7 @@ impl TestApp {
                 session_idle_minutes: idle_minutes,
                 secure_cookie: false,
                 cipher: PersonalDataCipher::new(Arc::new(LocalKeyProvider::demo())),
+                geography: None,
             },
         )?;
         let base = format!("http://{}", server.addr);

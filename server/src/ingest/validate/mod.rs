@@ -16,7 +16,7 @@ pub use reference::{
     validate_product, validate_service,
 };
 pub use references::References;
-pub use runs::validate_run;
+pub use runs::{validate_file_step, validate_run};
 
 /// How far in the future a timestamp may be (clock skew between systems).
 pub const FUTURE_TOLERANCE_MS: i64 = 5 * 60_000;

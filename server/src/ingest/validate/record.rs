@@ -21,6 +21,8 @@ pub enum Rule {
     StepNotInJourney,
     DuplicateKey,
     Consistency,
+    /// A CSV row that cannot be read as a record (field count, encoding).
+    Format,
 }
 
 impl Rule {
@@ -38,6 +40,7 @@ impl Rule {
             Rule::StepNotInJourney => "step_not_in_journey",
             Rule::DuplicateKey => "duplicate_key",
             Rule::Consistency => "consistency",
+            Rule::Format => "format",
         }
     }
 }
@@ -120,6 +123,14 @@ impl Record {
 
     pub fn error(&self, name: &str, rule: Rule, message: impl Into<String>) -> FieldError {
         FieldError::new(&self.column(name), rule, message)
+    }
+
+    /// The field's text, when present as text.
+    pub fn raw(&self, name: &str) -> Option<&str> {
+        match self.fields.get(name) {
+            Some(Field::Text(text)) => Some(text),
+            _ => None,
+        }
     }
 
     /// Whether the field is present (not empty, not null).

@@ -113,6 +113,24 @@ pub fn validate_run(
     }
 }
 
+/// Validates one row of the `probe_steps` file: the step and the `run_id` it belongs to.
+/// `product` is the product of that run's probe, when known (the step must then be one
+/// of its journey); the caller checks that the run exists.
+pub fn validate_file_step(
+    step: &Record,
+    product: Option<&String>,
+    references: &References,
+    now_ms: i64,
+) -> Result<(String, ProbeStep), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let run_id = step.text("run_id", true, 64, &mut errors);
+    let valid = validate_step(step, product, references, now_ms, &mut errors);
+    match (run_id, valid) {
+        (Some(run_id), Some(valid)) if errors.is_empty() => Ok((run_id, valid)),
+        _ => Err(errors),
+    }
+}
+
 fn validate_step(
     step: &Record,
     product: Option<&String>,

@@ -1,0 +1,233 @@
+//! The load stage: in one transaction, the reference tables are replaced whole (after
+//! checking that no stored fact names a reference the drop drops), then the accepted
+//! facts are upserted by natural key, and the import moves to the rollups stage. A kill
+//! at any moment leaves the final tables as they were before.
+
+use std::collections::{HashMap, HashSet};
+
+use sqlx::AnyConnection;
+
+use super::files::FileType;
+use super::pipeline::ImportContext;
+use super::stage::Stage;
+use super::staged::open_record;
+use super::validation::{staged_rows, DropState};
+use super::PipelineError;
+use crate::enrich::SalesBranches;
+use crate::ingest::validate::{
+    validate_event, validate_file_step, validate_prospect, validate_run, FieldError, Record,
+};
+use crate::storage::imports::{self, ImportRecord};
+use crate::storage::journeys::{self, ProspectPlace};
+use crate::storage::reference::{orphans_without, remove_references_not_in, write_catalog};
+use crate::storage::runs;
+
+const REFERENCE_FILES: [FileType; 6] = [
+    FileType::Products,
+    FileType::Services,
+    FileType::JourneySteps,
+    FileType::Probes,
+    FileType::ErrorCodes,
+    FileType::MaintenanceWindows,
+];
+
+const FACT_FILES: [FileType; 4] = [
+    FileType::ProbeRuns,
+    FileType::ProbeSteps,
+    FileType::Prospects,
+    FileType::JourneyEvents,
+];
+
+/// The span of time the loaded facts cover (for the rollups stage).
+#[derive(Debug, Default)]
+struct Touched(Option<(i64, i64)>);
+
+impl Touched {
+    fn add(&mut self, from: i64, to: i64) {
+        self.0 = Some(match self.0 {
+            Some((first, last)) => (first.min(from), last.max(to)),
+            None => (from, to),
+        });
+    }
+}
+
+pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64, PipelineError> {
+    let db = &context.db;
+    let id = &import.import_id;
+    let mut rejected: HashMap<FileType, HashSet<i64>> = HashMap::new();
+    for file_type in FileType::ALL {
+        rejected.insert(
+            file_type,
+            imports::rejected_lines(db, id, file_type.name()).await?,
+        );
+    }
+    let places = super::enrich::places(context, import).await?;
+    let mut tx = db.pool().begin().await?;
+
+    let mut state = DropState::new(import.reference_ms);
+    for file_type in REFERENCE_FILES {
+        for_each_accepted(
+            context,
+            &mut tx,
+            import,
+            file_type,
+            &rejected,
+            |line, record| {
+                state
+                    .check(file_type, &record)
+                    .map_err(|errors| changed(file_type, line, &errors))
+            },
+        )
+        .await?;
+    }
+    let orphans = orphans_without(&mut tx, &state.catalog).await?;
+    if !orphans.is_empty() {
+        return Err(PipelineError::Integrity(format!(
+            "the drop's references lack what stored facts name: {}",
+            orphans.join(", ")
+        )));
+    }
+    write_catalog(&mut tx, db.engine(), &state.catalog).await?;
+    remove_references_not_in(&mut tx, &state.catalog).await?;
+    let mut touched = Touched::default();
+    for window in &state.catalog.maintenance_windows {
+        touched.add(window.starts_at_ms, window.ends_at_ms);
+    }
+    let mut loaded = (state.catalog.products.len()
+        + state.catalog.services.len()
+        + state.catalog.journey_steps.len()
+        + state.catalog.probes.len()
+        + state.catalog.error_codes.len()
+        + state.catalog.maintenance_windows.len()) as u64;
+
+    let now = import.reference_ms;
+    for file_type in FACT_FILES {
+        let chunks = imports::chunk_count(db, id, file_type.name()).await?;
+        for chunk in 0..chunks {
+            let rows = staged_rows(&mut tx, id, file_type, chunk).await?;
+            let records = rows
+                .iter()
+                .filter(|row| !rejected[&file_type].contains(&row.line()))
+                .filter_map(|row| row.1.as_ref().map(|cells| (row.line(), cells)))
+                .map(|(line, cells)| Ok((line, open_record(file_type, cells, &context.cipher)?)))
+                .collect::<Result<Vec<(i64, Record)>, PipelineError>>()?;
+            let engine = db.engine();
+            match file_type {
+                FileType::ProbeRuns => {
+                    let mut valid = Vec::with_capacity(records.len());
+                    for (line, record) in &records {
+                        let run = validate_run(record, &[], &state.references, now)
+                            .map_err(|errors| changed(file_type, *line, &errors))?;
+                        touched.add(run.started_at_ms, run.started_at_ms + 1);
+                        valid.push(run);
+                    }
+                    runs::upsert_runs(&mut tx, engine, &valid, now).await?;
+                    loaded += valid.len() as u64;
+                }
+                FileType::ProbeSteps => {
+                    let mut valid = Vec::with_capacity(records.len());
+                    for (line, record) in &records {
+                        let step = validate_file_step(record, None, &state.references, now)
+                            .map_err(|errors| changed(file_type, *line, &errors))?;
+                        touched.add(step.1.started_at_ms, step.1.started_at_ms + 1);
+                        valid.push(step);
+                    }
+                    runs::upsert_steps(&mut tx, engine, &valid).await?;
+                    loaded += valid.len() as u64;
+                }
+                FileType::Prospects => {
+                    let mut valid = Vec::with_capacity(records.len());
+                    for (line, record) in &records {
+                        let prospect = validate_prospect(record, now)
+                            .map_err(|errors| changed(file_type, *line, &errors))?;
+                        let mut sealed = prospect.seal(&context.cipher)?;
+                        sealed.place = prospect
+                            .postal_code
+                            .as_ref()
+                            .and_then(|code| places.get(code))
+                            .cloned();
+                        valid.push(sealed);
+                    }
+                    journeys::upsert_prospects(&mut tx, engine, &valid).await?;
+                    loaded += valid.len() as u64;
+                }
+                _ => {
+                    let mut valid = Vec::with_capacity(records.len());
+                    for (line, record) in &records {
+                        let (event, _) = validate_event(record, None, &state.references, now)
+                            .map_err(|errors| changed(file_type, *line, &errors))?;
+                        valid.push(event);
+                    }
+                    journeys::upsert_events(&mut tx, engine, &valid).await?;
+                    loaded += valid.len() as u64;
+                }
+            }
+            context.progress.rows(loaded);
+        }
+        if file_type == FileType::ProbeRuns {
+            // Killed here, the references and runs written so far are rolled back.
+            context.hold_point(Stage::Load).await;
+        }
+    }
+    imports::set_touched(&mut tx, id, touched.0).await?;
+    imports::stage_succeeded(
+        &mut tx,
+        id,
+        Stage::Load.name(),
+        loaded as i64,
+        Stage::Load.next().name(),
+        crate::clock::now_ms(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(loaded)
+}
+
+/// Calls `accept` with each accepted row of a reference file, in file order.
+async fn for_each_accepted(
+    context: &ImportContext,
+    connection: &mut AnyConnection,
+    import: &ImportRecord,
+    file_type: FileType,
+    rejected: &HashMap<FileType, HashSet<i64>>,
+    mut accept: impl FnMut(i64, Record) -> Result<(), PipelineError>,
+) -> Result<(), PipelineError> {
+    let chunks = imports::chunk_count(&context.db, &import.import_id, file_type.name()).await?;
+    for chunk in 0..chunks {
+        for row in staged_rows(connection, &import.import_id, file_type, chunk).await? {
+            let Some(cells) = &row.1 else { continue };
+            if rejected[&file_type].contains(&row.line()) {
+                continue;
+            }
+            accept(row.line(), open_record(file_type, cells, &context.cipher)?)?;
+        }
+    }
+    Ok(())
+}
+
+/// A row accepted by the validate stage that fails now: staging or references changed
+/// under the import.
+fn changed(file_type: FileType, line: i64, errors: &[FieldError]) -> PipelineError {
+    let rules: Vec<&str> = errors.iter().map(|error| error.rule.as_str()).collect();
+    PipelineError::Staging(format!(
+        "{} line {line} was accepted but now breaks {}; restart the import",
+        file_type.name(),
+        rules.join(", ")
+    ))
+}
+
+/// A prospect's place from the enrich stage's answer and the region's sales branch.
+pub(super) fn place_of(
+    commune: Option<String>,
+    department_code: Option<String>,
+    region_code: Option<String>,
+    branches: &SalesBranches,
+) -> Option<ProspectPlace> {
+    let (commune, department_code, region_code) = (commune?, department_code?, region_code?);
+    Some(ProspectPlace {
+        sales_branch: branches.branch_for(&region_code).map(str::to_string),
+        commune,
+        department_code,
+        region_code,
+    })
+}

@@ -1,0 +1,423 @@
+//! The validate stage: every rule of `contracts/import-files.md` over the staged rows,
+//! file by file in import order, so that each file is checked against the references
+//! of the same drop. Rejected rows go to the import-error table (column, rule, message;
+//! never a personal value); the load stage skips them.
+//!
+//! Memory stays bounded on an initial load: keys are kept as 64-bit hashes, and a run's
+//! steps as a bit set over its product's journey.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use sqlx::AnyConnection;
+
+use super::files::FileType;
+use super::pipeline::ImportContext;
+use super::stage::Stage;
+use super::staged::{open_record, StagedRow};
+use super::PipelineError;
+use crate::ingest::validate::{
+    validate_error_code, validate_event, validate_file_step, validate_journey_step,
+    validate_maintenance_window, validate_probe, validate_product, validate_prospect, validate_run,
+    validate_service, FieldError, Record, References, Rule,
+};
+use crate::storage::imports::{self, ImportRecord, RejectedRow, WorkTable};
+use crate::storage::reference::Catalog;
+use crate::storage::{journeys, runs};
+
+pub async fn validate(
+    context: &ImportContext,
+    import: &ImportRecord,
+) -> Result<u64, PipelineError> {
+    let db = &context.db;
+    imports::clear(db, &import.import_id, WorkTable::Errors).await?;
+    let mut state = DropState::new(import.reference_ms);
+    let mut total = 0;
+    for (position, file_type) in FileType::ALL.into_iter().enumerate() {
+        let (accepted, rejected) = validate_file(context, import, file_type, &mut state).await?;
+        total += accepted + rejected;
+        context.progress.rows(total);
+        tracing::info!(
+            file = file_type.name(),
+            accepted,
+            rejected,
+            "file validated"
+        );
+        if position == 6 {
+            context.hold_point(Stage::Validate).await;
+        }
+    }
+    Ok(total)
+}
+
+/// Validates one file's staged rows; answers (accepted, rejected).
+async fn validate_file(
+    context: &ImportContext,
+    import: &ImportRecord,
+    file_type: FileType,
+    state: &mut DropState,
+) -> Result<(u64, u64), PipelineError> {
+    let db = &context.db;
+    let chunks = imports::chunk_count(db, &import.import_id, file_type.name()).await?;
+    let mut connection = db.pool().acquire().await?;
+    let (mut accepted, mut rejected) = (0u64, 0u64);
+    for chunk in 0..chunks {
+        let rows = staged_rows(&mut connection, &import.import_id, file_type, chunk).await?;
+        let mut records = Vec::with_capacity(rows.len());
+        let mut errors: Vec<(RejectedRow, i64)> = Vec::new();
+        for row in &rows {
+            match (&row.1, &row.2) {
+                (Some(cells), _) => {
+                    records.push((row.line(), open_record(file_type, cells, &context.cipher)?))
+                }
+                (None, message) => {
+                    let message = message.clone().unwrap_or_else(|| "cannot be read".into());
+                    let error = FieldError::new("", Rule::Format, message);
+                    push_errors(&mut errors, file_type, row.line(), vec![error]);
+                }
+            }
+        }
+        state
+            .look_up_stored(&mut connection, file_type, &records)
+            .await?;
+        for (line, record) in &records {
+            if let Err(broken) = state.check(file_type, record) {
+                push_errors(&mut errors, file_type, *line, broken);
+            }
+        }
+        let chunk_rejected = errors
+            .iter()
+            .map(|(error, _)| error.line)
+            .collect::<HashSet<_>>()
+            .len() as u64;
+        rejected += chunk_rejected;
+        accepted += rows.len() as u64 - chunk_rejected;
+        imports::insert_errors(&mut connection, db.engine(), &import.import_id, &errors).await?;
+    }
+    imports::file_validated(
+        &mut connection,
+        &import.import_id,
+        file_type.name(),
+        accepted as i64,
+        rejected as i64,
+    )
+    .await?;
+    Ok((accepted, rejected))
+}
+
+/// One staged chunk's rows.
+pub(super) async fn staged_rows(
+    connection: &mut AnyConnection,
+    import_id: &str,
+    file_type: FileType,
+    chunk: i64,
+) -> Result<Vec<StagedRow>, PipelineError> {
+    let payload = imports::read_chunk(connection, import_id, file_type.name(), chunk).await?;
+    serde_json::from_str(&payload).map_err(|error| PipelineError::Staging(error.to_string()))
+}
+
+fn push_errors(
+    errors: &mut Vec<(RejectedRow, i64)>,
+    file_type: FileType,
+    line: i64,
+    broken: Vec<FieldError>,
+) {
+    for (seq, error) in broken.into_iter().enumerate() {
+        errors.push((
+            RejectedRow {
+                file_type: file_type.name().to_string(),
+                line,
+                column: error.column,
+                rule: error.rule.as_str().to_string(),
+                message: error.message,
+            },
+            seq as i64,
+        ));
+    }
+}
+
+fn key_hash(parts: &[&str]) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    parts.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A run the drop's steps may belong to: its product, and which of the product's
+/// journey steps were seen for it.
+#[derive(Debug, Clone, Copy)]
+struct RunSlot {
+    product: u16,
+    steps_seen: u64,
+}
+
+/// What the rows read so far tell about the drop: its references, the keys seen per
+/// file, the runs and prospects accepted.
+pub(super) struct DropState {
+    now_ms: i64,
+    pub references: References,
+    pub catalog: Catalog,
+    keys: HashMap<FileType, HashSet<u64>>,
+    step_positions: HashSet<(String, i64)>,
+    products: Vec<String>,
+    product_index: HashMap<String, u16>,
+    /// (product index, step code) → bit of that step in a run's `steps_seen`.
+    step_bits: HashMap<(u16, String), u8>,
+    steps_per_product: HashMap<u16, usize>,
+    runs: HashMap<u64, RunSlot>,
+    /// Steps beyond a product's 64th, as hashes of (run, step).
+    wide_steps: HashSet<u64>,
+    prospects: HashSet<u64>,
+}
+
+impl DropState {
+    pub fn new(now_ms: i64) -> DropState {
+        DropState {
+            now_ms,
+            references: References::default(),
+            catalog: Catalog::default(),
+            keys: HashMap::new(),
+            step_positions: HashSet::new(),
+            products: Vec::new(),
+            product_index: HashMap::new(),
+            step_bits: HashMap::new(),
+            steps_per_product: HashMap::new(),
+            runs: HashMap::new(),
+            wide_steps: HashSet::new(),
+            prospects: HashSet::new(),
+        }
+    }
+
+    /// Whether `key` is new in `file_type` (a later duplicate is rejected).
+    fn first_time(&mut self, file_type: FileType, key: &[&str]) -> bool {
+        self.keys
+            .entry(file_type)
+            .or_default()
+            .insert(key_hash(key))
+    }
+
+    fn product_index(&mut self, product: &str) -> u16 {
+        if let Some(index) = self.product_index.get(product) {
+            return *index;
+        }
+        let index = self.products.len() as u16;
+        self.products.push(product.to_string());
+        self.product_index.insert(product.to_string(), index);
+        index
+    }
+
+    /// Before a chunk of steps or events is checked: the runs and prospects its rows
+    /// name that this drop does not hold, looked up among those stored.
+    async fn look_up_stored(
+        &mut self,
+        connection: &mut AnyConnection,
+        file_type: FileType,
+        records: &[(i64, Record)],
+    ) -> Result<(), PipelineError> {
+        let column = match file_type {
+            FileType::ProbeSteps => "run_id",
+            FileType::JourneyEvents => "prospect_id",
+            _ => return Ok(()),
+        };
+        let mut missing: Vec<String> = Vec::new();
+        for (_, record) in records {
+            let Some(id) = record.raw(column) else {
+                continue;
+            };
+            let hash = key_hash(&[id]);
+            let known = match file_type {
+                FileType::ProbeSteps => self.runs.contains_key(&hash),
+                _ => self.prospects.contains(&hash),
+            };
+            if !known {
+                missing.push(id.to_string());
+            }
+        }
+        if missing.is_empty() {
+            return Ok(());
+        }
+        missing.sort();
+        missing.dedup();
+        if file_type == FileType::ProbeSteps {
+            for (run_id, probe) in runs::stored_run_probes(connection, &missing).await? {
+                if let Some(product) = self.references.probe_products.get(&probe).cloned() {
+                    let product = self.product_index(&product);
+                    self.runs.insert(
+                        key_hash(&[&run_id]),
+                        RunSlot {
+                            product,
+                            steps_seen: 0,
+                        },
+                    );
+                }
+            }
+        } else {
+            for prospect in journeys::stored_prospects(connection, &missing).await? {
+                self.prospects.insert(key_hash(&[&prospect]));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks one row of `file_type`; on success remembers what later files refer to.
+    pub fn check(&mut self, file_type: FileType, record: &Record) -> Result<(), Vec<FieldError>> {
+        let now = self.now_ms;
+        match file_type {
+            FileType::Products => {
+                let product = validate_product(record)?;
+                self.unique(file_type, record, "product_code", &[&product.product_code])?;
+                self.references
+                    .products
+                    .insert(product.product_code.clone());
+                self.catalog.products.push(product);
+            }
+            FileType::Services => {
+                let service = validate_service(record)?;
+                self.unique(file_type, record, "service_code", &[&service.service_code])?;
+                self.references
+                    .services
+                    .insert(service.service_code.clone());
+                self.catalog.services.push(service);
+            }
+            FileType::JourneySteps => {
+                let step = validate_journey_step(record, &self.references)?;
+                self.unique(
+                    file_type,
+                    record,
+                    "step_code",
+                    &[&step.product_code, &step.step_code],
+                )?;
+                if !self
+                    .step_positions
+                    .insert((step.product_code.clone(), step.position))
+                {
+                    return Err(vec![record.error(
+                        "position",
+                        Rule::DuplicateKey,
+                        format!("another step of {} has this position", step.product_code),
+                    )]);
+                }
+                let product = self.product_index(&step.product_code);
+                let count = self.steps_per_product.entry(product).or_insert(0);
+                self.step_bits
+                    .insert((product, step.step_code.clone()), (*count).min(255) as u8);
+                *count += 1;
+                self.references
+                    .journey_steps
+                    .insert((step.product_code.clone(), step.step_code.clone()));
+                self.catalog.journey_steps.push(step);
+            }
+            FileType::Probes => {
+                let probe = validate_probe(record, &self.references)?;
+                self.unique(file_type, record, "probe_code", &[&probe.probe_code])?;
+                self.references
+                    .probe_products
+                    .insert(probe.probe_code.clone(), probe.product_code.clone());
+                self.catalog.probes.push(probe);
+            }
+            FileType::ErrorCodes => {
+                let error = validate_error_code(record, &self.references)?;
+                self.unique(file_type, record, "error_code", &[&error.error_code])?;
+                self.references.error_codes.insert(error.error_code.clone());
+                self.catalog.error_codes.push(error);
+            }
+            FileType::MaintenanceWindows => {
+                let window = validate_maintenance_window(record, &self.references)?;
+                self.unique(file_type, record, "window_id", &[&window.window_id])?;
+                self.catalog.maintenance_windows.push(window);
+            }
+            FileType::ProbeRuns => {
+                let run = validate_run(record, &[], &self.references, now)?;
+                self.unique(file_type, record, "run_id", &[&run.run_id])?;
+                let product = self
+                    .references
+                    .probe_products
+                    .get(&run.probe_code)
+                    .cloned()
+                    .unwrap_or_default();
+                let product = self.product_index(&product);
+                self.runs.insert(
+                    key_hash(&[&run.run_id]),
+                    RunSlot {
+                        product,
+                        steps_seen: 0,
+                    },
+                );
+            }
+            FileType::ProbeSteps => self.check_step(record)?,
+            FileType::Prospects => {
+                let prospect = validate_prospect(record, now)?;
+                self.unique(file_type, record, "prospect_id", &[&prospect.prospect_id])?;
+                self.prospects.insert(key_hash(&[&prospect.prospect_id]));
+            }
+            FileType::JourneyEvents => {
+                let (event, _) = validate_event(record, None, &self.references, now)?;
+                self.unique(file_type, record, "event_id", &[&event.event_id])?;
+                if let Some(prospect) = &event.prospect_id {
+                    if !self.prospects.contains(&key_hash(&[prospect])) {
+                        return Err(vec![record.error(
+                            "prospect_id",
+                            Rule::UnknownReference,
+                            "names no prospect of this drop or already imported",
+                        )]);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn unique(
+        &mut self,
+        file_type: FileType,
+        record: &Record,
+        column: &str,
+        key: &[&str],
+    ) -> Result<(), Vec<FieldError>> {
+        if self.first_time(file_type, key) {
+            Ok(())
+        } else {
+            Err(vec![record.error(
+                column,
+                Rule::DuplicateKey,
+                "repeats the key of an earlier row of this file",
+            )])
+        }
+    }
+
+    fn check_step(&mut self, record: &Record) -> Result<(), Vec<FieldError>> {
+        let run_id = record.raw("run_id").unwrap_or_default().to_string();
+        let run_hash = key_hash(&[&run_id]);
+        let slot = self.runs.get(&run_hash).copied();
+        let product = slot.and_then(|slot| self.products.get(slot.product as usize).cloned());
+        let (run_id, step) =
+            validate_file_step(record, product.as_ref(), &self.references, self.now_ms)?;
+        let (Some(slot), Some(_)) = (slot, product) else {
+            return Err(vec![record.error(
+                "run_id",
+                Rule::UnknownReference,
+                "names no run of this drop or already imported",
+            )]);
+        };
+        let duplicate = match self.step_bits.get(&(slot.product, step.step_code.clone())) {
+            Some(bit) if *bit < 64 => {
+                let mask = 1u64 << bit;
+                let seen = slot.steps_seen & mask != 0;
+                if let Some(stored) = self.runs.get_mut(&run_hash) {
+                    stored.steps_seen |= mask;
+                }
+                seen
+            }
+            _ => !self
+                .wide_steps
+                .insert(key_hash(&[&run_id, &step.step_code])),
+        };
+        if duplicate {
+            return Err(vec![record.error(
+                "step_code",
+                Rule::DuplicateKey,
+                "repeats the key of an earlier row of this file",
+            )]);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,438 @@
+//! `vigie import` through the real binary, on SQLite and PostgreSQL, with the geography
+//! service on loopback: a drop with known defects imports its valid rows and rejects
+//! exactly the invalid ones; a missing file fails the check stage and changes nothing;
+//! the same drop twice changes nothing; a kill in any stage, then `resume` or
+//! `restart`, gives the same final tables as an uninterrupted import; personal values
+//! never appear in clear in staging, the import-error table or the logs.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::{Output, Stdio};
+use std::sync::Arc;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+use vigie::crypto::{LocalKeyProvider, PersonalDataCipher};
+use vigie::storage::{Database, Engine};
+
+use support::drop::{write_drop, Expected, SECRET_NAMES};
+use support::geography::{FakeGeography, Fault};
+use support::tables::final_tables;
+use support::{TestDatabase, TestResult};
+
+/// Base64 of 32 bytes: the tests' personal-data key.
+const DATA_KEY: &str = "dGVzdHMtb25seS1rZXktMzItYnl0ZXMtbG9uZyEhISE=";
+
+fn cipher() -> Result<PersonalDataCipher, Box<dyn std::error::Error>> {
+    Ok(PersonalDataCipher::new(Arc::new(
+        LocalKeyProvider::from_base64(DATA_KEY)?,
+    )))
+}
+
+fn vigie(database_url: &str, geography: &FakeGeography, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vigie"));
+    command
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("VIGIE_DATA_KEY", DATA_KEY)
+        .env("VIGIE_GEOGRAPHY_URL", geography.base_url.as_str())
+        .env("VIGIE_LOG_FORMAT", "json")
+        .env_remove("VIGIE_IMPORT_HOLD_IN")
+        .kill_on_drop(true);
+    command
+}
+
+async fn import(
+    database_url: &str,
+    geography: &FakeGeography,
+    args: &[&str],
+) -> Result<Output, Box<dyn std::error::Error>> {
+    Ok(vigie(database_url, geography, args).output().await?)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).to_string()
+}
+
+async fn fake_geography() -> Result<FakeGeography, Box<dyn std::error::Error>> {
+    let geography = FakeGeography::start().await?;
+    geography.fail_always("00666", Fault::Status(500));
+    Ok(geography)
+}
+
+async fn latest_import(
+    db: &Database,
+) -> Result<(String, String, String), Box<dyn std::error::Error>> {
+    Ok(sqlx::query_as(
+        "SELECT import_id, status, stage FROM imports ORDER BY created_at DESC, import_id DESC LIMIT 1",
+    )
+    .fetch_one(db.pool())
+    .await?)
+}
+
+async fn rejections(
+    db: &Database,
+    import_id: &str,
+) -> Result<BTreeSet<Expected>, Box<dyn std::error::Error>> {
+    let rows: Vec<(String, i64, String, String)> = sqlx::query_as(
+        "SELECT file_type, line, column_name, rule FROM import_errors WHERE import_id = $1",
+    )
+    .bind(import_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+async fn count(db: &Database, table: &str) -> Result<i64, Box<dyn std::error::Error>> {
+    Ok(sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(db.pool())
+        .await?)
+}
+
+fn folder_arg(folder: &Path) -> String {
+    folder.display().to_string()
+}
+
+async fn a_defective_drop_imports_valid_rows_and_rejects_the_rest(engine: Engine) -> TestResult {
+    let database = TestDatabase::new(engine).await?;
+    let geography = fake_geography().await?;
+    let folder = tempfile::tempdir()?;
+    let written = write_drop(folder.path(), true)?;
+    let output = import(
+        &database.url,
+        &geography,
+        &["import", "daily", &folder_arg(folder.path())],
+    )
+    .await?;
+    let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    let db = &database.db;
+    let (import_id, status, stage) = latest_import(db).await?;
+    assert!(stdout.contains(&import_id), "{stdout}");
+    assert_eq!((status.as_str(), stage.as_str()), ("succeeded", "finish"));
+    assert!(
+        import_id.starts_with("IMPORT_") && import_id.len() == 26,
+        "{import_id}"
+    );
+
+    assert_eq!(
+        rejections(db, &import_id).await?,
+        written.expected_rejections
+    );
+    assert_eq!(count(db, "probe_runs").await?, written.valid_runs as i64);
+    assert_eq!(count(db, "probe_steps").await?, written.valid_steps as i64);
+    assert_eq!(
+        count(db, "prospects").await?,
+        written.valid_prospects as i64
+    );
+    assert_eq!(
+        count(db, "journey_events").await?,
+        written.valid_events as i64
+    );
+    assert_eq!(count(db, "products").await?, 2);
+    // Quoted commas and newlines came through whole; the BOM did not stick to a column.
+    let message: String =
+        sqlx::query_scalar("SELECT error_message FROM probe_runs WHERE run_id = 'P_CARD_WEB-120'")
+            .fetch_one(db.pool())
+            .await?;
+    assert_eq!(message, "partner said: \"no\", then\nclosed");
+    let team: String =
+        sqlx::query_scalar("SELECT owner_team FROM services WHERE service_code = 'SCORING'")
+            .fetch_one(db.pool())
+            .await?;
+    assert_eq!(team, "Risque, scoring");
+    // Per-file counts.
+    let (read, accepted, rejected): (i64, i64, i64) = sqlx::query_as(
+        "SELECT read_rows, accepted_rows, rejected_rows FROM import_files \
+         WHERE import_id = $1 AND file_type = 'probe_runs'",
+    )
+    .bind(&import_id)
+    .fetch_one(db.pool())
+    .await?;
+    assert_eq!((read, accepted, rejected), (582, 576, 6));
+    // Rollups and incidents follow: the 10:00–10:30 partner outage is one incident.
+    let incidents: Vec<(String, i64)> =
+        sqlx::query_as("SELECT probe_code, failed_runs FROM incidents ORDER BY started_at")
+            .fetch_all(db.pool())
+            .await?;
+    assert_eq!(incidents, vec![("P_CARD_WEB".to_string(), 6)]);
+    let rolled: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) FROM rollups WHERE kind = 'r' AND resolution = 'd'",
+    )
+    .fetch_one(db.pool())
+    .await?;
+    assert_eq!(rolled, written.valid_runs as i64);
+    // Enrichment: resolved codes give a place; 99999 (unknown) and 00666 (failing) are
+    // loaded without one, and the failure is logged with its line, not rejected.
+    let places: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT prospect_id, commune, region_code FROM prospects WHERE prospect_id IN ('PR0000', 'PR0003', 'PR0004') ORDER BY prospect_id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    assert_eq!(
+        places,
+        vec![
+            ("PR0000".into(), Some("Paris".into()), Some("11".into())),
+            ("PR0003".into(), None, None),
+            ("PR0004".into(), None, None),
+        ]
+    );
+    let logs = format!("{stdout}{stderr}");
+    assert!(
+        logs.contains("postal code not resolved") && logs.contains("00666"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains(&format!("\"import_id\":\"{import_id}\"")),
+        "{logs}"
+    );
+    assert!(logs.contains("\"level\":\"WARN\""), "{logs}");
+    // Personal values: never in the logs, the import-error table, or the database file.
+    for secret in SECRET_NAMES.iter().chain(["not-an-email", "Dupont"].iter()) {
+        assert!(
+            !stdout.contains(secret) && !stderr.contains(secret),
+            "{secret} logged"
+        );
+    }
+    let messages: Vec<String> = sqlx::query_scalar(
+        "SELECT column_name || ' ' || rule || ' ' || message FROM import_errors",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    for message in &messages {
+        assert!(
+            !message.contains("not-an-email") && !message.contains("Dupont"),
+            "{message}"
+        );
+    }
+    if engine == Engine::Sqlite {
+        assert_no_clear_personal_data_on_disk(&database.url)?;
+    }
+    Ok(())
+}
+on_both_engines!(a_defective_drop_imports_valid_rows_and_rejects_the_rest);
+
+/// Searches the SQLite file and its WAL, byte for byte, for the personal values.
+fn assert_no_clear_personal_data_on_disk(url: &str) -> TestResult {
+    let path = url.trim_start_matches("sqlite://");
+    for file in [path.to_string(), format!("{path}-wal")] {
+        let Ok(bytes) = std::fs::read(&file) else {
+            continue;
+        };
+        for secret in SECRET_NAMES.iter().chain(["not-an-email", "Dupont"].iter()) {
+            let found = bytes
+                .windows(secret.len())
+                .any(|window| window == secret.as_bytes());
+            assert!(!found, "{secret} in clear in {file}");
+        }
+    }
+    Ok(())
+}
+
+async fn a_missing_file_fails_the_check_and_changes_nothing(engine: Engine) -> TestResult {
+    let database = TestDatabase::new(engine).await?;
+    let geography = fake_geography().await?;
+    let first = tempfile::tempdir()?;
+    write_drop(first.path(), false)?;
+    let output = import(
+        &database.url,
+        &geography,
+        &["import", "daily", &folder_arg(first.path())],
+    )
+    .await?;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let db = &database.db;
+    let before = final_tables(db, &cipher()?).await?;
+
+    let incomplete = tempfile::tempdir()?;
+    write_drop(incomplete.path(), false)?;
+    std::fs::remove_file(
+        incomplete
+            .path()
+            .join(format!("probe_steps_{}.csv", support::drop::DATE)),
+    )?;
+    let output = import(
+        &database.url,
+        &geography,
+        &["import", "daily", &folder_arg(incomplete.path())],
+    )
+    .await?;
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("probe_steps_20261120.csv: missing from the drop"));
+    let (import_id, status, stage) = latest_import(db).await?;
+    assert_eq!((status.as_str(), stage.as_str()), ("failed", "check"));
+    let alerts: Vec<(String, String)> =
+        sqlx::query_as("SELECT kind, message FROM alerts WHERE subject = $1")
+            .bind(&import_id)
+            .fetch_all(db.pool())
+            .await?;
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
+    assert_eq!(alerts[0].0, "import_failed");
+    assert!(alerts[0].1.contains("probe_steps"), "{alerts:?}");
+    assert_eq!(final_tables(db, &cipher()?).await?, before);
+
+    // Usage errors exit with 2.
+    let output = import(
+        &database.url,
+        &geography,
+        &["import", "resume", "IMPORT_19990101_000000_001"],
+    )
+    .await?;
+    assert_eq!(output.status.code(), Some(2), "{}", text(&output.stderr));
+    let output = import(&database.url, &geography, &["import", "weekly"]).await?;
+    assert_eq!(output.status.code(), Some(2));
+    Ok(())
+}
+on_both_engines!(a_missing_file_fails_the_check_and_changes_nothing);
+
+async fn the_same_drop_twice_changes_nothing(engine: Engine) -> TestResult {
+    let database = TestDatabase::new(engine).await?;
+    let geography = fake_geography().await?;
+    let folder = tempfile::tempdir()?;
+    let written = write_drop(folder.path(), true)?;
+    let db = &database.db;
+    let output = import(
+        &database.url,
+        &geography,
+        &["import", "daily", &folder_arg(folder.path())],
+    )
+    .await?;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let once = final_tables(db, &cipher()?).await?;
+    let runs_once: Vec<(String, i64)> =
+        sqlx::query_as("SELECT run_id, ingested_at FROM probe_runs ORDER BY run_id")
+            .fetch_all(db.pool())
+            .await?;
+    let output = import(
+        &database.url,
+        &geography,
+        &["import", "daily", &folder_arg(folder.path())],
+    )
+    .await?;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(final_tables(db, &cipher()?).await?, once);
+    let runs_twice: Vec<(String, i64)> =
+        sqlx::query_as("SELECT run_id, ingested_at FROM probe_runs ORDER BY run_id")
+            .fetch_all(db.pool())
+            .await?;
+    assert_eq!(runs_twice, runs_once);
+    assert_eq!(once["probe_runs"].len(), written.valid_runs);
+    Ok(())
+}
+on_both_engines!(the_same_drop_twice_changes_nothing);
+
+/// Runs an import held in `stage` by the test hook, kills it there (SIGKILL), and
+/// answers the import's id.
+async fn kill_in_stage(
+    database_url: &str,
+    geography: &FakeGeography,
+    folder: &Path,
+    stage: &str,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let mut child = vigie(
+        database_url,
+        geography,
+        &["import", "daily", &folder_arg(folder)],
+    )
+    .env("VIGIE_IMPORT_HOLD_IN", stage)
+    .stderr(Stdio::piped())
+    .stdout(Stdio::null())
+    .spawn()?;
+    let stderr = child.stderr.take().ok_or("no stderr")?;
+    let mut lines = BufReader::new(stderr).lines();
+    let wait = async {
+        while let Some(line) = lines.next_line().await? {
+            if line.contains(&format!("holding in stage {stage}")) {
+                return Ok::<bool, std::io::Error>(true);
+            }
+        }
+        Ok(false)
+    };
+    let held = tokio::time::timeout(std::time::Duration::from_secs(60), wait).await??;
+    assert!(held, "the import never reached stage {stage}");
+    child.start_kill()?;
+    child.wait().await?;
+    let db = Database::open(database_url).await?;
+    let (import_id, status, current) = latest_import(&db).await?;
+    db.close().await;
+    assert_eq!((status.as_str(), current.as_str()), ("running", stage));
+    Ok(import_id)
+}
+
+async fn a_kill_in_any_stage_then_resume_or_restart_gives_the_same_tables(
+    engine: Engine,
+) -> TestResult {
+    let geography = fake_geography().await?;
+    let folder = tempfile::tempdir()?;
+    write_drop(folder.path(), true)?;
+    let cipher = cipher()?;
+    let reference = TestDatabase::new(engine).await?;
+    let output = import(
+        &reference.url,
+        &geography,
+        &["import", "daily", &folder_arg(folder.path())],
+    )
+    .await?;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let expected = final_tables(&reference.db, &cipher).await?;
+    let empty = final_tables(&TestDatabase::new(engine).await?.db, &cipher).await?;
+
+    for stage in [
+        "check", "read", "validate", "enrich", "load", "rollups", "finish",
+    ] {
+        for action in ["resume", "restart"] {
+            let database = TestDatabase::new(engine).await?;
+            let import_id = kill_in_stage(&database.url, &geography, folder.path(), stage).await?;
+            if ["check", "read", "validate", "enrich", "load"].contains(&stage) {
+                assert_eq!(
+                    final_tables(&database.db, &cipher).await?,
+                    empty,
+                    "killed in {stage}: final tables changed"
+                );
+            }
+            let output = import(&database.url, &geography, &["import", action, &import_id]).await?;
+            assert!(
+                output.status.success(),
+                "{action} after {stage}: {}",
+                text(&output.stderr)
+            );
+            let (_, status, _) = latest_import(&database.db).await?;
+            assert_eq!(status, "succeeded");
+            assert_eq!(
+                final_tables(&database.db, &cipher).await?,
+                expected,
+                "{action} after a kill in {stage}"
+            );
+            let leftover = count(&database.db, "import_staging").await?;
+            assert_eq!(leftover, 0, "staging left after {action}");
+        }
+    }
+    Ok(())
+}
+on_both_engines!(a_kill_in_any_stage_then_resume_or_restart_gives_the_same_tables);
+
+async fn staging_holds_personal_data_encrypted(engine: Engine) -> TestResult {
+    let database = TestDatabase::new(engine).await?;
+    let geography = fake_geography().await?;
+    let folder = tempfile::tempdir()?;
+    write_drop(folder.path(), true)?;
+    kill_in_stage(&database.url, &geography, folder.path(), "validate").await?;
+    let payloads: Vec<String> =
+        sqlx::query_scalar("SELECT payload FROM import_staging WHERE file_type = 'prospects'")
+            .fetch_all(database.db.pool())
+            .await?;
+    assert!(!payloads.is_empty());
+    for payload in &payloads {
+        for secret in SECRET_NAMES.iter().chain(["not-an-email", "Dupont"].iter()) {
+            assert!(!payload.contains(secret), "{secret} in clear in staging");
+        }
+        assert!(payload.contains("PR0000") && payload.contains("75001"));
+    }
+    if engine == Engine::Sqlite {
+        assert_no_clear_personal_data_on_disk(&database.url)?;
+    }
+    Ok(())
+}
+on_both_engines!(staging_holds_personal_data_encrypted);
