@@ -56,6 +56,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub geography: GeographyArgs,
+
+    #[command(flatten)]
+    pub schedule: ScheduleArgs,
 }
 
 impl fmt::Debug for ServeArgs {
@@ -80,6 +83,8 @@ pub enum ConfigError {
     MissingDataKey,
     #[error("VIGIE_DATA_KEY is invalid: {0}")]
     InvalidDataKey(CryptoError),
+    #[error("VIGIE_IMPORT_INBOX: '{0}' is not a folder")]
+    Inbox(String),
     #[error("VIGIE_GEOGRAPHY_URL: {0}")]
     Geography(String),
     #[error("VIGIE_DIST_DIR: '{0}' has no index.html (build the front end with `trunk build --release`)")]
@@ -132,5 +137,53 @@ impl GeographyArgs {
         crate::enrich::GeographyClient::new(config)
             .map(Some)
             .map_err(|error| ConfigError::Geography(error.to_string()))
+    }
+}
+
+/// The daily import of `vigie serve` (off unless an inbox is set).
+#[derive(Debug, Clone, clap::Args)]
+pub struct ScheduleArgs {
+    /// Folder where the nightly drop arrives; without it no import is scheduled.
+    #[arg(long, env = "VIGIE_IMPORT_INBOX")]
+    pub import_inbox: Option<PathBuf>,
+    /// Where imported drops are moved (default: `archive` inside the inbox).
+    #[arg(long, env = "VIGIE_IMPORT_ARCHIVE")]
+    pub import_archive: Option<PathBuf>,
+    /// Europe/Paris time (HH:MM) from which the day's drop is imported.
+    #[arg(long, env = "VIGIE_IMPORT_AT", default_value = "05:00", value_parser = parse_time)]
+    pub import_at: chrono::NaiveTime,
+    /// Europe/Paris time (HH:MM) by which yesterday's drop must be in, or an alert is raised.
+    #[arg(long, env = "VIGIE_IMPORT_CUTOFF", default_value = "06:00", value_parser = parse_time)]
+    pub import_cutoff: chrono::NaiveTime,
+    /// Seconds between two looks at the inbox.
+    #[arg(long, env = "VIGIE_IMPORT_POLL_SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub import_poll_seconds: u64,
+}
+
+fn parse_time(text: &str) -> Result<chrono::NaiveTime, String> {
+    chrono::NaiveTime::parse_from_str(text, "%H:%M")
+        .map_err(|_| format!("'{text}' is not a time HH:MM"))
+}
+
+impl ScheduleArgs {
+    /// The schedule, when an inbox is set; the inbox must be a folder.
+    pub fn config(&self) -> Result<Option<crate::import::scheduler::ScheduleConfig>, ConfigError> {
+        let Some(inbox) = &self.import_inbox else {
+            return Ok(None);
+        };
+        if !inbox.is_dir() {
+            return Err(ConfigError::Inbox(inbox.display().to_string()));
+        }
+        Ok(Some(crate::import::scheduler::ScheduleConfig {
+            inbox: inbox.clone(),
+            archive: self
+                .import_archive
+                .clone()
+                .unwrap_or_else(|| inbox.join("archive")),
+            import_at: self.import_at,
+            cutoff: self.import_cutoff,
+            poll: std::time::Duration::from_secs(self.import_poll_seconds),
+        }))
     }
 }

@@ -9,6 +9,9 @@ use super::CliError;
 use crate::board::RunNotifier;
 use crate::crypto::{LocalKeyProvider, PersonalDataCipher};
 use crate::demo::{self, DemoOptions};
+use crate::import::progress::Silent;
+use crate::import::scheduler::Scheduler;
+use crate::import::ImportContext;
 use crate::indicators::refresh;
 use crate::launch::{self, HttpOptions, RunningServer};
 use crate::storage::{redact_url, Database};
@@ -46,9 +49,31 @@ pub async fn serve(args: ServeArgs) -> Result<(), CliError> {
     let listener = bind(&args).await?;
     let db = Database::open(&args.database.database_url).await?;
     refresh::ensure_rollups_current(&db).await?;
-    let server = start(listener, db.clone(), RunNotifier::default(), cipher, &args)?;
+    let schedule = args.schedule.config()?;
+    let geography = args.geography.client()?;
+    let server = start(
+        listener,
+        db.clone(),
+        RunNotifier::default(),
+        cipher.clone(),
+        &args,
+    )?;
+    let scheduler = schedule.map(|config| {
+        let context = ImportContext {
+            db: db.clone(),
+            cipher,
+            geography,
+            progress: Arc::new(Silent),
+            hold_in: None,
+        };
+        tokio::spawn(Scheduler::new(context, config).run())
+    });
     println!("Vigie is running on http://{}", server.addr);
-    run_until_signal(server, db).await
+    let outcome = run_until_signal(server, db).await;
+    if let Some(scheduler) = scheduler {
+        scheduler.abort();
+    }
+    outcome
 }
 
 pub async fn demo(args: DemoArgs) -> Result<(), CliError> {

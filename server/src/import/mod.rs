@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod progress;
 mod read;
 pub mod runner;
+pub mod scheduler;
 pub mod stage;
 mod staged;
 mod validation;
