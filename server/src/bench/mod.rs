@@ -5,6 +5,7 @@
 //! both agree (percentiles within 2%), and prints a table and a JSON report.
 
 mod dataset;
+mod import;
 mod queries;
 mod raw;
 mod report;
@@ -44,6 +45,24 @@ pub struct BenchArgs {
     /// JSON report path.
     #[arg(long, default_value = "target/bench/bench.json")]
     pub out: PathBuf,
+    /// What to measure: indicator queries against raw GROUP BY, or an initial file import.
+    #[arg(long, value_enum, default_value = "queries")]
+    pub mode: BenchMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BenchMode {
+    Queries,
+    Import,
+}
+
+/// The engine a `--engines` name stands for.
+fn engine_of(name: &str) -> Result<Engine, BenchError> {
+    match name {
+        "sqlite" => Ok(Engine::Sqlite),
+        "postgres" => Ok(Engine::Postgres),
+        other => Err(BenchError::Engine(other.to_string())),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -166,12 +185,19 @@ impl Scratch {
 pub async fn run(args: BenchArgs) -> Result<BenchReport, BenchError> {
     let days = days_of(&args.scale)?;
     let mut report = BenchReport::new(&args.scale, days, args.probes);
+    if args.mode == BenchMode::Import {
+        let figures = import::run(&args, days).await?;
+        if let Some(parent) = args.out.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let json = serde_json::to_string_pretty(&figures)
+            .map_err(|error| BenchError::Query(error.to_string()))?;
+        std::fs::write(&args.out, json)?;
+        println!("[bench import] report written to {}", args.out.display());
+        return Ok(report);
+    }
     for name in &args.engines {
-        let engine = match name.as_str() {
-            "sqlite" => Engine::Sqlite,
-            "postgres" => Engine::Postgres,
-            other => return Err(BenchError::Engine(other.to_string())),
-        };
+        let engine = engine_of(name)?;
         let scratch = Scratch::create(engine, &args).await?;
         println!(
             "[bench] {name}: generating {days} days for {} probes",

@@ -10,6 +10,7 @@
 
 pub mod csv_reader;
 pub mod drop;
+pub mod drop_writer;
 mod enrich;
 pub mod files;
 mod load;
