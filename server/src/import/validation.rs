@@ -421,3 +421,102 @@ impl DropState {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::*;
+
+    /// Values that break parsers: empty, huge, signed, malformed dates and times, NUL,
+    /// long text, codes of every shape, and a few valid ones so that deeper rules run.
+    const NASTY: &[&str] = &[
+        "",
+        " ",
+        "0",
+        "-1",
+        "1",
+        "3600000",
+        "3600001",
+        "99999999999999999999",
+        "1e9",
+        "NaN",
+        "true",
+        "TRUE",
+        "false",
+        "2026-02-30",
+        "2026-11-20",
+        "1900-01-01",
+        "2026-11-20T25:00:00Z",
+        "2026-11-20T10:00:00+14:00",
+        "2026-11-20T10:00:00+01:00",
+        "9999-12-31T23:59:59Z",
+        "-0001-01-01T00:00:00Z",
+        "\u{0}",
+        "OK",
+        "KO",
+        "TIMEOUT",
+        "SKIPPED",
+        "STARTED",
+        "FAILED",
+        "web",
+        "prod",
+        "all",
+        "probe",
+        "internal",
+        "partner",
+        "technical",
+        "P1",
+        "PROD_A",
+        "STEP_1",
+        "E1",
+        "SVC",
+        "a@b.c",
+        "@",
+        "+33612345678",
+        "0612345678",
+        "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+        "ÉÉÉ",
+        "lower_case",
+        "A-B",
+    ];
+
+    fn random_cell(rng: &mut ChaCha8Rng) -> String {
+        match rng.gen_range(0..10) {
+            0 => "x".repeat(rng.gen_range(0..3_000)),
+            1 => {
+                let bytes: Vec<u8> = (0..rng.gen_range(0..40)).map(|_| rng.gen()).collect();
+                String::from_utf8_lossy(&bytes).to_string()
+            }
+            _ => NASTY[rng.gen_range(0..NASTY.len())].to_string(),
+        }
+    }
+
+    #[test]
+    fn arbitrary_rows_never_panic_any_rule() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        for _ in 0..20 {
+            let mut state = DropState::new(1_795_000_000_000);
+            for file_type in FileType::ALL {
+                for _ in 0..300 {
+                    let cells: Vec<String> = file_type
+                        .columns()
+                        .iter()
+                        .map(|_| random_cell(&mut rng))
+                        .collect();
+                    let record = Record::from_cells(
+                        file_type
+                            .columns()
+                            .iter()
+                            .copied()
+                            .zip(cells.iter().map(String::as_str)),
+                    );
+                    if let Err(errors) = state.check(file_type, &record) {
+                        assert!(!errors.is_empty(), "a rejection names no rule");
+                    }
+                }
+            }
+        }
+    }
+}
