@@ -58,7 +58,7 @@ pub async fn seed_imports(
             tracing::info!(error = %error, "demo import failed, as scripted");
         }
     }
-    let _ = std::fs::remove_dir_all(&root);
+    // The folders stay: resuming or restarting a demo import reads them again.
     Ok(())
 }
 
