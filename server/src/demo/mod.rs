@@ -1,9 +1,11 @@
 //! `vigie demo`: demo accounts, a realistic French catalogue, 30 days of probe history
-//! with scripted incidents, real-prospect journeys, and a live simulation. Deterministic
+//! with scripted incidents, real-prospect journeys, two file imports (one with rejected
+//! rows, one incomplete), and a live simulation. Deterministic
 //! from a seed (for a given start time).
 
 mod accounts;
 pub mod catalog;
+mod drop;
 mod journeys;
 pub mod probe_runs;
 pub mod scenario;
@@ -46,7 +48,8 @@ pub async fn prepare(
     let auth = AuthService::new(db.clone(), 60, false);
     let accounts = accounts::create(&auth).await?;
     let scenario = scenario::Scenario::new(now);
-    reference::upsert_catalog(db, &catalog::catalog(&scenario)).await?;
+    let catalog = catalog::catalog(&scenario);
+    reference::upsert_catalog(db, &catalog).await?;
     let from = now - i64::from(options.days) * 24 * 3_600_000;
     tracing::info!(
         days = options.days,
@@ -60,6 +63,7 @@ pub async fn prepare(
     if stored > 0 {
         refresh::rebuild(db, added_from, now + 1).await?;
     }
+    drop::seed_imports(db, cipher, &catalog, now).await?;
     tracing::info!(runs = stored, journeys, "demo history ready");
     Ok(accounts)
 }
