@@ -14,9 +14,11 @@ use super::labels::{label, StatusBadge};
 #[component]
 pub fn ImportDetailView(detail: ImportDetail, on_action: Callback<Notice>) -> impl IntoView {
     let i18n = use_i18n();
-    let is_admin = use_context::<CurrentUser>()
-        .and_then(|user| user.0.get_untracked())
-        .is_some_and(|user| user.has(Role::Admin));
+    let user = use_context::<CurrentUser>().map(|current| current.0);
+    let is_admin = move || {
+        user.and_then(|user| user.get())
+            .is_some_and(|user| user.has(Role::Admin))
+    };
     let now = chrono::Utc::now().timestamp_millis();
     let can_continue = detail.can_continue(now);
     let status = if can_continue && detail.import.status == "running" {
@@ -44,7 +46,9 @@ pub fn ImportDetailView(detail: ImportDetail, on_action: Callback<Notice>) -> im
                     <strong>{move || i18n.t("imports.failure")}</strong> " : " {failure}
                 </p>
             })}
-            {(is_admin && can_continue).then(|| view! { <ContinueActions import_id on_action/> })}
+            <Show when=move || can_continue && is_admin()>
+                <ContinueActions import_id=import_id.clone() on_action/>
+            </Show>
             <div class="import-tables">
                 <StagesTable stages=detail.stages/>
                 <FilesTable files=detail.files/>

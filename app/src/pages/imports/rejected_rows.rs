@@ -78,22 +78,18 @@ pub fn RejectedRows(
         <section class="rejections" aria-labelledby="imports-rejections">
             <h2 id="imports-rejections">{move || i18n.t("imports.rejections")}</h2>
             <div class="rejection-filters">
-                <label>
-                    {move || i18n.t("imports.rejections.file")}
-                    <select on:change=choose_file>
+                <label for="rejections-file">{move || i18n.t("imports.rejections.file")}</label>
+                <select id="rejections-file" on:change=choose_file>
                         <FilterOptions i18n options=file_options
                             chosen=Signal::derive(move || view_state.with(|view| view.file.clone()))
                             prefix=None/>
-                    </select>
-                </label>
-                <label>
-                    {move || i18n.t("imports.rejections.rule")}
-                    <select on:change=choose_rule>
+                </select>
+                <label for="rejections-rule">{move || i18n.t("imports.rejections.rule")}</label>
+                <select id="rejections-rule" on:change=choose_rule>
                         <FilterOptions i18n options=rule_options
                             chosen=Signal::derive(move || view_state.with(|view| view.rule.clone()))
                             prefix=Some("imports.rule")/>
-                    </select>
-                </label>
+                </select>
                 <a class="button" href=csv_href download="">
                     {move || i18n.t("imports.rejections.export")}
                 </a>
