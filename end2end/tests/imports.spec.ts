@@ -85,8 +85,9 @@ test('an admin restarts the failed import, which fails again at the check stage'
   // The drop is still incomplete: a second failure at the check stage, a second alert.
   await expect(alertsOfImport).toHaveCount(2);
   await expect(failed).toContainText('Contrôle du dépôt');
-  await expect(page.getByRole('table', { name: 'Étapes' })).toContainText('Contrôle du dépôt');
-  await expect(page.getByText(/probe_steps/).first()).toBeVisible();
+  await expect(page.getByText('Échec · Étape : Contrôle du dépôt')).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Étapes' }).getByRole('row')).toHaveCount(2);
+  await expect(page.getByText("Cause de l'échec")).toBeVisible();
 
   // A succeeded import offers no such buttons.
   await importRows(page).filter({ hasText: 'Réussi' }).getByRole('link').click();
