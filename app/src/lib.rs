@@ -19,6 +19,7 @@ use components::i18n_context::provide_i18n;
 use components::require_login::RequireLogin;
 use pages::board::BoardPage;
 use pages::explorer::ExplorerPage;
+use pages::imports::ImportsPage;
 use pages::login::LoginPage;
 use pages::tokens::TokensPage;
 use pages::users::UsersPage;
@@ -33,6 +34,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/") view=|| view! { <RequireLogin><BoardPage/></RequireLogin> }/>
                 <Route path=path!("/explorer") view=|| view! { <RequireLogin><ExplorerPage/></RequireLogin> }/>
+                <Route path=path!("/imports") view=|| view! { <RequireLogin><ImportsPage/></RequireLogin> }/>
                 <Route path=path!("/admin/users") view=|| view! { <RequireLogin><UsersPage/></RequireLogin> }/>
                 <Route path=path!("/admin/tokens") view=|| view! { <RequireLogin><TokensPage/></RequireLogin> }/>
             </Routes>

@@ -7,6 +7,7 @@ use crate::domain::auth::SessionUser;
 use crate::domain::error::AppError;
 
 use super::i18n_context::use_i18n;
+use super::import_banner::ImportBanner;
 use super::top_bar::TopBar;
 
 /// The logged-in user, provided to the pages inside [`RequireLogin`].
@@ -49,7 +50,11 @@ pub fn RequireLogin(children: ChildrenFn) -> impl IntoView {
     view! {
         {move || match check.get() {
             None => view! { <p class="loading">{i18n.t("common.loading")}</p> }.into_any(),
-            Some(Ok(_)) => view! { <TopBar/><main class="page">{children()}</main> }.into_any(),
+            Some(Ok(_)) => view! {
+                <TopBar/>
+                <ImportBanner/>
+                <main class="page">{children()}</main>
+            }.into_any(),
             Some(Err(AppError::Unauthenticated)) => ().into_any(),
             Some(Err(error)) => view! {
                 <p class="error" role="alert">{i18n.t(error.message_key())}</p>

@@ -22,6 +22,10 @@ pub fn TopBar() -> impl IntoView {
         user.and_then(|user| user.get())
             .is_some_and(|user| user.has(Role::Admin))
     };
+    let is_support = move || {
+        user.and_then(|user| user.get())
+            .is_some_and(|user| user.has(Role::Support))
+    };
     let do_logout = move |_| {
         leptos::task::spawn_local(async move {
             let _ = logout().await;
@@ -34,6 +38,9 @@ pub fn TopBar() -> impl IntoView {
             <nav aria-label="main">
                 <A href="/">{move || i18n.t("nav.board")}</A>
                 <A href="/explorer">{move || i18n.t("nav.explorer")}</A>
+                <Show when=is_support>
+                    <A href="/imports">{move || i18n.t("nav.imports")}</A>
+                </Show>
                 <Show when=is_admin>
                     <A href="/admin/users">{move || i18n.t("nav.users")}</A>
                     <A href="/admin/tokens">{move || i18n.t("nav.tokens")}</A>

@@ -2,6 +2,7 @@
 
 pub mod board;
 pub mod explorer;
+pub mod imports;
 pub mod login;
 pub mod tokens;
 pub mod users;

@@ -25,6 +25,10 @@ pub fn routes() -> Router<AppState> {
         .route("/indicators/summary", get(super::indicators::summary))
         .route("/export/series.csv", get(super::export::series_csv))
         .route("/export/series.xlsx", get(super::export::series_xlsx))
+        .route(
+            "/imports/{import_id}/rejections.csv",
+            get(super::rejections_csv::rejections_csv),
+        )
         .merge(super::ingest::routes())
         .fallback(|| async { ApiError::NotFound })
 }

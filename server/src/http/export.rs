@@ -58,7 +58,8 @@ pub fn neutralise(text: &str) -> String {
     }
 }
 
-fn csv_field(text: &str) -> String {
+/// One CSV cell: neutralised, then quoted when it holds a comma, a quote or a line break.
+pub(super) fn csv_field(text: &str) -> String {
     let text = neutralise(text);
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
@@ -172,7 +173,7 @@ fn workbook(table: &PointTable) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     workbook.save_to_buffer()
 }
 
-fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
+pub(super) fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &str) -> Response {
     (
         [
             (CONTENT_TYPE, content_type.to_string()),

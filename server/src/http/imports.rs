@@ -76,10 +76,14 @@ pub async fn detail(state: &AppState, import_id: &str) -> Result<ImportDetail, A
             .unwrap_or(usize::MAX)
     };
     files.sort_by_key(|file| order(&file.file_type));
+    let rules = imports::error_rules(db, import_id)
+        .await
+        .map_err(ApiError::from)?;
     Ok(ImportDetail {
         import: summary(import),
         stages,
         files,
+        rules,
     })
 }
 

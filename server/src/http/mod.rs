@@ -10,6 +10,7 @@ mod imports;
 mod indicators;
 mod ingest;
 mod openapi;
+mod rejections_csv;
 mod server_fns;
 mod static_files;
 mod stream;

@@ -95,6 +95,11 @@ pub fn document() -> Value {
             "/indicators/summary": { "get": { "summary": "Summary per group", "parameters": summary_parameters, "responses": with_errors(ok("SummaryResponse")) } },
             "/export/series.csv": { "get": { "summary": "The series' points as CSV", "parameters": series_parameters.clone(), "responses": with_errors(json!({ "description": "text/csv" })) } },
             "/export/series.xlsx": { "get": { "summary": "The series' points as XLSX", "parameters": series_parameters, "responses": with_errors(json!({ "description": "XLSX workbook" })) } },
+            "/imports/{import_id}/rejections.csv": { "get": { "summary": "An import's rejected rows as CSV (support, admin): file type, line, column, rule, message; never a personal value", "parameters": [
+                { "name": "import_id", "in": "path", "required": true, "schema": { "type": "string" } },
+                { "name": "file_type", "in": "query", "schema": { "type": "string" } },
+                { "name": "rule", "in": "query", "schema": { "type": "string" } }
+            ], "responses": with_errors(json!({ "description": "text/csv" })) } },
             "/users": { "get": { "summary": "Local accounts and roles (admin)", "responses": with_errors(json!({ "description": "OK" })) } },
             "/ingest/probe-runs": { "post": ingest("Probe runs, each with its `steps` array (fields of the probe_runs and probe_steps files)") },
             "/ingest/journey-events": { "post": ingest("Journey events (fields of the journey_events file), each optionally with an embedded `prospect` object") }

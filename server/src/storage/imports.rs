@@ -428,6 +428,16 @@ pub async fn errors(
     Ok((rows, total))
 }
 
+/// The rules an import's rejected rows broke, in alphabetical order (the page's rule filter).
+pub async fn error_rules(db: &Database, import_id: &str) -> StorageResult<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT rule FROM import_errors WHERE import_id = $1 ORDER BY rule",
+    )
+    .bind(import_id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
 /// The lines rejected in one file of an import.
 pub async fn rejected_lines(
     db: &Database,

@@ -1,0 +1,161 @@
+//! The Imports page's server side through HTTP: the rejected rows' CSV download (roles,
+//! filters, formula neutralising, every row), and the rule choices of an import's
+//! detail, on SQLite and on PostgreSQL.
+
+mod support;
+
+use app::domain::auth::Role;
+use app::domain::imports::ImportDetail;
+use reqwest::StatusCode;
+use support::TestApp;
+use vigie::storage::imports::{self, ImportRecord, RejectedRow};
+use vigie::storage::{Database, Engine};
+
+const IMPORT_ID: &str = "IMPORT_20260301_060000_001";
+
+fn rejected(file_type: &str, line: i64, column: &str, rule: &str, message: &str) -> RejectedRow {
+    RejectedRow {
+        file_type: file_type.into(),
+        line,
+        column: column.into(),
+        rule: rule.into(),
+        message: message.into(),
+    }
+}
+
+/// A succeeded import with `extra` more `probe_runs` rows than the three named ones.
+async fn seed_import(db: &Database, extra: i64) -> support::TestResult {
+    imports::create(
+        db,
+        &ImportRecord {
+            import_id: IMPORT_ID.into(),
+            phase: "daily".into(),
+            folder: "/tmp/drop".into(),
+            business_date: Some("2026-02-28".into()),
+            status: "succeeded".into(),
+            stage: "finish".into(),
+            reference_ms: 1_772_341_200_000,
+            created_at_ms: 1_772_341_200_000,
+            finished_at_ms: Some(1_772_341_260_000),
+            failure: None,
+            touched_from_ms: None,
+            touched_to_ms: None,
+        },
+    )
+    .await?;
+    let mut errors = vec![
+        (
+            rejected("probe_runs", 4, "status", "enum", "=HYPERLINK(\"x\")"),
+            0,
+        ),
+        (
+            rejected(
+                "prospects",
+                7,
+                "email",
+                "type",
+                "not an e-mail address, \"quoted\"",
+            ),
+            0,
+        ),
+        (rejected("prospects", 9, "phone", "mandatory", "missing"), 0),
+    ];
+    for line in 0..extra {
+        errors.push((
+            rejected("probe_runs", 100 + line, "duration_ms", "range", "negative"),
+            0,
+        ));
+    }
+    let mut connection = db.pool().acquire().await?;
+    imports::insert_errors(&mut connection, db.engine(), IMPORT_ID, &errors).await?;
+    Ok(())
+}
+
+fn csv_path(query: &str) -> String {
+    format!("/api/v1/imports/{IMPORT_ID}/rejections.csv{query}")
+}
+
+async fn rejected_rows_download_as_csv_for_support_and_admins(
+    engine: Engine,
+) -> support::TestResult {
+    let app = TestApp::start(engine).await?;
+    seed_import(&app.database.db, 1_200).await?;
+    let support = app.client_as(Role::Support).await?;
+
+    let all = support.get(app.url(&csv_path(""))).send().await?;
+    assert_eq!(all.status(), StatusCode::OK);
+    let disposition = all
+        .headers()
+        .get("content-disposition")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        disposition.contains(&format!("vigie-rejets-{IMPORT_ID}.csv")),
+        "{disposition}"
+    );
+    let text = all.text().await?;
+    let lines: Vec<&str> = text.split("\r\n").filter(|line| !line.is_empty()).collect();
+    assert_eq!(lines[0], "file_type,line,column,rule,message");
+    assert_eq!(lines.len(), 1 + 3 + 1_200, "every row, over several pages");
+    assert!(lines.contains(&"probe_runs,4,status,enum,\"'=HYPERLINK(\"\"x\"\")\""));
+
+    let filtered = support
+        .get(app.url(&csv_path("?file_type=prospects&rule=type")))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert_eq!(
+        filtered,
+        "file_type,line,column,rule,message\r\n\
+         prospects,7,email,type,\"not an e-mail address, \"\"quoted\"\"\"\r\n"
+    );
+    let empty_filters = support
+        .get(app.url(&csv_path("?file_type=&rule=")))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert_eq!(empty_filters, text, "empty filters mean no filter");
+
+    let admin = app.client_as(Role::Admin).await?;
+    let as_admin = admin.get(app.url(&csv_path("?rule=enum"))).send().await?;
+    assert_eq!(as_admin.status(), StatusCode::OK);
+    let unknown = admin
+        .get(app.url("/api/v1/imports/IMPORT_NONE/rejections.csv"))
+        .send()
+        .await?;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    Ok(())
+}
+on_both_engines!(rejected_rows_download_as_csv_for_support_and_admins);
+
+async fn rejected_rows_csv_is_refused_without_the_role(engine: Engine) -> support::TestResult {
+    let app = TestApp::start(engine).await?;
+    seed_import(&app.database.db, 0).await?;
+    let anonymous = app.client().get(app.url(&csv_path(""))).send().await?;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    for role in [Role::Viewer, Role::Sales] {
+        let client = app.client_as(role).await?;
+        let refused = client.get(app.url(&csv_path(""))).send().await?;
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{role:?}");
+    }
+    Ok(())
+}
+on_both_engines!(rejected_rows_csv_is_refused_without_the_role);
+
+async fn an_import_detail_names_the_rules_its_rows_broke(engine: Engine) -> support::TestResult {
+    let app = TestApp::start(engine).await?;
+    seed_import(&app.database.db, 2).await?;
+    let support = app.client_as(Role::Support).await?;
+    let response = support
+        .get(app.url(&format!("/api/show_import?import_id={IMPORT_ID}")))
+        .send()
+        .await?;
+    assert_eq!(response.status(), StatusCode::OK);
+    let detail: ImportDetail = response.json().await?;
+    assert_eq!(detail.rules, ["enum", "mandatory", "range", "type"]);
+    Ok(())
+}
+on_both_engines!(an_import_detail_names_the_rules_its_rows_broke);
