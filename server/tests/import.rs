@@ -436,3 +436,59 @@ async fn staging_holds_personal_data_encrypted(engine: Engine) -> TestResult {
     Ok(())
 }
 on_both_engines!(staging_holds_personal_data_encrypted);
+
+async fn an_initial_load_resolves_distinct_postal_codes_in_parallel(engine: Engine) -> TestResult {
+    let database = TestDatabase::new(engine).await?;
+    let geography = fake_geography().await?;
+    geography.set_delay(std::time::Duration::from_millis(50));
+    let folder = tempfile::tempdir()?;
+    write_drop(folder.path(), false)?;
+    vigie::storage::branches::upsert_branch(&database.db, "11", "Agence Île-de-France", 0).await?;
+    let output = vigie(
+        &database.url,
+        &geography,
+        &["import", "initial", &folder_arg(folder.path())],
+    )
+    .env("VIGIE_GEOGRAPHY_CONCURRENCY", "3")
+    .output()
+    .await?;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    // Twenty prospects share five postal codes: each resolved once, several at a time,
+    // never more than the concurrency; the failing one is retried, then left empty.
+    for code in ["75001", "69001", "13001", "99999"] {
+        assert_eq!(geography.calls(code), 1, "{code}");
+    }
+    assert_eq!(geography.calls("00666"), 3, "retried up to the attempts");
+    assert!(
+        (2..=3).contains(&geography.max_in_flight()),
+        "{}",
+        geography.max_in_flight()
+    );
+    let places: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT postal_code, commune, department_code FROM prospects ORDER BY prospect_id LIMIT 5",
+    )
+    .fetch_all(database.db.pool())
+    .await?;
+    assert_eq!(
+        places,
+        vec![
+            ("75001".into(), Some("Paris".into()), Some("75".into())),
+            ("69001".into(), Some("Lyon".into()), Some("69".into())),
+            ("13001".into(), Some("Marseille".into()), Some("13".into())),
+            ("99999".into(), None, None),
+            ("00666".into(), None, None),
+        ]
+    );
+    let branches: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT postal_code, sales_branch FROM prospects WHERE prospect_id IN ('PR0000', 'PR0001')",
+    )
+    .fetch_all(database.db.pool())
+    .await?;
+    assert!(
+        branches.contains(&("75001".into(), Some("Agence Île-de-France".into()))),
+        "{branches:?}"
+    );
+    assert!(branches.contains(&("69001".into(), None)), "{branches:?}");
+    Ok(())
+}
+on_both_engines!(an_initial_load_resolves_distinct_postal_codes_in_parallel);
