@@ -65,7 +65,11 @@ fn tokens_are_created_listed_and_revoked_from_the_command_line() {
     let list = text(&vigie(&url, &["tokens", "list"]).stdout);
     assert!(list.contains("revoked"), "{list}");
     let again = vigie(&url, &["tokens", "revoke", &id]);
-    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "an id that names no active token is a usage error"
+    );
     assert!(text(&again.stderr).contains("no active token"));
 
     let bad = vigie(
