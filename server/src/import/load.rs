@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sqlx::{AnyConnection, Connection};
+use sqlx::AnyConnection;
 
 use super::files::FileType;
 use super::pipeline::ImportContext;
@@ -20,7 +20,7 @@ use crate::ingest::validate::{
 use crate::storage::imports::{self, ImportRecord};
 use crate::storage::journeys::{self, ProspectPlace};
 use crate::storage::reference::{orphans_without, remove_references_not_in, write_catalog};
-use crate::storage::{runs, Engine};
+use crate::storage::runs;
 
 const REFERENCE_FILES: [FileType; 6] = [
     FileType::Products,
@@ -30,9 +30,6 @@ const REFERENCE_FILES: [FileType; 6] = [
     FileType::ErrorCodes,
     FileType::MaintenanceWindows,
 ];
-
-/// SQLite page cache of the load's connection, in KiB.
-const LOAD_CACHE_KIB: i64 = 131_072;
 
 const FACT_FILES: [FileType; 4] = [
     FileType::ProbeRuns,
@@ -65,16 +62,7 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
         );
     }
     let places = super::enrich::places(context, import).await?;
-    let mut connection = db.pool().acquire().await?;
-    if db.engine() == Engine::Sqlite {
-        // One transaction writes millions of rows on an initial load: with SQLite's
-        // default 2 MB page cache, index pages are spilled and written to the WAL again
-        // and again.
-        sqlx::query(&format!("PRAGMA cache_size = -{LOAD_CACHE_KIB}"))
-            .execute(&mut *connection)
-            .await?;
-    }
-    let mut tx = connection.begin().await?;
+    let mut tx = db.pool().begin().await?;
 
     let mut state = DropState::new(import.reference_ms);
     for file_type in REFERENCE_FILES {
@@ -192,11 +180,6 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
     )
     .await?;
     tx.commit().await?;
-    if db.engine() == Engine::Sqlite {
-        sqlx::query("PRAGMA cache_size = -2000")
-            .execute(&mut *connection)
-            .await?;
-    }
     Ok(loaded)
 }
 
