@@ -3,7 +3,6 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -14,7 +13,6 @@ use crate::board::{BoardService, RunNotifier};
 use crate::crypto::PersonalDataCipher;
 use crate::enrich::GeographyClient;
 use crate::http::{router, AppState};
-use crate::import::progress::Silent;
 use crate::import::{ImportContext, ImportRunner};
 use crate::indicators::IndicatorService;
 use crate::ingest::RunRecorder;
@@ -84,13 +82,11 @@ pub fn spawn(
         board: BoardService::new(db.clone()),
         indicators: IndicatorService::new(db.clone()),
         notifier: notifier.clone(),
-        imports: ImportRunner::new(ImportContext {
-            db: db.clone(),
-            cipher: options.cipher.clone(),
-            geography: options.geography.clone(),
-            progress: Arc::new(Silent),
-            hold_in: None,
-        }),
+        imports: ImportRunner::new(ImportContext::new(
+            db.clone(),
+            options.cipher.clone(),
+            options.geography.clone(),
+        )),
         shutdown: stopped.clone(),
         db,
     };

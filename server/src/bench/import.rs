@@ -57,11 +57,12 @@ pub async fn run(args: &BenchArgs, days: u32) -> Result<Vec<ImportFigures>, Benc
         let engine = super::engine_of(name)?;
         let scratch = Scratch::create(engine, args).await?;
         let context = ImportContext {
-            db: scratch.db.clone(),
-            cipher: PersonalDataCipher::new(Arc::new(LocalKeyProvider::demo())),
-            geography: None,
             progress: Arc::new(Console::new()),
-            hold_in: None,
+            ..ImportContext::new(
+                scratch.db.clone(),
+                PersonalDataCipher::new(Arc::new(LocalKeyProvider::demo())),
+                None,
+            )
         };
         reset_peak_rss();
         let timer = Instant::now();

@@ -85,11 +85,9 @@ impl ImportSettings {
         let geography = self.geography.client()?;
         let db = Database::open(&self.database.database_url).await?;
         Ok(ImportContext {
-            db,
-            cipher,
-            geography,
             progress: Arc::new(Console::new()),
             hold_in: hold_in()?,
+            ..ImportContext::new(db, cipher, geography)
         })
     }
 }

@@ -9,7 +9,7 @@ use super::CliError;
 use crate::board::RunNotifier;
 use crate::crypto::{LocalKeyProvider, PersonalDataCipher};
 use crate::demo::{self, DemoOptions};
-use crate::import::progress::Silent;
+use crate::enrich::GeographyClient;
 use crate::import::scheduler::Scheduler;
 use crate::import::ImportContext;
 use crate::indicators::refresh;
@@ -56,16 +56,11 @@ pub async fn serve(args: ServeArgs) -> Result<(), CliError> {
         db.clone(),
         RunNotifier::default(),
         cipher.clone(),
+        geography.clone(),
         &args,
     )?;
     let scheduler = schedule.map(|config| {
-        let context = ImportContext {
-            db: db.clone(),
-            cipher,
-            geography,
-            progress: Arc::new(Silent),
-            hold_in: None,
-        };
+        let context = ImportContext::new(db.clone(), cipher, geography);
         tokio::spawn(Scheduler::new(context, config).run())
     });
     println!("Vigie is running on http://{}", server.addr);
@@ -101,6 +96,7 @@ pub async fn demo(args: DemoArgs) -> Result<(), CliError> {
         db.clone(),
         notifier.clone(),
         cipher.clone(),
+        args.serve.geography.client()?,
         &args.serve,
     )?;
     let simulation = tokio::spawn(demo::simulate(db.clone(), notifier, cipher, options));
@@ -134,6 +130,7 @@ fn start(
     db: Database,
     notifier: RunNotifier,
     cipher: PersonalDataCipher,
+    geography: Option<GeographyClient>,
     args: &ServeArgs,
 ) -> Result<RunningServer, CliError> {
     launch::spawn(
@@ -145,7 +142,7 @@ fn start(
             session_idle_minutes: args.session_idle_minutes,
             secure_cookie: args.secure_cookie,
             cipher,
-            geography: args.geography.client()?,
+            geography,
         },
     )
     .map_err(CliError::Server)

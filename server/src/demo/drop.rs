@@ -4,7 +4,6 @@
 //! stage and raises an alert. The Imports page then has something to show.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use chrono::{Days, NaiveDate};
 
@@ -14,7 +13,6 @@ use crate::crypto::PersonalDataCipher;
 use crate::import::drop_writer::DropWriter;
 use crate::import::files::FileType;
 use crate::import::pipeline::{self, ImportContext};
-use crate::import::progress::Silent;
 use crate::import::Phase;
 use crate::storage::reference::Catalog;
 use crate::storage::{imports, Database};
@@ -46,13 +44,7 @@ pub async fn seed_imports(
         tracing::warn!(error = %error, "demo drops could not be written; no demo import");
         return Ok(());
     }
-    let context = ImportContext {
-        db: db.clone(),
-        cipher: cipher.clone(),
-        geography: None,
-        progress: Arc::new(Silent),
-        hold_in: None,
-    };
+    let context = ImportContext::new(db.clone(), cipher.clone(), None);
     for folder in [&complete, &incomplete] {
         if let Err(error) = pipeline::start(&context, Phase::Daily, folder).await {
             tracing::info!(error = %error, "demo import failed, as scripted");

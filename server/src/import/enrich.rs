@@ -7,7 +7,6 @@
 use std::collections::HashMap;
 
 use super::files::FileType;
-use super::load::place_of;
 use super::pipeline::ImportContext;
 use super::stage::{Phase, Stage};
 use super::validation::staged_rows;
@@ -104,28 +103,17 @@ async fn resolve_record_by_record(
 }
 
 fn geography_row(postal_code: String, lookup: Lookup) -> GeographyRow {
-    match lookup {
-        Lookup::Resolved(place) => GeographyRow {
-            postal_code,
-            status: "resolved".to_string(),
-            commune: Some(place.commune),
-            department_code: Some(place.department_code),
-            region_code: Some(place.region_code),
-        },
-        Lookup::Unknown => GeographyRow {
-            postal_code,
-            status: "unknown".to_string(),
-            commune: None,
-            department_code: None,
-            region_code: None,
-        },
-        Lookup::Failed(_) => GeographyRow {
-            postal_code,
-            status: "failed".to_string(),
-            commune: None,
-            department_code: None,
-            region_code: None,
-        },
+    let (status, place) = match lookup {
+        Lookup::Resolved(place) => ("resolved", Some(place)),
+        Lookup::Unknown => ("unknown", None),
+        Lookup::Failed(_) => ("failed", None),
+    };
+    GeographyRow {
+        postal_code,
+        status: status.to_string(),
+        commune: place.as_ref().map(|place| place.commune.clone()),
+        department_code: place.as_ref().map(|place| place.department_code.clone()),
+        region_code: place.map(|place| place.region_code),
     }
 }
 
@@ -147,4 +135,20 @@ pub async fn places(
             Some((row.postal_code, place))
         })
         .collect())
+}
+
+/// A prospect's place from the enrich stage's answer and the region's sales branch.
+fn place_of(
+    commune: Option<String>,
+    department_code: Option<String>,
+    region_code: Option<String>,
+    branches: &SalesBranches,
+) -> Option<ProspectPlace> {
+    let (commune, department_code, region_code) = (commune?, department_code?, region_code?);
+    Some(ProspectPlace {
+        sales_branch: branches.branch_for(&region_code).map(str::to_string),
+        commune,
+        department_code,
+        region_code,
+    })
 }

@@ -13,12 +13,11 @@ use super::stage::Stage;
 use super::staged::open_record;
 use super::validation::{staged_rows, DropState};
 use super::PipelineError;
-use crate::enrich::SalesBranches;
 use crate::ingest::validate::{
     validate_event, validate_file_step, validate_prospect, validate_run, FieldError, Record,
 };
 use crate::storage::imports::{self, ImportRecord};
-use crate::storage::journeys::{self, ProspectPlace};
+use crate::storage::journeys;
 use crate::storage::reference::{orphans_without, remove_references_not_in, write_catalog};
 use crate::storage::runs;
 
@@ -214,20 +213,4 @@ fn changed(file_type: FileType, line: i64, errors: &[FieldError]) -> PipelineErr
         file_type.name(),
         rules.join(", ")
     ))
-}
-
-/// A prospect's place from the enrich stage's answer and the region's sales branch.
-pub(super) fn place_of(
-    commune: Option<String>,
-    department_code: Option<String>,
-    region_code: Option<String>,
-    branches: &SalesBranches,
-) -> Option<ProspectPlace> {
-    let (commune, department_code, region_code) = (commune?, department_code?, region_code?);
-    Some(ProspectPlace {
-        sales_branch: branches.branch_for(&region_code).map(str::to_string),
-        commune,
-        department_code,
-        region_code,
-    })
 }

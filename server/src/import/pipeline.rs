@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use tracing::Instrument;
 
-use super::progress::Progress;
+use super::progress::{Progress, Silent};
 use super::stage::{Phase, Stage};
 use super::{enrich, load, read, validation, PipelineError};
 use crate::clock::now_ms;
@@ -34,6 +34,22 @@ pub struct ImportContext {
 }
 
 impl ImportContext {
+    /// A context that shows no progress and holds nowhere (the server, the demo, the
+    /// benchmark; the CLI sets its own progress).
+    pub fn new(
+        db: Database,
+        cipher: PersonalDataCipher,
+        geography: Option<GeographyClient>,
+    ) -> ImportContext {
+        ImportContext {
+            db,
+            cipher,
+            geography,
+            progress: Arc::new(Silent),
+            hold_in: None,
+        }
+    }
+
     /// Waits forever when the test hook names `stage`.
     pub(super) async fn hold_point(&self, stage: Stage) {
         if self.hold_in == Some(stage) {

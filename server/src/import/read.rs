@@ -55,7 +55,8 @@ pub async fn read(context: &ImportContext, import: &ImportRecord) -> Result<u64,
     let db = &context.db;
     imports::clear(db, &import.import_id, WorkTable::Staging).await?;
     imports::clear(db, &import.import_id, WorkTable::Files).await?;
-    let drop = checked_drop(Path::new(&import.folder))?;
+    // The check stage checked the headers; opening each file checks its header again.
+    let drop = inspect(Path::new(&import.folder))?;
     let mut total = 0u64;
     for (position, (file_type, path)) in drop.files.iter().enumerate() {
         let name = path

@@ -22,10 +22,6 @@ impl ImportRunner {
         }
     }
 
-    pub fn context(&self) -> &ImportContext {
-        &self.context
-    }
-
     /// Checks that the import can continue, then resumes (or restarts) it in the
     /// background. An import this server is already running is refused.
     pub async fn spawn_continue(

@@ -14,7 +14,7 @@ use super::drop::inspect;
 use super::pipeline::{self, ImportContext};
 use super::{ImportError, Phase, PipelineError};
 use crate::storage::alerts::{self, Severity};
-use crate::storage::Database;
+use crate::storage::{imports, Database};
 
 #[derive(Debug, Clone)]
 pub struct ScheduleConfig {
@@ -119,7 +119,9 @@ impl Scheduler {
         let expected = today.checked_sub_days(Days::new(1)).unwrap_or(today);
         let date = expected.format("%Y-%m-%d").to_string();
         let db: &Database = &self.context.db;
-        if imported(db, &date).await? || alerts::exists(db, "drop_late", &date).await? {
+        if imports::succeeded_for_date(db, &date).await?
+            || alerts::exists(db, "drop_late", &date).await?
+        {
             return Ok(Tick::Idle);
         }
         let reason = match why {
@@ -140,17 +142,6 @@ impl Scheduler {
             .archive
             .join(format!("{}_{now_ms}", date.format("%Y%m%d")))
     }
-}
-
-/// Whether an import of `business_date` succeeded.
-async fn imported(db: &Database, business_date: &str) -> Result<bool, PipelineError> {
-    let count: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM imports WHERE business_date = $1 AND status = 'succeeded'",
-    )
-    .bind(business_date)
-    .fetch_one(db.pool())
-    .await?;
-    Ok(count > 0)
 }
 
 /// Moves the drop's files into `folder` (created).

@@ -33,7 +33,7 @@ pub async fn validate(
     imports::clear(db, &import.import_id, WorkTable::Errors).await?;
     let mut state = DropState::new(import.reference_ms);
     let mut total = 0;
-    for (position, file_type) in FileType::ALL.into_iter().enumerate() {
+    for file_type in FileType::ALL {
         let (accepted, rejected) = validate_file(context, import, file_type, &mut state).await?;
         total += accepted + rejected;
         context.progress.rows(total);
@@ -43,7 +43,7 @@ pub async fn validate(
             rejected,
             "file validated"
         );
-        if position == 6 {
+        if file_type == FileType::ProbeRuns {
             context.hold_point(Stage::Validate).await;
         }
     }

@@ -4,7 +4,6 @@
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::batch::AnyQuery;
 use super::{BatchInsert, Database, StorageResult};
 
 /// One import as stored.
@@ -359,22 +358,19 @@ pub async fn insert_errors(
         7,
         "",
     );
-    for chunk in errors.chunks(insert.rows_per_statement(engine)) {
-        let sql = insert.sql(chunk.len());
-        let mut query: AnyQuery<'_> = sqlx::query(&sql);
-        for (error, seq) in chunk {
-            query = query
-                .bind(import_id)
+    insert
+        .execute_all(connection, engine, errors, |query, (error, seq)| {
+            query
+                // Owned: the closure binds for any statement's lifetime.
+                .bind(import_id.to_string())
                 .bind(&error.file_type)
                 .bind(error.line)
                 .bind(*seq)
                 .bind(&error.column)
                 .bind(&error.rule)
-                .bind(&error.message);
-        }
-        query.execute(&mut *connection).await?;
-    }
-    Ok(())
+                .bind(&error.message)
+        })
+        .await
 }
 
 /// Which rows the errors are about, filtered by file type and rule (empty: all).
@@ -560,20 +556,17 @@ pub async fn insert_geography(
         "ON CONFLICT (import_id, postal_code) DO NOTHING",
     );
     let mut tx = db.pool().begin().await?;
-    for chunk in rows.chunks(insert.rows_per_statement(db.engine())) {
-        let sql = insert.sql(chunk.len());
-        let mut query: AnyQuery<'_> = sqlx::query(&sql);
-        for row in chunk {
-            query = query
-                .bind(import_id)
+    insert
+        .execute_all(&mut tx, db.engine(), rows, |query, row| {
+            query
+                .bind(import_id.to_string())
                 .bind(&row.postal_code)
                 .bind(&row.status)
                 .bind(&row.commune)
                 .bind(&row.department_code)
-                .bind(&row.region_code);
-        }
-        query.execute(&mut *tx).await?;
-    }
+                .bind(&row.region_code)
+        })
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -597,6 +590,17 @@ pub async fn geography(db: &Database, import_id: &str) -> StorageResult<Vec<Geog
             })
         })
         .collect()
+}
+
+/// Whether an import of `business_date` (`YYYY-MM-DD`) succeeded.
+pub async fn succeeded_for_date(db: &Database, business_date: &str) -> StorageResult<bool> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM imports WHERE business_date = $1 AND status = 'succeeded'",
+    )
+    .bind(business_date)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(count > 0)
 }
 
 /// The import loading data now (stage load or rollups started within the last six
