@@ -8,14 +8,13 @@ use std::collections::{HashMap, HashSet};
 use sqlx::AnyConnection;
 
 use super::files::FileType;
+use super::load_facts::{self, changed, FactBatch, FactSource};
 use super::pipeline::ImportContext;
 use super::stage::Stage;
 use super::staged::open_record;
 use super::validation::{staged_rows, DropState};
 use super::PipelineError;
-use crate::ingest::validate::{
-    validate_event, validate_file_step, validate_prospect, validate_run, FieldError, Record,
-};
+use crate::ingest::validate::Record;
 use crate::storage::imports::{self, ImportRecord};
 use crate::storage::journeys;
 use crate::storage::reference::{orphans_without, remove_references_not_in, write_catalog};
@@ -28,13 +27,6 @@ const REFERENCE_FILES: [FileType; 6] = [
     FileType::Probes,
     FileType::ErrorCodes,
     FileType::MaintenanceWindows,
-];
-
-const FACT_FILES: [FileType; 4] = [
-    FileType::ProbeRuns,
-    FileType::ProbeSteps,
-    FileType::Prospects,
-    FileType::JourneyEvents,
 ];
 
 /// The span of time the loaded facts cover (for the rollups stage).
@@ -99,74 +91,47 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
         + state.catalog.error_codes.len()
         + state.catalog.maintenance_windows.len()) as u64;
 
-    let now = import.reference_ms;
-    for file_type in FACT_FILES {
-        let chunks = imports::chunk_count(db, id, file_type.name()).await?;
-        for chunk in 0..chunks {
-            let rows = staged_rows(&mut tx, id, file_type, chunk).await?;
-            let records = rows
-                .iter()
-                .filter(|row| !rejected[&file_type].contains(&row.line()))
-                .filter_map(|row| row.1.as_ref().map(|cells| (row.line(), cells)))
-                .map(|(line, cells)| Ok((line, open_record(file_type, cells, &context.cipher)?)))
-                .collect::<Result<Vec<(i64, Record)>, PipelineError>>()?;
-            let engine = db.engine();
-            match file_type {
-                FileType::ProbeRuns => {
-                    let mut valid = Vec::with_capacity(records.len());
-                    for (line, record) in &records {
-                        let run = validate_run(record, &[], &state.references, now)
-                            .map_err(|errors| changed(file_type, *line, &errors))?;
-                        touched.add(run.started_at_ms, run.started_at_ms + 1);
-                        valid.push(run);
-                    }
-                    runs::upsert_runs(&mut tx, engine, &valid, now).await?;
-                    loaded += valid.len() as u64;
+    let mut facts = load_facts::spawn(FactSource {
+        db: db.clone(),
+        cipher: context.cipher.clone(),
+        import_id: id.clone(),
+        now_ms: import.reference_ms,
+        references: std::mem::take(&mut state.references),
+        rejected,
+        places,
+    });
+    let engine = db.engine();
+    while let Some(batch) = facts.recv().await {
+        match batch? {
+            FactBatch::Runs(runs) => {
+                for run in &runs {
+                    touched.add(run.started_at_ms, run.started_at_ms + 1);
                 }
-                FileType::ProbeSteps => {
-                    let mut valid = Vec::with_capacity(records.len());
-                    for (line, record) in &records {
-                        let step = validate_file_step(record, None, &state.references, now)
-                            .map_err(|errors| changed(file_type, *line, &errors))?;
-                        touched.add(step.1.started_at_ms, step.1.started_at_ms + 1);
-                        valid.push(step);
-                    }
-                    runs::upsert_steps(&mut tx, engine, &valid).await?;
-                    loaded += valid.len() as u64;
-                }
-                FileType::Prospects => {
-                    let mut valid = Vec::with_capacity(records.len());
-                    for (line, record) in &records {
-                        let prospect = validate_prospect(record, now)
-                            .map_err(|errors| changed(file_type, *line, &errors))?;
-                        let mut sealed = prospect.seal(&context.cipher)?;
-                        sealed.place = prospect
-                            .postal_code
-                            .as_ref()
-                            .and_then(|code| places.get(code))
-                            .cloned();
-                        valid.push(sealed);
-                    }
-                    journeys::upsert_prospects(&mut tx, engine, &valid).await?;
-                    loaded += valid.len() as u64;
-                }
-                _ => {
-                    let mut valid = Vec::with_capacity(records.len());
-                    for (line, record) in &records {
-                        let (event, _) = validate_event(record, None, &state.references, now)
-                            .map_err(|errors| changed(file_type, *line, &errors))?;
-                        valid.push(event);
-                    }
-                    journeys::upsert_events(&mut tx, engine, &valid).await?;
-                    loaded += valid.len() as u64;
-                }
+                runs::upsert_runs(&mut tx, engine, &runs, import.reference_ms).await?;
+                loaded += runs.len() as u64;
             }
-            context.progress.rows(loaded);
+            FactBatch::Steps(steps) => {
+                for (_, step) in &steps {
+                    touched.add(step.started_at_ms, step.started_at_ms + 1);
+                }
+                runs::upsert_steps(&mut tx, engine, &steps).await?;
+                loaded += steps.len() as u64;
+            }
+            FactBatch::Prospects(prospects) => {
+                journeys::upsert_prospects(&mut tx, engine, &prospects).await?;
+                loaded += prospects.len() as u64;
+            }
+            FactBatch::Events(events) => {
+                journeys::upsert_events(&mut tx, engine, &events).await?;
+                loaded += events.len() as u64;
+            }
+            FactBatch::FileDone(FileType::ProbeRuns) => {
+                // Killed here, the references and runs written so far are rolled back.
+                context.hold_point(Stage::Load).await;
+            }
+            FactBatch::FileDone(_) => {}
         }
-        if file_type == FileType::ProbeRuns {
-            // Killed here, the references and runs written so far are rolled back.
-            context.hold_point(Stage::Load).await;
-        }
+        context.progress.rows(loaded);
     }
     imports::set_touched(&mut tx, id, touched.0).await?;
     imports::stage_succeeded(
@@ -202,15 +167,4 @@ async fn for_each_accepted(
         }
     }
     Ok(())
-}
-
-/// A row accepted by the validate stage that fails now: staging or references changed
-/// under the import.
-fn changed(file_type: FileType, line: i64, errors: &[FieldError]) -> PipelineError {
-    let rules: Vec<&str> = errors.iter().map(|error| error.rule.as_str()).collect();
-    PipelineError::Staging(format!(
-        "{} line {line} was accepted but now breaks {}; restart the import",
-        file_type.name(),
-        rules.join(", ")
-    ))
 }

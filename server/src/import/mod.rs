@@ -14,6 +14,7 @@ pub mod drop_writer;
 mod enrich;
 pub mod files;
 mod load;
+mod load_facts;
 pub mod pipeline;
 pub mod progress;
 mod read;

@@ -110,7 +110,7 @@ pub async fn recompute(
         "",
     );
     for chunk in incidents.chunks(insert.rows_per_statement(db.engine())) {
-        let sql = insert.sql(chunk.len());
+        let sql = insert.sql(db.engine(), chunk.len());
         let mut query: AnyQuery<'_> = sqlx::query(&sql);
         for incident in chunk {
             query = query

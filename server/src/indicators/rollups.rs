@@ -280,7 +280,7 @@ async fn replace_rows(
         "",
     );
     for chunk in rows.chunks(insert.rows_per_statement(db.engine())) {
-        let sql = insert.sql(chunk.len());
+        let sql = insert.sql(db.engine(), chunk.len());
         let mut query: AnyQuery<'_> = sqlx::query(&sql);
         for (kind, resolution, key, tally) in chunk {
             query = query

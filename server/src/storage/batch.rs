@@ -4,8 +4,11 @@ use sqlx::Any;
 
 use super::Engine;
 
-/// A multi-row `INSERT ... VALUES (...), (...)` with `$n` placeholders, which both
-/// engines accept (sqlx's query builder writes `?` for the `Any` driver).
+/// Parameters per statement on SQLite (its limit is 32,766).
+const SQLITE_PARAMETERS: usize = 2_000;
+
+/// A multi-row `INSERT ... VALUES (...), (...)`, with the placeholders each engine binds
+/// fastest: `?` on SQLite, `$n` on PostgreSQL. The tail must not hold placeholders.
 pub struct BatchInsert {
     head: String,
     tail: String,
@@ -25,21 +28,20 @@ impl BatchInsert {
 
     /// How many rows to put in one statement on `engine`.
     ///
-    /// SQLite (through sqlx) binds each parameter by looking its name up among all of the
-    /// statement's parameters, so a statement costs the square of its parameter count:
-    /// about 200 parameters per statement is fastest (measured on 9-column step rows:
-    /// 1,000 rows per statement give 12k rows/s, 22 rows about 200k rows/s).
-    /// PostgreSQL prefers large statements (it allows 65,535 parameters).
+    /// On SQLite the placeholders are anonymous (`?`), which sqlx binds in order: named
+    /// ones (`$n`) made sqlx look each name up among all of the statement's parameters,
+    /// so that a statement cost the square of its parameter count. PostgreSQL allows
+    /// 65,535 parameters and prefers large statements.
     pub fn rows_per_statement(&self, engine: Engine) -> usize {
         let parameters = match engine {
-            Engine::Sqlite => 200,
+            Engine::Sqlite => SQLITE_PARAMETERS,
             Engine::Postgres => 30_000,
         };
         (parameters / self.columns.max(1)).clamp(1, 1_000)
     }
 
-    /// The SQL for `rows` rows.
-    pub fn sql(&self, rows: usize) -> String {
+    /// The SQL for `rows` rows on `engine`.
+    pub fn sql(&self, engine: Engine, rows: usize) -> String {
         let mut sql = String::with_capacity(self.head.len() + rows * self.columns * 5);
         sql.push_str(&self.head);
         sql.push_str(" VALUES ");
@@ -53,9 +55,14 @@ impl BatchInsert {
                 if column > 0 {
                     sql.push(',');
                 }
-                sql.push('$');
-                sql.push_str(&parameter.to_string());
-                parameter += 1;
+                match engine {
+                    Engine::Sqlite => sql.push('?'),
+                    Engine::Postgres => {
+                        sql.push('$');
+                        sql.push_str(&parameter.to_string());
+                        parameter += 1;
+                    }
+                }
             }
             sql.push(')');
         }
@@ -79,7 +86,7 @@ impl BatchInsert {
         bind: impl for<'q> Fn(AnyQuery<'q>, &'q T) -> AnyQuery<'q>,
     ) -> super::StorageResult<()> {
         for chunk in rows.chunks(self.rows_per_statement(engine)) {
-            let sql = self.sql(chunk.len());
+            let sql = self.sql(engine, chunk.len());
             let mut query: AnyQuery<'_> = sqlx::query(&sql);
             for row in chunk {
                 query = bind(query, row);
@@ -98,8 +105,12 @@ mod tests {
     fn placeholders_are_numbered_in_order() {
         let insert = BatchInsert::new("INSERT INTO t (a, b)", 2, "ON CONFLICT DO NOTHING");
         assert_eq!(
-            insert.sql(2),
+            insert.sql(Engine::Postgres, 2),
             "INSERT INTO t (a, b) VALUES ($1,$2),($3,$4) ON CONFLICT DO NOTHING"
+        );
+        assert_eq!(
+            insert.sql(Engine::Sqlite, 2),
+            "INSERT INTO t (a, b) VALUES (?,?),(?,?) ON CONFLICT DO NOTHING"
         );
     }
 }

@@ -67,7 +67,7 @@ pub async fn insert_journeys(
     let mut tx = db.pool().begin().await?;
     let mut inserted = 0;
     for chunk in prospects.chunks(prospect_insert.rows_per_statement(db.engine())) {
-        let sql = prospect_insert.sql(chunk.len());
+        let sql = prospect_insert.sql(db.engine(), chunk.len());
         let mut query: AnyQuery<'_> = sqlx::query(&sql);
         for prospect in chunk {
             query = bind_prospect(query, prospect);
@@ -75,7 +75,7 @@ pub async fn insert_journeys(
         query.execute(&mut *tx).await?;
     }
     for chunk in events.chunks(event_insert.rows_per_statement(db.engine())) {
-        let sql = event_insert.sql(chunk.len());
+        let sql = event_insert.sql(db.engine(), chunk.len());
         let mut query: AnyQuery<'_> = sqlx::query(&sql);
         for event in chunk {
             query = bind_event(query, event);

@@ -170,7 +170,7 @@ pub async fn write_catalog(
         .maintenance_windows
         .chunks(windows.rows_per_statement(engine))
     {
-        let sql = windows.sql(chunk.len());
+        let sql = windows.sql(engine, chunk.len());
         let mut query: AnyQuery<'_> = sqlx::query(&sql);
         for window in chunk {
             query = query

@@ -66,7 +66,7 @@ pub async fn insert_runs(db: &Database, runs: &[ProbeRun], now_ms: i64) -> Stora
     let mut tx = db.pool().begin().await?;
     let mut new_runs: HashSet<String> = HashSet::new();
     for chunk in runs.chunks(run_insert.rows_per_statement(db.engine())) {
-        let sql = run_insert.sql(chunk.len());
+        let sql = run_insert.sql(db.engine(), chunk.len());
         let mut query: AnyQuery<'_> = sqlx::query(&sql);
         for run in chunk {
             query = bind_run(query, run, now_ms);
@@ -83,7 +83,7 @@ pub async fn insert_runs(db: &Database, runs: &[ProbeRun], now_ms: i64) -> Stora
         })
         .collect();
     for chunk in steps.chunks(step_insert.rows_per_statement(db.engine())) {
-        let sql = step_insert.sql(chunk.len());
+        let sql = step_insert.sql(db.engine(), chunk.len());
         let mut query: AnyQuery<'_> = sqlx::query(&sql);
         for (run_id, step) in chunk {
             query = bind_step(query, run_id, step);
