@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use super::files::FileType;
 use super::pipeline::ImportContext;
 use super::stage::{Phase, Stage};
-use super::validation::staged_rows;
+use super::staged::staged_rows;
 use super::PipelineError;
 use crate::enrich::{GeographyClient, Lookup, SalesBranches};
 use crate::storage::imports::{self, GeographyRow, ImportRecord, WorkTable};

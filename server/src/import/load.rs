@@ -11,8 +11,8 @@ use super::files::FileType;
 use super::load_facts::{self, changed, FactBatch, FactSource};
 use super::pipeline::ImportContext;
 use super::stage::Stage;
-use super::staged::open_record;
-use super::validation::{staged_rows, DropState};
+use super::staged::open_chunk;
+use super::validation::DropState;
 use super::PipelineError;
 use crate::ingest::validate::Record;
 use crate::storage::imports::{self, ImportRecord};
@@ -158,12 +158,17 @@ async fn for_each_accepted(
 ) -> Result<(), PipelineError> {
     let chunks = imports::chunk_count(&context.db, &import.import_id, file_type.name()).await?;
     for chunk in 0..chunks {
-        for row in staged_rows(connection, &import.import_id, file_type, chunk).await? {
-            let Some(cells) = &row.1 else { continue };
-            if rejected[&file_type].contains(&row.line()) {
-                continue;
-            }
-            accept(row.line(), open_record(file_type, cells, &context.cipher)?)?;
+        let opened = open_chunk(
+            connection,
+            &import.import_id,
+            file_type,
+            chunk,
+            &context.cipher,
+            &rejected[&file_type],
+        )
+        .await?;
+        for (line, record) in opened.records {
+            accept(line, record)?;
         }
     }
     Ok(())

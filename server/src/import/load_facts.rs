@@ -8,8 +8,7 @@ use std::collections::{HashMap, HashSet};
 use tokio::sync::mpsc;
 
 use super::files::FileType;
-use super::staged::open_record;
-use super::validation::staged_rows;
+use super::staged::open_chunk;
 use super::PipelineError;
 use crate::crypto::PersonalDataCipher;
 use crate::ingest::validate::{
@@ -74,15 +73,17 @@ impl FactSource {
         for file_type in FACT_FILES {
             let chunks = imports::chunk_count(&self.db, &self.import_id, file_type.name()).await?;
             for chunk in 0..chunks {
-                let rows = staged_rows(&mut connection, &self.import_id, file_type, chunk).await?;
-                let rejected = &self.rejected[&file_type];
-                let records = rows
-                    .iter()
-                    .filter(|row| !rejected.contains(&row.line()))
-                    .filter_map(|row| row.1.as_ref().map(|cells| (row.line(), cells)))
-                    .map(|(line, cells)| Ok((line, open_record(file_type, cells, &self.cipher)?)))
-                    .collect::<Result<Vec<(i64, Record)>, PipelineError>>()?;
-                let batch = self.typed(file_type, &records)?;
+                // Unreadable rows were rejected by the validate stage, so they are skipped.
+                let opened = open_chunk(
+                    &mut connection,
+                    &self.import_id,
+                    file_type,
+                    chunk,
+                    &self.cipher,
+                    &self.rejected[&file_type],
+                )
+                .await?;
+                let batch = self.typed(file_type, &opened.records)?;
                 if sender.send(Ok(batch)).await.is_err() {
                     return Ok(()); // The writer stopped.
                 }

@@ -14,7 +14,7 @@ use sqlx::AnyConnection;
 use super::files::FileType;
 use super::pipeline::ImportContext;
 use super::stage::Stage;
-use super::staged::{open_record, StagedRow};
+use super::staged::{spawn_opened_chunks, OpenedChunk};
 use super::PipelineError;
 use crate::ingest::validate::{
     validate_error_code, validate_event, validate_file_step, validate_journey_step,
@@ -58,24 +58,24 @@ async fn validate_file(
     state: &mut DropState,
 ) -> Result<(u64, u64), PipelineError> {
     let db = &context.db;
-    let chunks = imports::chunk_count(db, &import.import_id, file_type.name()).await?;
+    let mut chunks = spawn_opened_chunks(
+        db.clone(),
+        context.cipher.clone(),
+        import.import_id.clone(),
+        file_type,
+    );
     let mut connection = db.pool().acquire().await?;
     let (mut accepted, mut rejected) = (0u64, 0u64);
-    for chunk in 0..chunks {
-        let rows = staged_rows(&mut connection, &import.import_id, file_type, chunk).await?;
-        let mut records = Vec::with_capacity(rows.len());
+    while let Some(chunk) = chunks.recv().await {
+        let OpenedChunk {
+            rows,
+            records,
+            unreadable,
+        } = chunk?;
         let mut errors: Vec<(RejectedRow, i64)> = Vec::new();
-        for row in &rows {
-            match (&row.1, &row.2) {
-                (Some(cells), _) => {
-                    records.push((row.line(), open_record(file_type, cells, &context.cipher)?))
-                }
-                (None, message) => {
-                    let message = message.clone().unwrap_or_else(|| "cannot be read".into());
-                    let error = FieldError::new("", Rule::Format, message);
-                    push_errors(&mut errors, file_type, row.line(), vec![error]);
-                }
-            }
+        for (line, message) in unreadable {
+            let error = FieldError::new("", Rule::Format, message);
+            push_errors(&mut errors, file_type, line, vec![error]);
         }
         state
             .look_up_stored(&mut connection, file_type, &records)
@@ -91,7 +91,7 @@ async fn validate_file(
             .collect::<HashSet<_>>()
             .len() as u64;
         rejected += chunk_rejected;
-        accepted += rows.len() as u64 - chunk_rejected;
+        accepted += rows as u64 - chunk_rejected;
         imports::insert_errors(&mut connection, db.engine(), &import.import_id, &errors).await?;
     }
     imports::file_validated(
@@ -103,17 +103,6 @@ async fn validate_file(
     )
     .await?;
     Ok((accepted, rejected))
-}
-
-/// One staged chunk's rows.
-pub(super) async fn staged_rows(
-    connection: &mut AnyConnection,
-    import_id: &str,
-    file_type: FileType,
-    chunk: i64,
-) -> Result<Vec<StagedRow>, PipelineError> {
-    let payload = imports::read_chunk(connection, import_id, file_type.name(), chunk).await?;
-    serde_json::from_str(&payload).map_err(|error| PipelineError::Staging(error.to_string()))
 }
 
 fn push_errors(

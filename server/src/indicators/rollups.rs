@@ -135,16 +135,17 @@ pub fn tally_facts(
 /// Recomputes the rollups of every Paris day that meets `[from, to)`, for one probe or
 /// all, then the weeks and months those days belong to. Answers the number of days
 /// recomputed.
+///
+/// A task of its own reads and tallies the next days while the current one is written.
 pub async fn rebuild(db: &Database, from: i64, to: i64, probe: Option<&str>) -> StorageResult<u64> {
     let maintenance = MaintenanceIndex::load(db).await?;
-    let mut day = Resolution::Day.floor(from);
+    let mut tallied = spawn_day_tallies(db.clone(), maintenance, from, to, probe);
     let mut days = 0;
     let mut periods = BTreeSet::new();
-    while day < to {
-        let next = Resolution::Day.next(day);
-        rebuild_day(db, &maintenance, day, next, probe).await?;
+    while let Some(tally) = tallied.recv().await {
+        let (day, next, rows) = tally?;
+        replace_rows(db, &DAY_LEVELS, day, next, probe, &rows).await?;
         periods.extend(periods_of(day));
-        day = next;
         days += 1;
     }
     for (resolution, start) in periods {
@@ -191,6 +192,43 @@ pub async fn refresh(db: &Database, touched: &[(String, i64)]) -> StorageResult<
 
 type NewRow = (FactKind, Resolution, RowKey, Tally);
 
+/// The levels computed from raw rows one day at a time.
+const DAY_LEVELS: [&str; 3] = ["q", "h", "d"];
+
+/// One day's new rows: (day start, next day's start, rows).
+type DayTally = (i64, i64, Vec<NewRow>);
+
+/// Reads and tallies each Paris day that meets `[from, to)` in turn, on a task of its
+/// own, a few days ahead of the receiver.
+fn spawn_day_tallies(
+    db: Database,
+    maintenance: MaintenanceIndex,
+    from: i64,
+    to: i64,
+    probe: Option<&str>,
+) -> tokio::sync::mpsc::Receiver<StorageResult<DayTally>> {
+    let (sender, receiver) = tokio::sync::mpsc::channel(2);
+    let probe = probe.map(str::to_string);
+    tokio::spawn(async move {
+        let mut day = Resolution::Day.floor(from);
+        while day < to {
+            let next = Resolution::Day.next(day);
+            let rows = day_rows(&db, &maintenance, day, next, probe.as_deref()).await;
+            let failed = rows.is_err();
+            if sender
+                .send(rows.map(|rows| (day, next, rows)))
+                .await
+                .is_err()
+                || failed
+            {
+                return;
+            }
+            day = next;
+        }
+    });
+    receiver
+}
+
 async fn rebuild_day(
     db: &Database,
     maintenance: &MaintenanceIndex,
@@ -198,6 +236,18 @@ async fn rebuild_day(
     next: i64,
     probe: Option<&str>,
 ) -> StorageResult<()> {
+    let rows = day_rows(db, maintenance, day, next, probe).await?;
+    replace_rows(db, &DAY_LEVELS, day, next, probe, &rows).await
+}
+
+/// The quarter-hour, hour and day rows of one day, tallied from raw rows.
+async fn day_rows(
+    db: &Database,
+    maintenance: &MaintenanceIndex,
+    day: i64,
+    next: i64,
+    probe: Option<&str>,
+) -> StorageResult<Vec<NewRow>> {
     let mut rows = Vec::new();
     for kind in [FactKind::Runs, FactKind::Steps] {
         let facts = fetch_facts(db, kind, day, next, probe).await?;
@@ -210,8 +260,7 @@ async fn rebuild_day(
             }
         }
     }
-    let levels = ["q", "h", "d"];
-    replace_rows(db, &levels, day, next, probe, &rows).await
+    Ok(rows)
 }
 
 /// Sums the day rows of one week or month (starting at `start`) into its rows.

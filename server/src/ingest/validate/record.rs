@@ -1,5 +1,6 @@
 //! One incoming item as named text fields, and the field-level rules.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::DateTime;
@@ -75,7 +76,8 @@ enum Field {
 /// An incoming item: its fields by column name. Empty text and JSON `null` are absent.
 #[derive(Debug, Clone, Default)]
 pub struct Record {
-    fields: HashMap<String, Field>,
+    /// Column names are static for file rows (no allocation per cell), owned for JSON.
+    fields: HashMap<Cow<'static, str>, Field>,
     /// Prefix of column names in errors (`steps[2].` for a run's third step).
     prefix: String,
 }
@@ -96,7 +98,7 @@ impl Record {
                     Value::Number(number) => Field::Text(number.to_string()),
                     Value::Array(_) | Value::Object(_) => Field::Nested,
                 };
-                Some((name.clone(), field))
+                Some((Cow::Owned(name.clone()), field))
             })
             .collect();
         Record {
@@ -105,13 +107,16 @@ impl Record {
         }
     }
 
-    /// A record from text cells (a CSV row): empty cells are absent.
-    pub fn from_cells<'a>(cells: impl IntoIterator<Item = (&'a str, &'a str)>) -> Record {
+    /// A record from text cells (a CSV row), each named by its column: empty cells are
+    /// absent. Owned cells are moved in, not copied.
+    pub fn from_cells<V: Into<String> + AsRef<str>>(
+        cells: impl IntoIterator<Item = (&'static str, V)>,
+    ) -> Record {
         Record {
             fields: cells
                 .into_iter()
-                .filter(|(_, value)| !value.is_empty())
-                .map(|(name, value)| (name.to_string(), Field::Text(value.to_string())))
+                .filter(|(_, value)| !value.as_ref().is_empty())
+                .map(|(name, value)| (Cow::Borrowed(name), Field::Text(value.into())))
                 .collect(),
             prefix: String::new(),
         }

@@ -250,7 +250,7 @@ pub fn validate_maintenance_window(
 mod tests {
     use super::*;
 
-    fn record(cells: &[(&str, &str)]) -> Record {
+    fn record(cells: &[(&'static str, &str)]) -> Record {
         Record::from_cells(cells.iter().copied())
     }
 
