@@ -10,7 +10,7 @@ use sqlx::AnyConnection;
 use super::files::FileType;
 use super::load_facts::{self, changed, FactBatch, FactSource};
 use super::pipeline::ImportContext;
-use super::stage::Stage;
+use super::stage::{Phase, Stage};
 use super::staged::open_chunk;
 use super::validation::DropState;
 use super::PipelineError;
@@ -101,6 +101,12 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
         places,
     });
     let engine = db.engine();
+    // An initial load bulk-loads: its steps are checked against their runs in one join at
+    // the end instead of row by row (validation already checked them).
+    let bulk = Phase::from_name(&import.phase) == Some(Phase::Initial);
+    if bulk {
+        runs::suspend_step_run_check(&mut tx, engine).await?;
+    }
     while let Some(batch) = facts.recv().await {
         match batch? {
             FactBatch::Runs(runs) => {
@@ -132,6 +138,9 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
             FactBatch::FileDone(_) => {}
         }
         context.progress.rows(loaded);
+    }
+    if bulk {
+        runs::check_steps_against_runs(&mut tx, engine).await?;
     }
     imports::set_touched(&mut tx, id, touched.0).await?;
     imports::stage_succeeded(
