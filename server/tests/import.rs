@@ -331,10 +331,21 @@ async fn kill_in_stage(
     folder: &Path,
     stage: &str,
 ) -> Result<String, Box<dyn std::error::Error>> {
+    kill_in_phase_stage(database_url, geography, folder, "daily", stage).await
+}
+
+/// The same, for an import of `phase` (`initial` or `daily`).
+async fn kill_in_phase_stage(
+    database_url: &str,
+    geography: &FakeGeography,
+    folder: &Path,
+    phase: &str,
+    stage: &str,
+) -> Result<String, Box<dyn std::error::Error>> {
     let mut child = vigie(
         database_url,
         geography,
-        &["import", "daily", &folder_arg(folder)],
+        &["import", phase, &folder_arg(folder)],
     )
     .env("VIGIE_IMPORT_HOLD_IN", stage)
     .stderr(Stdio::piped())
@@ -412,6 +423,56 @@ async fn a_kill_in_any_stage_then_resume_or_restart_gives_the_same_tables(
     Ok(())
 }
 on_both_engines!(a_kill_in_any_stage_then_resume_or_restart_gives_the_same_tables);
+
+/// Whether the database refuses a step that names no stored run.
+async fn steps_need_their_run(db: &Database) -> Result<bool, Box<dyn std::error::Error>> {
+    let orphan = sqlx::query(
+        "INSERT INTO probe_steps (run_id, step_code, position, started_at, duration_ms, status) \
+         VALUES ('NO_SUCH_RUN', 'HOME', 1, 0, 1, 'OK')",
+    )
+    .execute(db.pool())
+    .await;
+    Ok(orphan.is_err())
+}
+
+/// An initial load checks steps against runs in one join at the end of its load
+/// transaction (PostgreSQL drops the per-row key meanwhile): killed in the middle of
+/// it, nothing changed and the key is still there; resumed, it loads the same tables as
+/// a daily import and the key is back.
+async fn an_initial_load_killed_in_load_keeps_the_step_run_key(engine: Engine) -> TestResult {
+    let geography = fake_geography().await?;
+    let folder = tempfile::tempdir()?;
+    write_drop(folder.path(), true)?;
+    let cipher = cipher()?;
+    let reference = TestDatabase::new(engine).await?;
+    let output = import(
+        &reference.url,
+        &geography,
+        &["import", "daily", &folder_arg(folder.path())],
+    )
+    .await?;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let expected = final_tables(&reference.db, &cipher).await?;
+
+    let database = TestDatabase::new(engine).await?;
+    let empty = final_tables(&database.db, &cipher).await?;
+    let import_id =
+        kill_in_phase_stage(&database.url, &geography, folder.path(), "initial", "load").await?;
+    assert_eq!(final_tables(&database.db, &cipher).await?, empty);
+    assert!(
+        steps_need_their_run(&database.db).await?,
+        "key gone after a kill"
+    );
+    let output = import(&database.url, &geography, &["import", "resume", &import_id]).await?;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(final_tables(&database.db, &cipher).await?, expected);
+    assert!(
+        steps_need_their_run(&database.db).await?,
+        "key gone after the load"
+    );
+    Ok(())
+}
+on_both_engines!(an_initial_load_killed_in_load_keeps_the_step_run_key);
 
 async fn staging_holds_personal_data_encrypted(engine: Engine) -> TestResult {
     let database = TestDatabase::new(engine).await?;
