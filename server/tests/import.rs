@@ -19,7 +19,7 @@ use vigie::storage::{Database, Engine};
 
 use support::drop::{write_drop, Expected, SECRET_NAMES};
 use support::geography::{FakeGeography, Fault};
-use support::tables::final_tables;
+use support::tables::{final_tables, Tables};
 use support::{TestDatabase, TestResult};
 
 /// Base64 of 32 bytes: the tests' personal-data key.
@@ -372,6 +372,24 @@ async fn kill_in_phase_stage(
     Ok(import_id)
 }
 
+/// The final tables after an uninterrupted daily import of `folder` into a new database.
+async fn uninterrupted_tables(
+    engine: Engine,
+    geography: &FakeGeography,
+    folder: &Path,
+    cipher: &PersonalDataCipher,
+) -> Result<Tables, Box<dyn std::error::Error>> {
+    let reference = TestDatabase::new(engine).await?;
+    let output = import(
+        &reference.url,
+        geography,
+        &["import", "daily", &folder_arg(folder)],
+    )
+    .await?;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    final_tables(&reference.db, cipher).await
+}
+
 async fn a_kill_in_any_stage_then_resume_or_restart_gives_the_same_tables(
     engine: Engine,
 ) -> TestResult {
@@ -379,15 +397,7 @@ async fn a_kill_in_any_stage_then_resume_or_restart_gives_the_same_tables(
     let folder = tempfile::tempdir()?;
     write_drop(folder.path(), true)?;
     let cipher = cipher()?;
-    let reference = TestDatabase::new(engine).await?;
-    let output = import(
-        &reference.url,
-        &geography,
-        &["import", "daily", &folder_arg(folder.path())],
-    )
-    .await?;
-    assert!(output.status.success(), "{}", text(&output.stderr));
-    let expected = final_tables(&reference.db, &cipher).await?;
+    let expected = uninterrupted_tables(engine, &geography, folder.path(), &cipher).await?;
     let empty = final_tables(&TestDatabase::new(engine).await?.db, &cipher).await?;
 
     for stage in [
@@ -444,15 +454,7 @@ async fn an_initial_load_killed_in_load_keeps_the_step_run_key(engine: Engine) -
     let folder = tempfile::tempdir()?;
     write_drop(folder.path(), true)?;
     let cipher = cipher()?;
-    let reference = TestDatabase::new(engine).await?;
-    let output = import(
-        &reference.url,
-        &geography,
-        &["import", "daily", &folder_arg(folder.path())],
-    )
-    .await?;
-    assert!(output.status.success(), "{}", text(&output.stderr));
-    let expected = final_tables(&reference.db, &cipher).await?;
+    let expected = uninterrupted_tables(engine, &geography, folder.path(), &cipher).await?;
 
     let database = TestDatabase::new(engine).await?;
     let empty = final_tables(&database.db, &cipher).await?;
