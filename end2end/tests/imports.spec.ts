@@ -101,6 +101,8 @@ test('support has no resume or restart, and a viewer has no Imports page', async
   await expect(page.getByText('Cause de l\'échec')).toBeVisible();
   await expect(page.getByRole('button', { name: 'Relancer' })).toHaveCount(0);
   await page.getByRole('button', { name: 'Se déconnecter' }).click();
+  // Let the logout's own navigation end before opening the site again.
+  await expect(page).toHaveURL(/\/login/);
 
   await openBoard(page, 'viewer');
   await expect(page.getByRole('link', { name: 'Imports', exact: true })).toHaveCount(0);
