@@ -335,13 +335,14 @@ async fn kill_in_stage(
 }
 
 /// The same, for an import of `phase` (`initial` or `daily`).
-async fn kill_in_phase_stage(
+/// An import of `phase` started in its own process and held in `stage` (test hook).
+async fn hold_in_phase_stage(
     database_url: &str,
     geography: &FakeGeography,
     folder: &Path,
     phase: &str,
     stage: &str,
-) -> Result<String, Box<dyn std::error::Error>> {
+) -> Result<tokio::process::Child, Box<dyn std::error::Error>> {
     let mut child = vigie(
         database_url,
         geography,
@@ -363,6 +364,17 @@ async fn kill_in_phase_stage(
     };
     let held = tokio::time::timeout(std::time::Duration::from_secs(60), wait).await??;
     assert!(held, "the import never reached stage {stage}");
+    Ok(child)
+}
+
+async fn kill_in_phase_stage(
+    database_url: &str,
+    geography: &FakeGeography,
+    folder: &Path,
+    phase: &str,
+    stage: &str,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let mut child = hold_in_phase_stage(database_url, geography, folder, phase, stage).await?;
     child.start_kill()?;
     child.wait().await?;
     let db = Database::open(database_url).await?;
@@ -433,6 +445,40 @@ async fn a_kill_in_any_stage_then_resume_or_restart_gives_the_same_tables(
     Ok(())
 }
 on_both_engines!(a_kill_in_any_stage_then_resume_or_restart_gives_the_same_tables);
+
+/// While one process runs an import, `resume` and `restart` from another are refused
+/// and change nothing; once that process is gone (killed), `resume` runs at once.
+async fn a_running_import_is_not_run_twice(engine: Engine) -> TestResult {
+    let geography = fake_geography().await?;
+    let folder = tempfile::tempdir()?;
+    write_drop(folder.path(), true)?;
+    let database = TestDatabase::new(engine).await?;
+    let mut running = hold_in_phase_stage(
+        &database.url,
+        &geography,
+        folder.path(),
+        "daily",
+        "validate",
+    )
+    .await?;
+    let (import_id, _, _) = latest_import(&database.db).await?;
+    for action in ["resume", "restart"] {
+        let output = import(&database.url, &geography, &["import", action, &import_id]).await?;
+        assert_eq!(output.status.code(), Some(1), "{action} while running");
+        let message = text(&output.stderr);
+        assert!(message.contains("already running"), "{action}: {message}");
+        let (_, status, stage) = latest_import(&database.db).await?;
+        assert_eq!((status.as_str(), stage.as_str()), ("running", "validate"));
+    }
+    running.start_kill()?;
+    running.wait().await?;
+    let output = import(&database.url, &geography, &["import", "resume", &import_id]).await?;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let (_, status, _) = latest_import(&database.db).await?;
+    assert_eq!(status, "succeeded");
+    Ok(())
+}
+on_both_engines!(a_running_import_is_not_run_twice);
 
 /// Whether the database refuses a step that names no stored run.
 async fn steps_need_their_run(db: &Database) -> Result<bool, Box<dyn std::error::Error>> {

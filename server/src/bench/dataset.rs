@@ -15,7 +15,7 @@ use crate::storage::reference::upsert_catalog;
 use crate::storage::runs::insert_runs;
 use crate::storage::Database;
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct LoadFigures {
     pub runs: u64,
     pub steps: u64,

@@ -48,6 +48,13 @@ pub struct BenchArgs {
     /// What to measure: indicator queries against raw GROUP BY, or an initial file import.
     #[arg(long, value_enum, default_value = "queries")]
     pub mode: BenchMode,
+    /// Keep the generated databases (their URLs are printed) instead of removing them.
+    #[arg(long)]
+    pub keep: bool,
+    /// Time the query mix on a database kept by an earlier `--keep` run, without
+    /// generating anything (its newest run stands for "now"). Replaces `--engines`.
+    #[arg(long, value_name = "DATABASE_URL")]
+    pub reuse: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -162,6 +169,20 @@ impl Scratch {
         }
     }
 
+    /// The database's URL, for `--reuse`.
+    fn url(&self) -> String {
+        match (&self.sqlite_file, &self.postgres) {
+            (Some(file), _) => format!("sqlite://{}", file.display()),
+            (_, Some((admin_url, name))) => {
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(base, _)| base);
+                format!("{base}/{name}")
+            }
+            _ => String::new(),
+        }
+    }
+
     async fn remove(self) -> Result<(), BenchError> {
         self.db.close().await;
         if let Some(file) = &self.sqlite_file {
@@ -196,6 +217,9 @@ pub async fn run(args: BenchArgs) -> Result<BenchReport, BenchError> {
         println!("[bench import] report written to {}", args.out.display());
         return Ok(report);
     }
+    if let Some(url) = &args.reuse {
+        return reuse(&args, url, report).await;
+    }
     for name in &args.engines {
         let engine = engine_of(name)?;
         let scratch = Scratch::create(engine, &args).await?;
@@ -215,8 +239,17 @@ pub async fn run(args: BenchArgs) -> Result<BenchReport, BenchError> {
         let size = scratch.size_bytes().await?;
         let results = queries::run_mix(&scratch.db, load.end_ms, args.repeat).await?;
         report.add_engine(scratch.engine, load, size, results);
-        scratch.remove().await?;
+        if args.keep {
+            println!("[bench] {name}: kept, reuse with --reuse {}", scratch.url());
+            scratch.db.close().await;
+        } else {
+            scratch.remove().await?;
+        }
     }
+    write_report(&args, report)
+}
+
+fn write_report(args: &BenchArgs, report: BenchReport) -> Result<BenchReport, BenchError> {
     report.print();
     if let Some(parent) = args.out.parent() {
         std::fs::create_dir_all(parent)?;
@@ -224,4 +257,26 @@ pub async fn run(args: BenchArgs) -> Result<BenchReport, BenchError> {
     std::fs::write(&args.out, report.to_json())?;
     println!("[bench] report written to {}", args.out.display());
     Ok(report)
+}
+
+/// The query mix on a kept database: no generation, no load figures.
+async fn reuse(
+    args: &BenchArgs,
+    url: &str,
+    mut report: BenchReport,
+) -> Result<BenchReport, BenchError> {
+    let db = Database::open(url).await?;
+    let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(started_at) FROM probe_runs")
+        .fetch_one(db.pool())
+        .await
+        .map_err(StorageError::from)?;
+    let end_ms = newest.map_or_else(crate::clock::now_ms, |newest| newest + 1);
+    let results = queries::run_mix(&db, end_ms, args.repeat).await?;
+    let load = dataset::LoadFigures {
+        end_ms,
+        ..dataset::LoadFigures::default()
+    };
+    report.add_engine(db.engine(), load, 0, results);
+    db.close().await;
+    write_report(args, report)
 }

@@ -1,9 +1,11 @@
 //! A streaming reader for the drop's CSV files (RFC 4180, UTF-8 with an optional BOM,
 //! comma, `"` quoting, LF or CRLF, quoted commas and newlines). It reads one record at
 //! a time, checks the header against the file type's columns, and reports each record
-//! with the line it starts on. Arbitrary bytes never make it panic.
+//! with the line it starts on. Arbitrary bytes never make it panic, and a record longer
+//! than [`MAX_RECORD_BYTES`] (an unclosed quote, say) ends the file with an error instead
+//! of growing in memory.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::io::Read;
 use std::rc::Rc;
@@ -11,6 +13,10 @@ use std::rc::Rc;
 use super::files::FileType;
 use super::ImportError;
 use crate::ingest::validate::Record;
+
+/// The longest record a drop file may hold. Real records are well under a kilobyte;
+/// beyond this the reader stops with an error rather than hold the record in memory.
+pub const MAX_RECORD_BYTES: u64 = 1 << 20;
 
 /// A data row: the line it starts on (the header is line 1) and its cells in the
 /// order of the file type's columns.
@@ -35,10 +41,22 @@ struct NewlineTracker<R> {
     inner: R,
     consumed: u64,
     newlines: Rc<RefCell<VecDeque<(u64, bool)>>>,
+    /// Where the last complete record ended: reading more than [`MAX_RECORD_BYTES`]
+    /// past it fails.
+    record_end: Rc<Cell<u64>>,
 }
 
 impl<R: Read> Read for NewlineTracker<R> {
     fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        if self.consumed > self.record_end.get() + MAX_RECORD_BYTES {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "a record is longer than {} KiB (an unclosed quote?)",
+                    MAX_RECORD_BYTES / 1024
+                ),
+            ));
+        }
         let count = self.inner.read(buffer)?;
         let mut newlines = self.newlines.borrow_mut();
         for (index, byte) in buffer[..count].iter().enumerate() {
@@ -55,6 +73,9 @@ pub struct CsvFile<R: Read> {
     file_type: FileType,
     reader: csv::Reader<NewlineTracker<R>>,
     newlines: Rc<RefCell<VecDeque<(u64, bool)>>>,
+    record_end: Rc<Cell<u64>>,
+    /// Set after an error that ends the file.
+    ended: bool,
     /// Newlines before the last record read.
     lines_before: u64,
     /// For each of the file type's columns, its position in the file.
@@ -67,6 +88,7 @@ impl<R: Read> CsvFile<R> {
     /// in any order.
     pub fn open(file_type: FileType, input: R, file: &str) -> Result<CsvFile<R>, ImportError> {
         let newlines = Rc::new(RefCell::new(VecDeque::new()));
+        let record_end = Rc::new(Cell::new(0));
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(true)
@@ -74,6 +96,7 @@ impl<R: Read> CsvFile<R> {
                 inner: input,
                 consumed: 0,
                 newlines: Rc::clone(&newlines),
+                record_end: Rc::clone(&record_end),
             });
         let header = reader
             .byte_headers()
@@ -82,6 +105,7 @@ impl<R: Read> CsvFile<R> {
                 cause: error.to_string(),
             })?
             .clone();
+        record_end.set(reader.position().byte());
         let names: Vec<String> = header
             .iter()
             .enumerate()
@@ -138,6 +162,8 @@ impl<R: Read> CsvFile<R> {
             file_type,
             reader,
             newlines,
+            record_end,
+            ended: false,
             lines_before: 0,
             positions,
             record: csv::ByteRecord::new(),
@@ -172,11 +198,15 @@ impl<R: Read> CsvFile<R> {
         self.lines_before + 1
     }
 
-    /// The next row; `None` at the end of the file.
+    /// The next row; `None` at the end of the file, and after an error that ends it.
     pub fn next_row(&mut self) -> Option<Result<CsvRow, UnreadableRow>> {
+        if self.ended {
+            return None;
+        }
         match self.reader.read_byte_record(&mut self.record) {
             Ok(false) => None,
             Ok(true) => {
+                self.record_end.set(self.reader.position().byte());
                 let offset = self.record.position().map_or(0, |position| position.byte());
                 let line = self.line_at(offset);
                 if self.record.len() != self.positions.len() {
@@ -204,9 +234,14 @@ impl<R: Read> CsvFile<R> {
                 Some(Ok(CsvRow { line, cells }))
             }
             Err(error) => {
-                let offset = error.position().map_or(0, |position| position.byte());
+                // The reader's errors (I/O, a record too long) carry no position: the
+                // failed record starts where the last one ended.
+                let offset = error
+                    .position()
+                    .map_or(self.record_end.get(), |position| position.byte());
                 let line = self.line_at(offset);
-                // A reader error other than a field-count one ends the file (I/O).
+                // A reader error (I/O, a record too long) ends the file.
+                self.ended = true;
                 Some(Err(UnreadableRow {
                     line,
                     message: format!("cannot be read: {error}"),
@@ -340,6 +375,33 @@ mod tests {
         assert_eq!(read[0].as_ref().err().map(|e| e.line), Some(2));
         assert_eq!(read[1].as_ref().err().map(|e| e.line), Some(3));
         assert!(read[2].is_ok());
+    }
+
+    #[test]
+    fn an_unclosed_quote_ends_the_file_at_its_line_without_holding_it() {
+        let mut text = b"product_code,label,active\nA,a,true\nB,\"never closed".to_vec();
+        text.extend(std::iter::repeat_n(b'x', 3 * MAX_RECORD_BYTES as usize));
+        text.extend(b"\"\nC,c,true\n");
+        let read = rows(&text).unwrap_or_default();
+        assert_eq!(read.len(), 2, "{read:?}");
+        assert_eq!(read[0].as_ref().ok().map(|row| row.line), Some(2));
+        let error = read[1].as_ref().err();
+        assert_eq!(error.map(|error| error.line), Some(3));
+        assert!(
+            error.is_some_and(|error| error.message.contains("longer than 1024 KiB")),
+            "{error:?}"
+        );
+        // A long record under the cap is read whole.
+        let mut text = b"product_code,label,active\nA,\"".to_vec();
+        text.extend(std::iter::repeat_n(b'y', 100_000));
+        text.extend(b"\",true\nB,b,true\n");
+        let read = rows(&text).unwrap_or_default();
+        let lines: Vec<u64> = read
+            .iter()
+            .filter_map(|row| row.as_ref().ok())
+            .map(|row| row.line)
+            .collect();
+        assert_eq!(lines, vec![2, 3]);
     }
 
     #[test]

@@ -6,8 +6,10 @@
 //!
 //! The staged pipeline ([`pipeline`]) runs an import through its [`stage::Stage`]s:
 //! check, read ([`read`]), validate ([`validation`]), enrich ([`enrich`]), load
-//! ([`load`]), rollups, finish; `resume` and `restart` continue a failed one.
+//! ([`load`]), rollups, finish; `resume` and `restart` continue a failed one. One
+//! process at a time runs a given import ([`claim`]).
 
+pub mod claim;
 pub mod csv_reader;
 pub mod drop;
 pub mod drop_writer;
@@ -64,7 +66,7 @@ pub enum PipelineError {
     UnknownImport(String),
     #[error("the import {0} already succeeded")]
     AlreadySucceeded(String),
-    #[error("the import {0} is running")]
+    #[error("the import {0} is already running (in this process or another)")]
     AlreadyRunning(String),
     #[error("too many imports created in the same second")]
     TooManyImports,

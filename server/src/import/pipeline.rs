@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use tracing::Instrument;
 
+use super::claim::ImportClaim;
 use super::progress::{Progress, Silent};
 use super::stage::{Phase, Stage};
 use super::{enrich, load, read, validation, PipelineError};
@@ -72,24 +73,48 @@ pub async fn start(
     folder: &Path,
 ) -> Result<ImportOutcome, PipelineError> {
     let import_id = create_import(&context.db, phase, folder).await?;
-    run(context, &import_id).await
+    let claim = ImportClaim::take(&context.db, &import_id).await?;
+    run(context, claim).await
 }
 
-/// Continues a failed or interrupted import from the stage it stopped in.
+/// Continues a failed or interrupted import from the stage it stopped in; refused while
+/// another process runs it.
 pub async fn resume(
     context: &ImportContext,
     import_id: &str,
 ) -> Result<ImportOutcome, PipelineError> {
-    let import = resumable(&context.db, import_id).await?;
-    tracing::info!(import_id, stage = %import.stage, "resuming the import");
-    run(context, import_id).await
+    let claim = ImportClaim::take(&context.db, import_id).await?;
+    resume_claimed(context, claim).await
 }
 
-/// Drops what an import staged and runs it again from the check stage.
+/// [`resume`] for an import already claimed.
+pub async fn resume_claimed(
+    context: &ImportContext,
+    claim: ImportClaim,
+) -> Result<ImportOutcome, PipelineError> {
+    let import_id = claim.import_id().to_string();
+    let import = resumable(&context.db, &import_id).await?;
+    tracing::info!(import_id = %import.import_id, stage = %import.stage, "resuming the import");
+    run(context, claim).await
+}
+
+/// Drops what an import staged and runs it again from the check stage; refused while
+/// another process runs it.
 pub async fn restart(
     context: &ImportContext,
     import_id: &str,
 ) -> Result<ImportOutcome, PipelineError> {
+    let claim = ImportClaim::take(&context.db, import_id).await?;
+    restart_claimed(context, claim).await
+}
+
+/// [`restart`] for an import already claimed.
+pub async fn restart_claimed(
+    context: &ImportContext,
+    claim: ImportClaim,
+) -> Result<ImportOutcome, PipelineError> {
+    let import_id = claim.import_id().to_string();
+    let import_id = import_id.as_str();
     resumable(&context.db, import_id).await?;
     for table in [
         WorkTable::Staging,
@@ -104,7 +129,7 @@ pub async fn restart(
     imports::set_stage(&mut connection, import_id, Stage::Check.name(), "running").await?;
     drop(connection);
     tracing::info!(import_id, "restarting the import from the check stage");
-    run(context, import_id).await
+    run(context, claim).await
 }
 
 async fn resumable(db: &Database, import_id: &str) -> Result<ImportRecord, PipelineError> {
@@ -156,10 +181,14 @@ async fn create_import(
     Err(PipelineError::TooManyImports)
 }
 
-/// Runs the import's stages from the one it is at.
-pub async fn run(context: &ImportContext, import_id: &str) -> Result<ImportOutcome, PipelineError> {
+/// Runs the claimed import's stages from the one it is at.
+/// The claim is held (moved in) until the run ends.
+async fn run(context: &ImportContext, claim: ImportClaim) -> Result<ImportOutcome, PipelineError> {
+    let import_id = claim.import_id().to_string();
     let span = tracing::info_span!("import", import_id = %import_id);
-    run_stages(context, import_id).instrument(span).await
+    let outcome = run_stages(context, &import_id).instrument(span).await;
+    drop(claim);
+    outcome
 }
 
 async fn run_stages(

@@ -1,9 +1,7 @@
 //! Imports started from the web app (resume and restart buttons) run in the background
-//! of `vigie serve`, one at a time per import.
+//! of `vigie serve`, one run at a time per import (see [`ImportClaim`]).
 
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
-
+use super::claim::ImportClaim;
 use super::pipeline::{self, ImportContext};
 use super::PipelineError;
 use crate::storage::imports;
@@ -11,19 +9,16 @@ use crate::storage::imports;
 #[derive(Clone)]
 pub struct ImportRunner {
     context: ImportContext,
-    running: Arc<Mutex<HashSet<String>>>,
 }
 
 impl ImportRunner {
     pub fn new(context: ImportContext) -> ImportRunner {
-        ImportRunner {
-            context,
-            running: Arc::default(),
-        }
+        ImportRunner { context }
     }
 
-    /// Checks that the import can continue, then resumes (or restarts) it in the
-    /// background. An import this server is already running is refused.
+    /// Checks that the import can continue, claims it, then resumes (or restarts) it in
+    /// the background. An import that this server or another process is running is
+    /// refused.
     pub async fn spawn_continue(
         &self,
         import_id: &str,
@@ -35,26 +30,16 @@ impl ImportRunner {
         if import.status == "succeeded" {
             return Err(PipelineError::AlreadySucceeded(import_id.to_string()));
         }
-        let inserted = self
-            .running
-            .lock()
-            .map(|mut running| running.insert(import_id.to_string()))
-            .unwrap_or(false);
-        if !inserted {
-            return Err(PipelineError::AlreadyRunning(import_id.to_string()));
-        }
-        let (runner, import_id) = (self.clone(), import_id.to_string());
+        let claim = ImportClaim::take(&self.context.db, import_id).await?;
+        let (context, import_id) = (self.context.clone(), import_id.to_string());
         tokio::spawn(async move {
             let outcome = if restart {
-                pipeline::restart(&runner.context, &import_id).await
+                pipeline::restart_claimed(&context, claim).await
             } else {
-                pipeline::resume(&runner.context, &import_id).await
+                pipeline::resume_claimed(&context, claim).await
             };
             if let Err(error) = outcome {
                 tracing::warn!(import_id = %import_id, error = %error, "import from the web app failed");
-            }
-            if let Ok(mut running) = runner.running.lock() {
-                running.remove(&import_id);
             }
         });
         Ok(())

@@ -38,6 +38,8 @@ pub struct Database {
     /// Taken while derived data (rollups, incidents) is recomputed, shared by every
     /// clone of this database (one process; see ARCHITECTURE.md).
     refresh_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// SQLite only: the database file (`None` for an in-memory database).
+    sqlite_file: Option<std::path::PathBuf>,
 }
 
 impl Database {
@@ -97,6 +99,10 @@ impl Database {
             engine,
             copy_pool,
             refresh_lock: std::sync::Arc::default(),
+            sqlite_file: match engine {
+                Engine::Sqlite => sqlite_file(url),
+                Engine::Postgres => None,
+            },
         })
     }
 
@@ -134,6 +140,11 @@ impl Database {
         &self.refresh_lock
     }
 
+    /// The SQLite database file (`None` on PostgreSQL and for an in-memory database).
+    pub fn sqlite_file(&self) -> Option<&std::path::Path> {
+        self.sqlite_file.as_deref()
+    }
+
     /// The native PostgreSQL pool for `COPY` (`None` on SQLite).
     pub fn copy_pool(&self) -> Option<&sqlx::PgPool> {
         self.copy_pool.as_ref()
@@ -146,6 +157,15 @@ impl Database {
         }
         self.pool.close().await;
     }
+}
+
+/// The file a `sqlite:` URL names (`sqlite://path`, `sqlite:path`, with or without
+/// `?options`), or `None` for an in-memory database.
+fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite:")?;
+    let rest = rest.strip_prefix("//").unwrap_or(rest);
+    let path = rest.split('?').next().unwrap_or_default();
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
 }
 
 /// The URL without its password, for messages and logs.
@@ -162,6 +182,19 @@ pub fn redact(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sqlite_urls_name_their_file() {
+        let file = |url| sqlite_file(url).map(|path| path.display().to_string());
+        assert_eq!(file("sqlite://vigie.db"), Some("vigie.db".into()));
+        assert_eq!(
+            file("sqlite:///tmp/v.db?mode=rwc"),
+            Some("/tmp/v.db".into())
+        );
+        assert_eq!(file("sqlite:data/v.db"), Some("data/v.db".into()));
+        assert_eq!(file("sqlite::memory:"), None);
+        assert_eq!(file("postgres://h/db"), None);
+    }
 
     #[test]
     fn engines_are_chosen_by_scheme() {
