@@ -273,21 +273,30 @@ fn expected(
         let probe = PROBES.iter().find(|p| p.code == run.probe_code);
         let (product, channel) = probe.map(|p| (p.product, p.channel)).unwrap_or_default();
         let maintained = in_maintenance(&run.probe_code, product, run.started_at_ms);
-        let facts: Vec<(String, &str, i64)> = if steps_level {
+        let facts: Vec<(String, &str, i64, Option<&String>)> = if steps_level {
             run.steps
                 .iter()
-                .map(|s| (s.step_code.clone(), s.status.as_str(), s.duration_ms))
+                .map(|s| {
+                    let code = s.error_code.as_ref();
+                    (s.step_code.clone(), s.status.as_str(), s.duration_ms, code)
+                })
                 .collect()
         } else {
-            vec![(String::new(), run.status.as_str(), run.duration_ms)]
+            let code = run.error_code.as_ref();
+            vec![(String::new(), run.status.as_str(), run.duration_ms, code)]
         };
-        for (step, status, duration) in facts {
+        for (step, status, duration, error_code) in facts {
             let key = match group {
                 None => String::new(),
                 Some(GroupBy::Probe) => run.probe_code.clone(),
                 Some(GroupBy::Product) => product.to_string(),
                 Some(GroupBy::Channel) => channel.to_string(),
                 Some(GroupBy::Step) => step.clone(),
+                // Successful facts belong to no error group.
+                Some(GroupBy::ErrorCode) => match error_code {
+                    Some(code) => code.clone(),
+                    None => continue,
+                },
                 Some(other) => panic!("not covered: {other:?}"),
             };
             let acc = cells
@@ -393,6 +402,7 @@ async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::T
                     Some(GroupBy::Probe),
                     Some(GroupBy::Product),
                     Some(GroupBy::Step),
+                    Some(GroupBy::ErrorCode),
                 ] {
                     if group == Some(GroupBy::Step) && metric != Metric::SuccessRate {
                         continue;

@@ -1,7 +1,7 @@
 //! The service behind `/api/v1/indicators/*` and the explorer's server functions.
 
 use app::domain::indicators::{
-    Bucket, Choice, ExplorerOptions, Metric, SeriesQuery, SeriesResponse, SummaryQuery,
+    Bucket, Choice, ExplorerOptions, GroupBy, Metric, SeriesQuery, SeriesResponse, SummaryQuery,
     SummaryResponse,
 };
 use app::domain::time_range::resolve;
@@ -12,7 +12,7 @@ use super::events::event_series;
 use super::facts::FactKind;
 use super::incidents;
 use super::params::validate_filters;
-use super::rollups::{Resolution, RowFilter};
+use super::rollups::{Fold, Resolution, RowFilter};
 use super::series::{build_series, coarsest_for, collect_rows, fact_kind, Cell};
 use super::summary::{check_group, summarise, Period};
 use super::IndicatorError;
@@ -63,6 +63,23 @@ pub(super) fn series_window(
     Ok((from, to, bucket))
 }
 
+/// How far a series' rows can be summed in the database: into its fixed-width buckets,
+/// keeping probes and error codes apart only when the series tells them apart.
+fn fold_for(bucket: Bucket, group_by: Option<GroupBy>, kind: FactKind) -> Fold {
+    Fold {
+        width_ms: match bucket {
+            Bucket::Day | Bucket::Week | Bucket::Month => 0,
+            fixed => fixed.nominal_ms(),
+        },
+        probe: kind == FactKind::Steps
+            || matches!(
+                group_by,
+                Some(GroupBy::Probe | GroupBy::Product | GroupBy::Channel | GroupBy::Environment)
+            ),
+        error_code: group_by == Some(GroupBy::ErrorCode),
+    }
+}
+
 impl IndicatorService {
     pub fn new(db: Database) -> IndicatorService {
         IndicatorService { db }
@@ -98,6 +115,7 @@ impl IndicatorService {
                     error_codes: (!query.filters.error_code.is_empty())
                         .then(|| query.filters.error_code.clone()),
                     with_histograms: metric.quantile().is_some(),
+                    fold: Some(fold_for(bucket, query.group_by, kind)),
                 };
                 let rows =
                     collect_rows(&self.db, kind, from, to, coarsest_for(bucket), &filter).await?;
@@ -138,6 +156,7 @@ impl IndicatorService {
             error_codes: (!query.filters.error_code.is_empty())
                 .then(|| query.filters.error_code.clone()),
             with_histograms: true,
+            fold: None,
         };
         let rows = collect_rows(
             &self.db,
