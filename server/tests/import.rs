@@ -334,8 +334,8 @@ async fn kill_in_stage(
     kill_in_phase_stage(database_url, geography, folder, "daily", stage).await
 }
 
-/// The same, for an import of `phase` (`initial` or `daily`).
-/// An import of `phase` started in its own process and held in `stage` (test hook).
+/// An import of `phase` (`initial` or `daily`) started in its own process and held in
+/// `stage` (test hook).
 async fn hold_in_phase_stage(
     database_url: &str,
     geography: &FakeGeography,
@@ -367,6 +367,7 @@ async fn hold_in_phase_stage(
     Ok(child)
 }
 
+/// [`kill_in_stage`] for an import of `phase`.
 async fn kill_in_phase_stage(
     database_url: &str,
     geography: &FakeGeography,
@@ -472,7 +473,16 @@ async fn a_running_import_is_not_run_twice(engine: Engine) -> TestResult {
     }
     running.start_kill()?;
     running.wait().await?;
-    let output = import(&database.url, &geography, &["import", "resume", &import_id]).await?;
+    // PostgreSQL ends the killed process's session (and its lock) when it reads the
+    // closed socket, which may take a moment after the process is gone.
+    let mut output = import(&database.url, &geography, &["import", "resume", &import_id]).await?;
+    for _ in 0..20 {
+        if output.status.success() || !text(&output.stderr).contains("already running") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        output = import(&database.url, &geography, &["import", "resume", &import_id]).await?;
+    }
     assert!(output.status.success(), "{}", text(&output.stderr));
     let (_, status, _) = latest_import(&database.db).await?;
     assert_eq!(status, "succeeded");

@@ -270,7 +270,14 @@ async fn reuse(
         .fetch_one(db.pool())
         .await
         .map_err(StorageError::from)?;
-    let end_ms = newest.map_or_else(crate::clock::now_ms, |newest| newest + 1);
+    let Some(newest) = newest else {
+        db.close().await;
+        return Err(BenchError::Query(format!(
+            "--reuse: {} holds no probe run (a database kept by --keep?)",
+            crate::storage::redact_url(url)
+        )));
+    };
+    let end_ms = newest + 1;
     let results = queries::run_mix(&db, end_ms, args.repeat).await?;
     let load = dataset::LoadFigures {
         end_ms,

@@ -5,11 +5,16 @@
 //!
 //! The operating system or the database server drops either lock when the process dies,
 //! so an import killed in any stage can be resumed at once, and a second `resume` while
-//! the first still runs is refused instead of racing it.
+//! the first still runs is refused instead of racing it. (On PostgreSQL "at once" means
+//! as soon as the server sees the dead client's socket closed; a client machine that
+//! vanishes without closing it holds the lock until the server's TCP keepalive gives up.)
+//! An in-memory SQLite database belongs to one process: a process-wide set guards it.
 
+use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock};
 
 use sqlx::{Connection, Row};
 
@@ -27,8 +32,14 @@ enum Hold {
     Postgres { _connection: sqlx::AnyConnection },
     /// The locked file, removed from its folder on release.
     File { _file: File, path: PathBuf },
-    /// An in-memory SQLite database belongs to one process.
-    Process,
+    /// An in-memory SQLite database belongs to one process: the id in [`in_process`].
+    Process { import_id: String },
+}
+
+/// The imports this process runs on an in-memory database.
+fn in_process() -> &'static Mutex<HashSet<String>> {
+    static RUNNING: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    RUNNING.get_or_init(Mutex::default)
 }
 
 impl ImportClaim {
@@ -45,7 +56,13 @@ impl ImportClaim {
                 lock_file(&lock_path(database_file, import_id))
                     .map_err(|error| PipelineError::Staging(format!("import lock: {error}")))?
             }
-            (Engine::Sqlite, None) => Some(Hold::Process),
+            (Engine::Sqlite, None) => in_process()
+                .lock()
+                .map(|mut running| running.insert(import_id.to_string()))
+                .unwrap_or(false)
+                .then(|| Hold::Process {
+                    import_id: import_id.to_string(),
+                }),
         };
         match hold {
             Some(hold) => Ok(ImportClaim {
@@ -59,10 +76,18 @@ impl ImportClaim {
 
 impl Drop for Hold {
     fn drop(&mut self) {
-        if let Hold::File { path, .. } = self {
+        match self {
             // Removed while still locked: a process that opened the old file sees that
             // it is no longer the one at `path` and tries again.
-            let _ = std::fs::remove_file(path);
+            Hold::File { path, .. } => {
+                let _ = std::fs::remove_file(path);
+            }
+            Hold::Process { import_id } => {
+                if let Ok(mut running) = in_process().lock() {
+                    running.remove(import_id.as_str());
+                }
+            }
+            Hold::Postgres { .. } => {}
         }
     }
 }
@@ -89,7 +114,8 @@ async fn lock_in_postgres(db: &Database, import_id: &str) -> Result<Option<Hold>
             _connection: connection,
         }))
     } else {
-        connection.close().await?;
+        // Refused either way: a failed close changes nothing.
+        let _ = connection.close().await;
         Ok(None)
     }
 }
@@ -152,6 +178,23 @@ mod tests {
         drop(first);
         assert!(!path.exists(), "the lock file is removed on release");
         assert!(lock_file(&path)?.is_some());
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn an_in_memory_database_is_guarded_in_the_process() -> Result<(), PipelineError> {
+        let db = Database::connect("sqlite::memory:").await?;
+        let id = "IMPORT_20261127_051500_009";
+        let first = ImportClaim::take(&db, id).await?;
+        assert!(matches!(
+            ImportClaim::take(&db, id).await,
+            Err(PipelineError::AlreadyRunning(_))
+        ));
+        assert!(ImportClaim::take(&db, "IMPORT_20261127_051500_010")
+            .await
+            .is_ok());
+        drop(first);
+        assert!(ImportClaim::take(&db, id).await.is_ok());
         Ok(())
     }
 

@@ -73,7 +73,14 @@ pub async fn start(
     folder: &Path,
 ) -> Result<ImportOutcome, PipelineError> {
     let import_id = create_import(&context.db, phase, folder).await?;
-    let claim = ImportClaim::take(&context.db, &import_id).await?;
+    let claim = match ImportClaim::take(&context.db, &import_id).await {
+        Ok(claim) => claim,
+        Err(error) => {
+            // Nobody will run it: record why rather than leave it "running".
+            imports::fail(&context.db, &import_id, &error.to_string(), now_ms()).await?;
+            return Err(error);
+        }
+    };
     run(context, claim).await
 }
 
@@ -83,6 +90,8 @@ pub async fn resume(
     context: &ImportContext,
     import_id: &str,
 ) -> Result<ImportOutcome, PipelineError> {
+    // An unknown id is told as such before anything is locked in its name.
+    resumable(&context.db, import_id).await?;
     let claim = ImportClaim::take(&context.db, import_id).await?;
     resume_claimed(context, claim).await
 }
@@ -104,6 +113,7 @@ pub async fn restart(
     context: &ImportContext,
     import_id: &str,
 ) -> Result<ImportOutcome, PipelineError> {
+    resumable(&context.db, import_id).await?;
     let claim = ImportClaim::take(&context.db, import_id).await?;
     restart_claimed(context, claim).await
 }

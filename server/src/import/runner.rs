@@ -30,6 +30,8 @@ impl ImportRunner {
         if import.status == "succeeded" {
             return Err(PipelineError::AlreadySucceeded(import_id.to_string()));
         }
+        // Checked above before anything is locked in the id's name; the claimed run
+        // checks again under the claim.
         let claim = ImportClaim::take(&self.context.db, import_id).await?;
         let (context, import_id) = (self.context.clone(), import_id.to_string());
         tokio::spawn(async move {

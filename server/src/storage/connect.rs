@@ -159,13 +159,20 @@ impl Database {
     }
 }
 
-/// The file a `sqlite:` URL names (`sqlite://path`, `sqlite:path`, with or without
-/// `?options`), or `None` for an in-memory database.
+/// The file a `sqlite:` URL names, as sqlx reads it (percent-decoded; `?mode=memory`
+/// and `:memory:` in memory), made absolute when it exists so that two spellings of one
+/// file give one path; `None` for an in-memory database.
 fn sqlite_file(url: &str) -> Option<std::path::PathBuf> {
-    let rest = url.strip_prefix("sqlite:")?;
-    let rest = rest.strip_prefix("//").unwrap_or(rest);
-    let path = rest.split('?').next().unwrap_or_default();
-    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+    if !url.starts_with("sqlite:") {
+        return None;
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(url).ok()?;
+    let in_memory = url.contains("mode=memory") || url.contains(":memory:");
+    let path = options.get_filename();
+    if in_memory || path.as_os_str().is_empty() {
+        return None;
+    }
+    Some(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 
 /// The URL without its password, for messages and logs.
@@ -186,13 +193,14 @@ mod tests {
     #[test]
     fn sqlite_urls_name_their_file() {
         let file = |url| sqlite_file(url).map(|path| path.display().to_string());
-        assert_eq!(file("sqlite://vigie.db"), Some("vigie.db".into()));
+        assert_eq!(file("sqlite://no-dir/v.db"), Some("no-dir/v.db".into()));
+        assert_eq!(file("sqlite:no-dir/v.db"), Some("no-dir/v.db".into()));
         assert_eq!(
-            file("sqlite:///tmp/v.db?mode=rwc"),
-            Some("/tmp/v.db".into())
+            file("sqlite:///no-dir/v%20w.db?mode=rwc"),
+            Some("/no-dir/v w.db".into())
         );
-        assert_eq!(file("sqlite:data/v.db"), Some("data/v.db".into()));
         assert_eq!(file("sqlite::memory:"), None);
+        assert_eq!(file("sqlite://v.db?mode=memory"), None);
         assert_eq!(file("postgres://h/db"), None);
     }
 
