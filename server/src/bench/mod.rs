@@ -105,6 +105,8 @@ struct Scratch {
     engine: Engine,
     sqlite_file: Option<PathBuf>,
     postgres: Option<(String, String)>,
+    /// The database's URL, for `--reuse`.
+    url: String,
 }
 
 impl Scratch {
@@ -114,12 +116,14 @@ impl Scratch {
             Engine::Sqlite => {
                 std::fs::create_dir_all(&args.work_dir)?;
                 let file = args.work_dir.join(format!("bench-{stamp}.db"));
-                let db = Database::open(&format!("sqlite://{}", file.display())).await?;
+                let url = format!("sqlite://{}", file.display());
+                let db = Database::open(&url).await?;
                 Ok(Scratch {
                     db,
                     engine,
                     sqlite_file: Some(file),
                     postgres: None,
+                    url,
                 })
             }
             Engine::Postgres => {
@@ -135,12 +139,14 @@ impl Scratch {
                     .rsplit_once('/')
                     .map(|(base, _)| base)
                     .unwrap_or(&args.postgres_url);
-                let db = Database::open(&format!("{base}/{name}")).await?;
+                let url = format!("{base}/{name}");
+                let db = Database::open(&url).await?;
                 Ok(Scratch {
                     db,
                     engine,
                     sqlite_file: None,
                     postgres: Some((args.postgres_url.clone(), name)),
+                    url,
                 })
             }
         }
@@ -166,20 +172,6 @@ impl Scratch {
             .await
             .map_err(StorageError::from)?),
             _ => Ok(0),
-        }
-    }
-
-    /// The database's URL, for `--reuse`.
-    fn url(&self) -> String {
-        match (&self.sqlite_file, &self.postgres) {
-            (Some(file), _) => format!("sqlite://{}", file.display()),
-            (_, Some((admin_url, name))) => {
-                let base = admin_url
-                    .rsplit_once('/')
-                    .map_or(admin_url.as_str(), |(base, _)| base);
-                format!("{base}/{name}")
-            }
-            _ => String::new(),
         }
     }
 
@@ -240,7 +232,7 @@ pub async fn run(args: BenchArgs) -> Result<BenchReport, BenchError> {
         let results = queries::run_mix(&scratch.db, load.end_ms, args.repeat).await?;
         report.add_engine(scratch.engine, load, size, results);
         if args.keep {
-            println!("[bench] {name}: kept, reuse with --reuse {}", scratch.url());
+            println!("[bench] {name}: kept, reuse with --reuse {}", scratch.url);
             scratch.db.close().await;
         } else {
             scratch.remove().await?;

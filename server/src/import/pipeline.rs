@@ -90,9 +90,7 @@ pub async fn resume(
     context: &ImportContext,
     import_id: &str,
 ) -> Result<ImportOutcome, PipelineError> {
-    // An unknown id is told as such before anything is locked in its name.
-    resumable(&context.db, import_id).await?;
-    let claim = ImportClaim::take(&context.db, import_id).await?;
+    let claim = claim_resumable(&context.db, import_id).await?;
     resume_claimed(context, claim).await
 }
 
@@ -113,8 +111,7 @@ pub async fn restart(
     context: &ImportContext,
     import_id: &str,
 ) -> Result<ImportOutcome, PipelineError> {
-    resumable(&context.db, import_id).await?;
-    let claim = ImportClaim::take(&context.db, import_id).await?;
+    let claim = claim_resumable(&context.db, import_id).await?;
     restart_claimed(context, claim).await
 }
 
@@ -140,6 +137,13 @@ pub async fn restart_claimed(
     drop(connection);
     tracing::info!(import_id, "restarting the import from the check stage");
     run(context, claim).await
+}
+
+/// Claims an import that may continue. An unknown or succeeded id is told as such
+/// before anything is locked in its name; the claimed run checks again under the claim.
+pub async fn claim_resumable(db: &Database, import_id: &str) -> Result<ImportClaim, PipelineError> {
+    resumable(db, import_id).await?;
+    ImportClaim::take(db, import_id).await
 }
 
 async fn resumable(db: &Database, import_id: &str) -> Result<ImportRecord, PipelineError> {

@@ -1,10 +1,8 @@
 //! Imports started from the web app (resume and restart buttons) run in the background
-//! of `vigie serve`, one run at a time per import (see [`ImportClaim`]).
+//! of `vigie serve`, one run at a time per import (see [`super::claim::ImportClaim`]).
 
-use super::claim::ImportClaim;
 use super::pipeline::{self, ImportContext};
 use super::PipelineError;
-use crate::storage::imports;
 
 #[derive(Clone)]
 pub struct ImportRunner {
@@ -24,15 +22,7 @@ impl ImportRunner {
         import_id: &str,
         restart: bool,
     ) -> Result<(), PipelineError> {
-        let import = imports::find(&self.context.db, import_id)
-            .await?
-            .ok_or_else(|| PipelineError::UnknownImport(import_id.to_string()))?;
-        if import.status == "succeeded" {
-            return Err(PipelineError::AlreadySucceeded(import_id.to_string()));
-        }
-        // Checked above before anything is locked in the id's name; the claimed run
-        // checks again under the claim.
-        let claim = ImportClaim::take(&self.context.db, import_id).await?;
+        let claim = pipeline::claim_resumable(&self.context.db, import_id).await?;
         let (context, import_id) = (self.context.clone(), import_id.to_string());
         tokio::spawn(async move {
             let outcome = if restart {
