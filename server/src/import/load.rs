@@ -5,7 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Connection};
 
 use super::files::FileType;
 use super::load_facts::{self, changed, FactBatch, FactSource};
@@ -53,7 +53,8 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
         );
     }
     let places = super::enrich::places(context, import).await?;
-    let mut tx = db.pool().begin().await?;
+    let mut connection = db.bulk_connection().await?;
+    let mut tx = connection.begin().await?;
 
     let mut state = DropState::new(import.reference_ms);
     for file_type in REFERENCE_FILES {

@@ -6,6 +6,7 @@ use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
+use sqlx::Connection;
 use tokio::sync::mpsc;
 
 use super::csv_reader::CsvFile;
@@ -58,6 +59,7 @@ pub async fn read(context: &ImportContext, import: &ImportRecord) -> Result<u64,
     // The check stage checked the headers; opening each file checks its header again.
     let drop = inspect(Path::new(&import.folder))?;
     let mut total = 0u64;
+    let mut connection = db.bulk_connection().await?;
     for (position, (file_type, path)) in drop.files.iter().enumerate() {
         let name = path
             .file_name()
@@ -78,7 +80,7 @@ pub async fn read(context: &ImportContext, import: &ImportRecord) -> Result<u64,
             })
         };
         let mut rows = 0i64;
-        let mut tx = db.pool().begin().await?;
+        let mut tx = connection.begin().await?;
         let mut chunks_in_transaction = 0;
         while let Some(chunk) = receiver.recv().await {
             let chunk = chunk?;
@@ -98,7 +100,7 @@ pub async fn read(context: &ImportContext, import: &ImportRecord) -> Result<u64,
             chunks_in_transaction += 1;
             if chunks_in_transaction == 50 {
                 tx.commit().await?;
-                tx = db.pool().begin().await?;
+                tx = connection.begin().await?;
                 chunks_in_transaction = 0;
             }
         }

@@ -7,7 +7,6 @@ use sqlx::Row;
 
 use super::maintenance::MaintenanceIndex;
 use crate::board::state::INCIDENT_STREAK;
-use crate::storage::batch::AnyQuery;
 use crate::storage::packed::{fetch_packed, packed_sql};
 use crate::storage::{BatchInsert, Database, StorageResult};
 
@@ -23,7 +22,7 @@ pub struct Incident {
 
 struct RunRow {
     started_at_ms: i64,
-    status: String,
+    ok: bool,
     failed_step_code: Option<String>,
     error_code: Option<String>,
 }
@@ -46,7 +45,7 @@ fn detect(probe_code: &str, runs: &[RunRow]) -> Vec<Incident> {
         }
     };
     for run in runs {
-        if run.status == "OK" {
+        if run.ok {
             close(&streak, Some(run.started_at_ms), &mut incidents);
             streak.clear();
         } else {
@@ -55,6 +54,14 @@ fn detect(probe_code: &str, runs: &[RunRow]) -> Vec<Incident> {
     }
     close(&streak, None, &mut incidents);
     incidents
+}
+
+/// A probe's incidents recomputed over a span, not yet written.
+pub struct Recomputed {
+    probe: String,
+    start: i64,
+    end: i64,
+    incidents: Vec<Incident>,
 }
 
 /// Recomputes a probe's incidents around `[from, to)`: from its last OK counted run
@@ -66,68 +73,98 @@ pub async fn recompute(
     from: i64,
     to: i64,
 ) -> StorageResult<()> {
+    detect_around(db, maintenance, probe, from, to)
+        .await?
+        .write(db)
+        .await
+}
+
+/// Reads a probe's runs around `[from, to)` (see [`recompute`]) and detects their
+/// incidents.
+pub async fn detect_around(
+    db: &Database,
+    maintenance: &MaintenanceIndex,
+    probe: &str,
+    from: i64,
+    to: i64,
+) -> StorageResult<Recomputed> {
     let start = boundary_ok_run(db, maintenance, probe, from, true)
         .await?
         .unwrap_or(i64::MIN);
     let end = boundary_ok_run(db, maintenance, probe, to, false)
         .await?
         .map_or(i64::MAX, |at| at + 1);
-    let rows = sqlx::query(
-        "SELECT started_at, status, failed_step_code, error_code FROM probe_runs \
-         WHERE probe_code = $1 AND started_at >= $2 AND started_at < $3 ORDER BY started_at",
-    )
-    .bind(probe)
-    .bind(start)
-    .bind(end)
-    .fetch_all(db.pool())
-    .await?;
-    let mut runs = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let started_at_ms: i64 = row.try_get("started_at")?;
-        if maintenance.covers(probe, started_at_ms) {
-            continue;
-        }
-        runs.push(RunRow {
-            started_at_ms,
-            status: row.try_get("status")?,
-            failed_step_code: row.try_get("failed_step_code")?,
-            error_code: row.try_get("error_code")?,
-        });
-    }
-    let incidents = detect(probe, &runs);
-    let mut tx = db.pool().begin().await?;
-    sqlx::query(
-        "DELETE FROM incidents WHERE probe_code = $1 AND started_at >= $2 AND started_at < $3",
-    )
-    .bind(probe)
-    .bind(start)
-    .bind(end)
-    .execute(&mut *tx)
-    .await?;
-    let insert = BatchInsert::new(
-        "INSERT INTO incidents (incident_id, probe_code, started_at, ended_at, failed_runs, failed_step_code, error_code)",
-        7,
-        "",
+    // Only a failed run's step and error are read (most runs are OK), all rows packed
+    // in one value (see `storage::packed`).
+    let sql = packed_sql(
+        db.engine(),
+        &["started_at", "ok", "failed_step_code", "error_code"],
+        "SELECT started_at, CASE WHEN status = 'OK' THEN 1 ELSE 0 END AS ok, \
+         CASE WHEN status = 'OK' THEN NULL ELSE failed_step_code END AS failed_step_code, \
+         CASE WHEN status = 'OK' THEN NULL ELSE error_code END AS error_code FROM probe_runs \
+         WHERE probe_code = $1 AND started_at >= $2 AND started_at < $3",
     );
-    for chunk in incidents.chunks(insert.rows_per_statement(db.engine())) {
-        let sql = insert.sql(db.engine(), chunk.len());
-        let mut query: AnyQuery<'_> = sqlx::query(&sql);
-        for incident in chunk {
-            query = query
-                .bind(format!(
-                    "{}-{}",
-                    incident.probe_code, incident.started_at_ms
-                ))
-                .bind(incident.probe_code.clone())
-                .bind(incident.started_at_ms)
-                .bind(incident.ended_at_ms)
-                .bind(incident.failed_runs)
-                .bind(incident.failed_step_code.clone())
-                .bind(incident.error_code.clone());
-        }
-        query.execute(&mut *tx).await?;
+    let mut rows: Vec<(i64, i64, Option<String>, Option<String>)> =
+        fetch_packed(db, sqlx::query(&sql).bind(probe).bind(start).bind(end)).await?;
+    rows.sort_unstable_by_key(|row| row.0);
+    let runs: Vec<RunRow> = rows
+        .into_iter()
+        .filter(|(started_at_ms, ..)| !maintenance.covers(probe, *started_at_ms))
+        .map(|(started_at_ms, ok, failed_step_code, error_code)| RunRow {
+            started_at_ms,
+            ok: ok == 1,
+            failed_step_code,
+            error_code,
+        })
+        .collect();
+    Ok(Recomputed {
+        incidents: detect(probe, &runs),
+        probe: probe.to_string(),
+        start,
+        end,
+    })
+}
+
+impl Recomputed {
+    /// Replaces the probe's stored incidents of the span with these, in one transaction.
+    pub async fn write(self, db: &Database) -> StorageResult<()> {
+        let Recomputed {
+            probe,
+            start,
+            end,
+            incidents,
+        } = self;
+        let mut tx = db.pool().begin().await?;
+        sqlx::query(
+            "DELETE FROM incidents WHERE probe_code = $1 AND started_at >= $2 AND started_at < $3",
+        )
+        .bind(&probe)
+        .bind(start)
+        .bind(end)
+        .execute(&mut *tx)
+        .await?;
+        let insert = BatchInsert::new(
+            "INSERT INTO incidents (incident_id, probe_code, started_at, ended_at, failed_runs, failed_step_code, error_code)",
+            7,
+            "",
+        );
+        insert
+            .execute_all(&mut tx, db.engine(), &incidents, |query, incident| {
+                query
+                    .bind(format!(
+                        "{}-{}",
+                        incident.probe_code, incident.started_at_ms
+                    ))
+                    .bind(incident.probe_code.as_str())
+                    .bind(incident.started_at_ms)
+                    .bind(incident.ended_at_ms)
+                    .bind(incident.failed_runs)
+                    .bind(incident.failed_step_code.as_deref())
+                    .bind(incident.error_code.as_deref())
+            })
+            .await?;
+        tx.commit().await.map_err(Into::into)
     }
-    tx.commit().await.map_err(Into::into)
 }
 
 /// The last OK counted run before `at` (`before`), or the first at or after it.
@@ -232,7 +269,7 @@ mod tests {
             .enumerate()
             .map(|(index, status)| RunRow {
                 started_at_ms: index as i64 * 300_000,
-                status: status.to_string(),
+                ok: *status == "OK",
                 failed_step_code: None,
                 error_code: None,
             })

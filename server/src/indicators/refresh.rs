@@ -34,14 +34,41 @@ pub async fn rebuild(db: &Database, from: i64, to: i64) -> StorageResult<u64> {
             .execute(db.pool())
             .await?;
     }
+    let timer = std::time::Instant::now();
     let days = rollups::rebuild(db, from, to, None).await?;
+    tracing::info!(
+        days,
+        seconds = timer.elapsed().as_secs_f64(),
+        "rollups rebuilt"
+    );
+    let timer = std::time::Instant::now();
     let maintenance = MaintenanceIndex::load(db).await?;
     let probes: Vec<String> = sqlx::query_scalar("SELECT probe_code FROM probes")
         .fetch_all(db.pool())
         .await?;
-    for probe in probes {
-        incidents::recompute(db, &maintenance, &probe, from, to).await?;
+    // Each probe's runs are read while the previous probe's incidents are written.
+    let mut detected: Option<incidents::Recomputed> = None;
+    for probe in &probes {
+        let previous = detected.take();
+        let (read, written) = tokio::join!(
+            incidents::detect_around(db, &maintenance, probe, from, to),
+            async {
+                match previous {
+                    Some(previous) => previous.write(db).await,
+                    None => Ok(()),
+                }
+            }
+        );
+        written?;
+        detected = Some(read?);
     }
+    if let Some(last) = detected {
+        last.write(db).await?;
+    }
+    tracing::info!(
+        seconds = timer.elapsed().as_secs_f64(),
+        "incidents recomputed"
+    );
     Ok(days)
 }
 

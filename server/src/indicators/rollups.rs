@@ -10,7 +10,6 @@ use app::domain::time_range::{floor_calendar, next_calendar, CalendarUnit};
 use super::facts::{fetch_facts, Fact, FactKind, Tally};
 use super::histogram::Histogram;
 use super::maintenance::MaintenanceIndex;
-use crate::storage::batch::AnyQuery;
 use crate::storage::packed::{fetch_packed, packed_sql};
 use crate::storage::{BatchInsert, Database, StorageResult};
 
@@ -152,15 +151,32 @@ pub async fn rebuild(db: &Database, from: i64, to: i64, probe: Option<&str>) -> 
     let mut tallied = spawn_day_tallies(db.clone(), maintenance, from, to, probe);
     let mut days = 0;
     let mut periods = BTreeSet::new();
+    // Consecutive days are written together, a few thousand rows per transaction.
+    let mut pending: Option<(i64, i64, Vec<NewRow>)> = None;
     while let Some(tally) = tallied.recv().await {
         let (day, next, rows) = tally?;
-        replace_rows(db, &DAY_LEVELS, day, next, probe, &rows).await?;
         periods.extend(periods_of(day));
         days += 1;
+        let batch = pending.get_or_insert_with(|| (day, next, Vec::new()));
+        batch.1 = next;
+        batch.2.extend(rows);
+        if batch.2.len() >= ROWS_PER_REBUILD_WRITE {
+            if let Some((from, to, rows)) = pending.take() {
+                replace_rows(db, &DAY_LEVELS, from, to, probe, &rows).await?;
+            }
+        }
     }
+    if let Some((from, to, rows)) = pending.take() {
+        replace_rows(db, &DAY_LEVELS, from, to, probe, &rows).await?;
+    }
+    let summed = std::time::Instant::now();
     for (resolution, start) in periods {
         sum_period(db, resolution, start, probe).await?;
     }
+    tracing::debug!(
+        seconds = summed.elapsed().as_secs_f64(),
+        "weeks and months summed"
+    );
     Ok(days)
 }
 
@@ -202,14 +218,21 @@ pub async fn refresh(db: &Database, touched: &[(String, i64)]) -> StorageResult<
 
 type NewRow = (FactKind, Resolution, RowKey, Tally);
 
+/// Rollup rows a rebuild writes per transaction (whole days).
+const ROWS_PER_REBUILD_WRITE: usize = 50_000;
+
 /// The levels computed from raw rows one day at a time.
 const DAY_LEVELS: [&str; 3] = ["q", "h", "d"];
 
 /// One day's new rows: (day start, next day's start, rows).
 type DayTally = (i64, i64, Vec<NewRow>);
 
-/// Reads and tallies each Paris day that meets `[from, to)` in turn, on a task of its
-/// own, a few days ahead of the receiver.
+/// Days read and tallied at once: each on a task of its own, so that one day's raw rows
+/// are read while another's are tallied (a rebuild is bound by reading, not writing).
+const DAYS_IN_FLIGHT: usize = 3;
+
+/// Reads and tallies each Paris day that meets `[from, to)`, a few days at once and
+/// ahead of the receiver, which gets them in order.
 fn spawn_day_tallies(
     db: Database,
     maintenance: MaintenanceIndex,
@@ -217,23 +240,39 @@ fn spawn_day_tallies(
     to: i64,
     probe: Option<&str>,
 ) -> tokio::sync::mpsc::Receiver<StorageResult<DayTally>> {
+    use futures::StreamExt;
+
     let (sender, receiver) = tokio::sync::mpsc::channel(2);
     let probe = probe.map(str::to_string);
+    let maintenance = std::sync::Arc::new(maintenance);
+    let mut days = Vec::new();
+    let mut day = Resolution::Day.floor(from);
+    while day < to {
+        let next = Resolution::Day.next(day);
+        days.push((day, next));
+        day = next;
+    }
     tokio::spawn(async move {
-        let mut day = Resolution::Day.floor(from);
-        while day < to {
-            let next = Resolution::Day.next(day);
-            let rows = day_rows(&db, &maintenance, day, next, probe.as_deref()).await;
-            let failed = rows.is_err();
-            if sender
-                .send(rows.map(|rows| (day, next, rows)))
-                .await
-                .is_err()
-                || failed
-            {
+        let mut tallies = futures::stream::iter(days)
+            .map(|(day, next)| {
+                let (db, maintenance, probe) = (db.clone(), maintenance.clone(), probe.clone());
+                tokio::spawn(async move {
+                    day_rows(&db, &maintenance, day, next, probe.as_deref())
+                        .await
+                        .map(|rows| (day, next, rows))
+                })
+            })
+            .buffered(DAYS_IN_FLIGHT);
+        while let Some(joined) = tallies.next().await {
+            let tally = joined.unwrap_or_else(|error| {
+                Err(crate::storage::StorageError::Corrupt(format!(
+                    "a day's tally stopped: {error}"
+                )))
+            });
+            let failed = tally.is_err();
+            if sender.send(tally).await.is_err() || failed {
                 return;
             }
-            day = next;
         }
     });
     receiver
@@ -338,27 +377,29 @@ async fn replace_rows(
         13,
         "",
     );
-    for chunk in rows.chunks(insert.rows_per_statement(db.engine())) {
-        let sql = insert.sql(db.engine(), chunk.len());
-        let mut query: AnyQuery<'_> = sqlx::query(&sql);
-        for (kind, resolution, key, tally) in chunk {
-            query = query
-                .bind(kind.code())
-                .bind(resolution.code())
-                .bind(key.bucket_start)
-                .bind(key.probe_code.clone())
-                .bind(key.step_code.clone())
-                .bind(key.error_code.clone())
-                .bind(i64::from(key.in_maintenance))
-                .bind(tally.total)
-                .bind(tally.ok)
-                .bind(tally.failed)
-                .bind(tally.other)
-                .bind(tally.duration_sum)
-                .bind(tally.histogram.encode());
-        }
-        query.execute(&mut *tx).await?;
-    }
+    insert
+        .execute_all(
+            &mut tx,
+            db.engine(),
+            rows,
+            |query, (kind, resolution, key, tally)| {
+                query
+                    .bind(kind.code())
+                    .bind(resolution.code())
+                    .bind(key.bucket_start)
+                    .bind(key.probe_code.as_str())
+                    .bind(key.step_code.as_str())
+                    .bind(key.error_code.as_str())
+                    .bind(i64::from(key.in_maintenance))
+                    .bind(tally.total)
+                    .bind(tally.ok)
+                    .bind(tally.failed)
+                    .bind(tally.other)
+                    .bind(tally.duration_sum)
+                    .bind(tally.histogram.encode())
+            },
+        )
+        .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -5,7 +5,7 @@ use sqlx::Any;
 use super::Engine;
 
 /// Parameters per statement on SQLite (its limit is 32,766).
-const SQLITE_PARAMETERS: usize = 2_000;
+const SQLITE_PARAMETERS: usize = 9_000;
 
 /// A multi-row `INSERT ... VALUES (...), (...)`, with the placeholders each engine binds
 /// fastest: `?` on SQLite, `$n` on PostgreSQL. The tail must not hold placeholders.
@@ -77,24 +77,50 @@ pub type AnyQuery<'q> = Query<'q, Any, AnyArguments<'q>>;
 
 impl BatchInsert {
     /// Writes every row on `connection`, as many per statement as suit `engine`; `bind`
-    /// binds one row's values in column order.
-    pub async fn execute_all<T>(
+    /// binds one row's values in column order. The next statement is bound while the
+    /// database runs the current one.
+    pub async fn execute_all<'r, T>(
         &self,
         connection: &mut sqlx::AnyConnection,
         engine: Engine,
-        rows: &[T],
+        rows: &'r [T],
         bind: impl for<'q> Fn(AnyQuery<'q>, &'q T) -> AnyQuery<'q>,
     ) -> super::StorageResult<()> {
-        for chunk in rows.chunks(self.rows_per_statement(engine)) {
-            let sql = self.sql(engine, chunk.len());
-            let mut query: AnyQuery<'_> = sqlx::query(&sql);
-            for row in chunk {
-                query = bind(query, row);
-            }
-            query.execute(&mut *connection).await?;
+        let per_statement = self.rows_per_statement(engine);
+        let full_sql = self.sql(engine, per_statement);
+        let last_sql = self.sql(engine, rows.len() % per_statement);
+        let build = |chunk: &'r [T]| {
+            let sql = if chunk.len() == per_statement {
+                full_sql.as_str()
+            } else {
+                last_sql.as_str()
+            };
+            bound(sql, chunk, &bind)
+        };
+        let mut chunks = rows.chunks(per_statement);
+        let mut next = chunks.next().map(&build);
+        while let Some(query) = next.take() {
+            let mut execution = std::pin::pin!(query.execute(&mut *connection));
+            // The first poll hands the statement to the database; bind the next meanwhile.
+            let started = futures::poll!(execution.as_mut());
+            next = chunks.next().map(&build);
+            match started {
+                std::task::Poll::Ready(result) => result?,
+                std::task::Poll::Pending => execution.await?,
+            };
         }
         Ok(())
     }
+}
+
+/// `sql` with the values of `rows` bound in order.
+fn bound<'q, T>(
+    sql: &'q str,
+    rows: &'q [T],
+    bind: &impl Fn(AnyQuery<'q>, &'q T) -> AnyQuery<'q>,
+) -> AnyQuery<'q> {
+    rows.iter()
+        .fold(sqlx::query(sql), |query, row| bind(query, row))
 }
 
 #[cfg(test)]
