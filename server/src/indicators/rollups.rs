@@ -153,6 +153,7 @@ pub async fn rebuild(db: &Database, from: i64, to: i64, probe: Option<&str>) -> 
     let mut periods = BTreeSet::new();
     // Consecutive days are written together, a few thousand rows per transaction.
     let mut pending: Option<(i64, i64, Vec<NewRow>)> = None;
+    let mut writing = std::time::Duration::ZERO;
     while let Some(tally) = tallied.recv().await {
         let (day, next, rows) = tally?;
         periods.extend(periods_of(day));
@@ -162,13 +163,16 @@ pub async fn rebuild(db: &Database, from: i64, to: i64, probe: Option<&str>) -> 
         batch.2.extend(rows);
         if batch.2.len() >= ROWS_PER_REBUILD_WRITE {
             if let Some((from, to, rows)) = pending.take() {
+                let timer = std::time::Instant::now();
                 replace_rows(db, &DAY_LEVELS, from, to, probe, &rows).await?;
+                writing += timer.elapsed();
             }
         }
     }
     if let Some((from, to, rows)) = pending.take() {
         replace_rows(db, &DAY_LEVELS, from, to, probe, &rows).await?;
     }
+    tracing::debug!(seconds = writing.as_secs_f64(), "day rows written");
     let summed = std::time::Instant::now();
     for (resolution, start) in periods {
         sum_period(db, resolution, start, probe).await?;
