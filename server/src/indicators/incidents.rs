@@ -95,27 +95,37 @@ pub async fn detect_around(
         .await?
         .map_or(i64::MAX, |at| at + 1);
     // Only a failed run's step and error are read (most runs are OK), all rows packed
-    // in one value (see `storage::packed`).
+    // in one value (see `storage::packed`), then put in time order, runs that started at
+    // the same instant by id, so that a recompute always sees the same sequence.
     let sql = packed_sql(
         db.engine(),
-        &["started_at", "ok", "failed_step_code", "error_code"],
-        "SELECT started_at, CASE WHEN status = 'OK' THEN 1 ELSE 0 END AS ok, \
+        &[
+            "started_at",
+            "run_id",
+            "ok",
+            "failed_step_code",
+            "error_code",
+        ],
+        "SELECT started_at, run_id, CASE WHEN status = 'OK' THEN 1 ELSE 0 END AS ok, \
          CASE WHEN status = 'OK' THEN NULL ELSE failed_step_code END AS failed_step_code, \
          CASE WHEN status = 'OK' THEN NULL ELSE error_code END AS error_code FROM probe_runs \
          WHERE probe_code = $1 AND started_at >= $2 AND started_at < $3",
     );
-    let mut rows: Vec<(i64, i64, Option<String>, Option<String>)> =
+    type PackedRun = (i64, String, i64, Option<String>, Option<String>);
+    let mut rows: Vec<PackedRun> =
         fetch_packed(db, sqlx::query(&sql).bind(probe).bind(start).bind(end)).await?;
-    rows.sort_unstable_by_key(|row| row.0);
+    rows.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     let runs: Vec<RunRow> = rows
         .into_iter()
         .filter(|(started_at_ms, ..)| !maintenance.covers(probe, *started_at_ms))
-        .map(|(started_at_ms, ok, failed_step_code, error_code)| RunRow {
-            started_at_ms,
-            ok: ok == 1,
-            failed_step_code,
-            error_code,
-        })
+        .map(
+            |(started_at_ms, _, ok, failed_step_code, error_code)| RunRow {
+                started_at_ms,
+                ok: ok == 1,
+                failed_step_code,
+                error_code,
+            },
+        )
         .collect();
     Ok(Recomputed {
         incidents: detect(probe, &runs),

@@ -145,13 +145,15 @@ pub fn tally_facts(
 /// all, then the weeks and months those days belong to. Answers the number of days
 /// recomputed.
 ///
-/// A task of its own reads and tallies the next days while the current one is written.
+/// Tasks read and tally the next days (see [`spawn_day_tallies`]) while the current ones
+/// are written.
 pub async fn rebuild(db: &Database, from: i64, to: i64, probe: Option<&str>) -> StorageResult<u64> {
     let maintenance = MaintenanceIndex::load(db).await?;
     let mut tallied = spawn_day_tallies(db.clone(), maintenance, from, to, probe);
     let mut days = 0;
     let mut periods = BTreeSet::new();
-    // Consecutive days are written together, a few thousand rows per transaction.
+    // Consecutive whole days are written together, at least `ROWS_PER_REBUILD_WRITE`
+    // rows per transaction (the last one fewer).
     let mut pending: Option<(i64, i64, Vec<NewRow>)> = None;
     let mut writing = std::time::Duration::ZERO;
     while let Some(tally) = tallied.recv().await {
@@ -170,7 +172,9 @@ pub async fn rebuild(db: &Database, from: i64, to: i64, probe: Option<&str>) -> 
         }
     }
     if let Some((from, to, rows)) = pending.take() {
+        let timer = std::time::Instant::now();
         replace_rows(db, &DAY_LEVELS, from, to, probe, &rows).await?;
+        writing += timer.elapsed();
     }
     tracing::debug!(seconds = writing.as_secs_f64(), "day rows written");
     let summed = std::time::Instant::now();
@@ -260,17 +264,17 @@ fn spawn_day_tallies(
         let mut tallies = futures::stream::iter(days)
             .map(|(day, next)| {
                 let (db, maintenance, probe) = (db.clone(), maintenance.clone(), probe.clone());
-                tokio::spawn(async move {
+                AbortOnDrop(tokio::spawn(async move {
                     day_rows(&db, &maintenance, day, next, probe.as_deref())
                         .await
                         .map(|rows| (day, next, rows))
-                })
+                }))
             })
             .buffered(DAYS_IN_FLIGHT);
         while let Some(joined) = tallies.next().await {
             let tally = joined.unwrap_or_else(|error| {
-                Err(crate::storage::StorageError::Corrupt(format!(
-                    "a day's tally stopped: {error}"
+                Err(crate::storage::StorageError::Interrupted(format!(
+                    "a day's tally: {error}"
                 )))
             });
             let failed = tally.is_err();
@@ -280,6 +284,27 @@ fn spawn_day_tallies(
         }
     });
     receiver
+}
+
+/// A spawned task that is aborted when dropped: a rebuild that stops early (an error, a
+/// receiver gone) leaves no day being read behind it.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl<T> std::future::Future for AbortOnDrop<T> {
+    type Output = Result<T, tokio::task::JoinError>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        context: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(context)
+    }
 }
 
 async fn rebuild_day(

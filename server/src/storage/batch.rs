@@ -87,7 +87,11 @@ impl BatchInsert {
         bind: impl for<'q> Fn(AnyQuery<'q>, &'q T) -> AnyQuery<'q>,
     ) -> super::StorageResult<()> {
         let per_statement = self.rows_per_statement(engine);
-        let full_sql = self.sql(engine, per_statement);
+        let full_sql = if rows.len() >= per_statement {
+            self.sql(engine, per_statement)
+        } else {
+            String::new()
+        };
         let last_sql = self.sql(engine, rows.len() % per_statement);
         let build = |chunk: &'r [T]| {
             let sql = if chunk.len() == per_statement {

@@ -139,10 +139,10 @@ impl Database {
     pub async fn bulk_connection(&self) -> StorageResult<PoolConnection<Any>> {
         let mut connection = self.pool.acquire().await?;
         if self.engine == Engine::Sqlite {
+            connection.close_on_drop();
             (&mut *connection)
                 .execute("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;")
                 .await?;
-            connection.close_on_drop();
         }
         Ok(connection)
     }

@@ -34,6 +34,8 @@ pub enum StorageError {
     Query(#[from] sqlx::Error),
     #[error("stored value is invalid: {0}")]
     Corrupt(String),
+    #[error("a database task stopped before its end: {0}")]
+    Interrupted(String),
 }
 
 impl StorageError {
