@@ -123,8 +123,7 @@ fn bound<'q, T>(
     rows: &'q [T],
     bind: &impl Fn(AnyQuery<'q>, &'q T) -> AnyQuery<'q>,
 ) -> AnyQuery<'q> {
-    rows.iter()
-        .fold(sqlx::query(sql), |query, row| bind(query, row))
+    rows.iter().fold(sqlx::query(sql), bind)
 }
 
 #[cfg(test)]
