@@ -154,38 +154,35 @@ pub async fn rebuild(db: &Database, from: i64, to: i64, probe: Option<&str>) -> 
     let mut periods = BTreeSet::new();
     // Consecutive whole days are written together, at least `ROWS_PER_REBUILD_WRITE`
     // rows per transaction (the last one fewer).
-    let mut pending: Option<(i64, i64, Vec<NewRow>)> = None;
-    let mut writing = std::time::Duration::ZERO;
+    let mut batch: Option<DayTally> = None;
     while let Some(tally) = tallied.recv().await {
         let (day, next, rows) = tally?;
         periods.extend(periods_of(day));
         days += 1;
-        let batch = pending.get_or_insert_with(|| (day, next, Vec::new()));
-        batch.1 = next;
-        batch.2.extend(rows);
-        if batch.2.len() >= ROWS_PER_REBUILD_WRITE {
-            if let Some((from, to, rows)) = pending.take() {
-                let timer = std::time::Instant::now();
-                replace_rows(db, &DAY_LEVELS, from, to, probe, &rows).await?;
-                writing += timer.elapsed();
-            }
+        let (_, batch_end, batch_rows) = batch.get_or_insert_with(|| (day, next, Vec::new()));
+        *batch_end = next;
+        batch_rows.extend(rows);
+        if batch_rows.len() >= ROWS_PER_REBUILD_WRITE {
+            write_days(db, probe, batch.take()).await?;
         }
     }
-    if let Some((from, to, rows)) = pending.take() {
-        let timer = std::time::Instant::now();
-        replace_rows(db, &DAY_LEVELS, from, to, probe, &rows).await?;
-        writing += timer.elapsed();
-    }
-    tracing::debug!(seconds = writing.as_secs_f64(), "day rows written");
-    let summed = std::time::Instant::now();
+    write_days(db, probe, batch.take()).await?;
     for (resolution, start) in periods {
         sum_period(db, resolution, start, probe).await?;
     }
-    tracing::debug!(
-        seconds = summed.elapsed().as_secs_f64(),
-        "weeks and months summed"
-    );
     Ok(days)
+}
+
+/// Replaces the day-level rows of the consecutive days a batch covers.
+async fn write_days(
+    db: &Database,
+    probe: Option<&str>,
+    batch: Option<DayTally>,
+) -> StorageResult<()> {
+    match batch {
+        Some((from, to, rows)) => replace_rows(db, &DAY_LEVELS, from, to, probe, &rows).await,
+        None => Ok(()),
+    }
 }
 
 /// The week and month a day belongs to.
@@ -232,11 +229,12 @@ const ROWS_PER_REBUILD_WRITE: usize = 50_000;
 /// The levels computed from raw rows one day at a time.
 const DAY_LEVELS: [&str; 3] = ["q", "h", "d"];
 
-/// One day's new rows: (day start, next day's start, rows).
+/// New rows of one day or of consecutive days: (first day's start, the end, rows).
 type DayTally = (i64, i64, Vec<NewRow>);
 
-/// Days read and tallied at once: each on a task of its own, so that one day's raw rows
-/// are read while another's are tallied (a rebuild is bound by reading, not writing).
+/// Days read and tallied at once, each on a task of its own, so that several days' raw
+/// rows are read and tallied while the writer writes (a year's rebuild: 39 s with one day
+/// at a time, 31–34 s with three).
 const DAYS_IN_FLIGHT: usize = 3;
 
 /// Reads and tallies each Paris day that meets `[from, to)`, a few days at once and
