@@ -532,6 +532,72 @@ async fn an_initial_load_killed_in_load_keeps_the_step_run_key(engine: Engine) -
 }
 on_both_engines!(an_initial_load_killed_in_load_keeps_the_step_run_key);
 
+/// Changes the duration of the first data row of one of the drop's files.
+fn change_first_duration(folder: &Path, file: &str, column: usize) -> TestResult {
+    let path = folder.join(format!("{file}_{}.csv", support::drop::DATE));
+    let text = std::fs::read_to_string(&path)?;
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    let mut cells: Vec<String> = lines[1].split(',').map(str::to_string).collect();
+    cells[column] = "4321".into();
+    lines[1] = cells.join(",");
+    std::fs::write(&path, lines.join("\n"))?;
+    Ok(())
+}
+
+/// An initial load onto stored facts upserts them as a daily import does: changed rows
+/// are updated, the rest stay as they were, whether the load rebuilds the tables'
+/// indexes (PostgreSQL, when the drop outnumbers what is stored) or keeps them (when it
+/// does not); the keys still hold afterwards.
+async fn an_initial_load_onto_stored_facts_upserts_them(engine: Engine) -> TestResult {
+    let geography = fake_geography().await?;
+    let (original, changed) = (tempfile::tempdir()?, tempfile::tempdir()?);
+    write_drop(original.path(), false)?;
+    write_drop(changed.path(), false)?;
+    change_first_duration(changed.path(), "probe_runs", 3)?;
+    change_first_duration(changed.path(), "probe_steps", 4)?;
+    let cipher = cipher()?;
+    let expected = uninterrupted_tables(engine, &geography, changed.path(), &cipher).await?;
+
+    let database = TestDatabase::new(engine).await?;
+    let daily = ["import", "daily", &folder_arg(original.path())];
+    let output = import(&database.url, &geography, &daily).await?;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_ne!(final_tables(&database.db, &cipher).await?, expected);
+    // Fewer steps stored than the drop brings: the first load rebuilds their key.
+    sqlx::query("DELETE FROM probe_steps WHERE run_id NOT LIKE '%-00_'")
+        .execute(database.db.pool())
+        .await?;
+    let initial = ["import", "initial", &folder_arg(changed.path())];
+    for (round, indexes) in [(1, "rebuilt"), (2, "kept")] {
+        let output = import(&database.url, &geography, &initial).await?;
+        let log = text(&output.stdout) + &text(&output.stderr);
+        assert!(output.status.success(), "{log}");
+        assert_eq!(
+            final_tables(&database.db, &cipher).await?,
+            expected,
+            "initial load {round}"
+        );
+        if engine == Engine::Postgres {
+            let moved =
+                format!("\"table\":\"probe_steps\",\"rows\":1440,\"indexes\":\"{indexes}\"");
+            assert!(log.contains(&moved), "load {round}: {log}");
+        }
+        assert!(steps_need_their_run(&database.db).await?);
+        let duplicate = sqlx::query(
+            "INSERT INTO probe_steps (run_id, step_code, position, started_at, duration_ms, status) \
+             SELECT run_id, step_code, position, started_at, duration_ms, status FROM probe_steps LIMIT 1",
+        )
+        .execute(database.db.pool())
+        .await;
+        assert!(
+            duplicate.is_err(),
+            "the steps' key is gone after load {round}"
+        );
+    }
+    Ok(())
+}
+on_both_engines!(an_initial_load_onto_stored_facts_upserts_them);
+
 async fn staging_holds_personal_data_encrypted(engine: Engine) -> TestResult {
     let database = TestDatabase::new(engine).await?;
     let geography = fake_geography().await?;

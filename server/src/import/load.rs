@@ -15,6 +15,7 @@ use super::staged::open_chunk;
 use super::validation::DropState;
 use super::PipelineError;
 use crate::ingest::validate::Record;
+use crate::storage::bulk_load::{drop_work_tables, BulkLoad};
 use crate::storage::imports::{self, ImportRecord};
 use crate::storage::journeys;
 use crate::storage::reference::{orphans_without, remove_references_not_in, write_catalog};
@@ -53,6 +54,14 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
         );
     }
     let places = super::enrich::places(context, import).await?;
+    // An initial load bulk-loads. On PostgreSQL its runs and steps go through work
+    // tables (see `storage::bulk_load`), made before the transaction locks the final
+    // tables they are shaped on.
+    let bulk = Phase::from_name(&import.phase) == Some(Phase::Initial);
+    let mut bulk_load = match db.copy_pool().filter(|_| bulk) {
+        Some(pool) => Some(BulkLoad::start(pool, id).await?),
+        None => None,
+    };
     let mut connection = db.bulk_connection().await?;
     let mut tx = connection.begin().await?;
 
@@ -102,9 +111,8 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
         places,
     });
     let engine = db.engine();
-    // An initial load bulk-loads: its steps are checked against their runs in one join at
-    // the end instead of row by row (validation already checked them).
-    let bulk = Phase::from_name(&import.phase) == Some(Phase::Initial);
+    // An initial load's steps are checked against their runs in one join at the end
+    // instead of row by row (validation already checked them).
     if bulk {
         runs::suspend_step_run_check(&mut tx, engine).await?;
     }
@@ -114,14 +122,20 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
                 for run in &runs {
                     touched.add(run.started_at_ms, run.started_at_ms + 1);
                 }
-                runs::upsert_runs(&mut tx, engine, &runs, import.reference_ms).await?;
+                match bulk_load.as_mut() {
+                    Some(bulk_load) => bulk_load.copy_runs(&runs, import.reference_ms).await?,
+                    None => runs::upsert_runs(&mut tx, engine, &runs, import.reference_ms).await?,
+                }
                 loaded += runs.len() as u64;
             }
             FactBatch::Steps(steps) => {
                 for (_, step) in &steps {
                     touched.add(step.started_at_ms, step.started_at_ms + 1);
                 }
-                runs::upsert_steps(&mut tx, engine, &steps).await?;
+                match bulk_load.as_mut() {
+                    Some(bulk_load) => bulk_load.copy_steps(&steps).await?,
+                    None => runs::upsert_steps(&mut tx, engine, &steps).await?,
+                }
                 loaded += steps.len() as u64;
             }
             FactBatch::Prospects(prospects) => {
@@ -132,13 +146,18 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
                 journeys::upsert_events(&mut tx, engine, &events).await?;
                 loaded += events.len() as u64;
             }
-            FactBatch::FileDone(FileType::ProbeRuns) => {
+            FactBatch::FileDone(FileType::ProbeRuns) if bulk_load.is_none() => {
                 // Killed here, the references and runs written so far are rolled back.
                 context.hold_point(Stage::Load).await;
             }
             FactBatch::FileDone(_) => {}
         }
         context.progress.rows(loaded);
+    }
+    if let Some(bulk_load) = bulk_load {
+        bulk_load.move_into(&mut tx).await?;
+        // Killed here, the references and facts moved so far are rolled back.
+        context.hold_point(Stage::Load).await;
     }
     if bulk {
         runs::check_steps_against_runs(&mut tx, engine).await?;
@@ -154,6 +173,9 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
     )
     .await?;
     tx.commit().await?;
+    if let Some(pool) = db.copy_pool() {
+        drop_work_tables(pool, id).await?;
+    }
     Ok(loaded)
 }
 

@@ -132,6 +132,9 @@ pub async fn restart_claimed(
     ] {
         imports::clear(&context.db, import_id, table).await?;
     }
+    if let Some(pool) = context.db.copy_pool() {
+        crate::storage::bulk_load::drop_work_tables(pool, import_id).await?;
+    }
     let mut connection = context.db.pool().acquire().await?;
     imports::set_stage(&mut connection, import_id, Stage::Check.name(), "running").await?;
     drop(connection);

@@ -13,6 +13,7 @@ use super::StorageResult;
 pub struct CopyRows {
     text: String,
     first_in_row: bool,
+    rows: usize,
 }
 
 impl CopyRows {
@@ -20,6 +21,7 @@ impl CopyRows {
         CopyRows {
             text: String::new(),
             first_in_row: true,
+            rows: 0,
         }
     }
 
@@ -51,6 +53,24 @@ impl CopyRows {
     pub fn end_row(&mut self) {
         self.text.push('\n');
         self.first_in_row = true;
+        self.rows += 1;
+    }
+
+    /// Rows ended so far.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Bytes of CSV text so far.
+    pub fn bytes(&self) -> usize {
+        self.text.len()
+    }
+
+    /// The CSV text, leaving the rows empty.
+    pub fn take(&mut self) -> Vec<u8> {
+        self.rows = 0;
+        self.first_in_row = true;
+        std::mem::take(&mut self.text).into_bytes()
     }
 }
 

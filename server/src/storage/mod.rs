@@ -7,6 +7,7 @@
 pub mod alerts;
 pub mod batch;
 pub mod branches;
+pub mod bulk_load;
 mod connect;
 pub mod copy;
 pub mod imports;

@@ -41,9 +41,10 @@ pub struct ProbeRun {
 /// From this many runs on, PostgreSQL loads them with `COPY`.
 const COPY_FROM_RUNS: usize = 200;
 
-const RUN_COLUMNS: &str = "run_id, probe_code, started_at, duration_ms, status, failed_step_code, \
+pub const RUN_COLUMNS: &str =
+    "run_id, probe_code, started_at, duration_ms, status, failed_step_code, \
      error_code, error_message, agent, ingested_at";
-const STEP_COLUMNS: &str =
+pub const STEP_COLUMNS: &str =
     "run_id, step_code, position, started_at, duration_ms, status, http_status, error_code, message";
 
 /// Stores runs and their steps in one transaction; a run whose `run_id` is already
@@ -233,18 +234,7 @@ pub async fn stored_run_probes(
 async fn copy_runs(pool: &sqlx::PgPool, runs: &[ProbeRun], now_ms: i64) -> StorageResult<u64> {
     let mut run_rows = CopyRows::new();
     for run in runs {
-        run_rows
-            .text(Some(&run.run_id))
-            .text(Some(&run.probe_code))
-            .number(Some(run.started_at_ms))
-            .number(Some(run.duration_ms))
-            .text(Some(&run.status))
-            .text(run.failed_step_code.as_deref())
-            .text(run.error_code.as_deref())
-            .text(run.error_message.as_deref())
-            .text(run.agent.as_deref())
-            .number(Some(now_ms))
-            .end_row();
+        copy_run_row(&mut run_rows, run, now_ms);
     }
     let mut tx = pool.begin().await?;
     let new_runs: HashSet<String> =
@@ -255,22 +245,41 @@ async fn copy_runs(pool: &sqlx::PgPool, runs: &[ProbeRun], now_ms: i64) -> Stora
     let mut step_rows = CopyRows::new();
     for run in new_runs_of(runs, &new_runs) {
         for step in &run.steps {
-            step_rows
-                .text(Some(&run.run_id))
-                .text(Some(&step.step_code))
-                .number(Some(step.position))
-                .number(Some(step.started_at_ms))
-                .number(Some(step.duration_ms))
-                .text(Some(&step.status))
-                .number(step.http_status)
-                .text(step.error_code.as_deref())
-                .text(step.message.as_deref())
-                .end_row();
+            copy_step_row(&mut step_rows, &run.run_id, step);
         }
     }
     copy_into(&mut tx, "probe_steps", STEP_COLUMNS, step_rows, "run_id").await?;
     tx.commit().await?;
     Ok(new_runs.len() as u64)
+}
+
+/// A run as a `COPY` row of [`RUN_COLUMNS`].
+pub fn copy_run_row(rows: &mut CopyRows, run: &ProbeRun, ingested_at_ms: i64) {
+    rows.text(Some(&run.run_id))
+        .text(Some(&run.probe_code))
+        .number(Some(run.started_at_ms))
+        .number(Some(run.duration_ms))
+        .text(Some(&run.status))
+        .text(run.failed_step_code.as_deref())
+        .text(run.error_code.as_deref())
+        .text(run.error_message.as_deref())
+        .text(run.agent.as_deref())
+        .number(Some(ingested_at_ms))
+        .end_row();
+}
+
+/// A step as a `COPY` row of [`STEP_COLUMNS`].
+pub fn copy_step_row(rows: &mut CopyRows, run_id: &str, step: &ProbeStep) {
+    rows.text(Some(run_id))
+        .text(Some(&step.step_code))
+        .number(Some(step.position))
+        .number(Some(step.started_at_ms))
+        .number(Some(step.duration_ms))
+        .text(Some(&step.status))
+        .number(step.http_status)
+        .text(step.error_code.as_deref())
+        .text(step.message.as_deref())
+        .end_row();
 }
 
 /// The runs whose id is in `new_runs`, each once (the first of repeated ids).
