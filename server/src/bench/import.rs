@@ -93,7 +93,12 @@ pub async fn run(args: &BenchArgs, days: u32) -> Result<Vec<ImportFigures>, Benc
         };
         print(&figure, engine);
         figures.push(figure);
-        scratch.remove().await?;
+        if args.keep {
+            println!("[bench import] {name}: kept in {}", scratch.url);
+            scratch.db.close().await;
+        } else {
+            scratch.remove().await?;
+        }
     }
     Ok(figures)
 }

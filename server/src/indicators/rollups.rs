@@ -10,6 +10,7 @@ use app::domain::time_range::{floor_calendar, next_calendar, CalendarUnit};
 use super::facts::{fetch_facts, Fact, FactKind, Tally};
 use super::histogram::Histogram;
 use super::maintenance::MaintenanceIndex;
+use crate::storage::copy::CopyRows;
 use crate::storage::packed::{fetch_packed, packed_sql};
 use crate::storage::{BatchInsert, Database, StorageResult};
 
@@ -381,7 +382,6 @@ async fn replace_rows(
     probe: Option<&str>,
     rows: &[NewRow],
 ) -> StorageResult<()> {
-    let mut tx = db.pool().begin().await?;
     let level_list: Vec<String> = levels.iter().map(|level| format!("'{level}'")).collect();
     // `kind` leads the primary key: naming it lets both engines use the index instead
     // of scanning every rollup (which made a full rebuild quadratic).
@@ -393,17 +393,16 @@ async fn replace_rows(
     if probe.is_some() {
         delete.push_str(" AND probe_code = $3");
     }
+    if let Some(pool) = db.copy_pool() {
+        return copy_rows(pool, &delete, (from, to, probe), rows).await;
+    }
+    let mut tx = db.pool().begin().await?;
     let mut query = sqlx::query(&delete).bind(from).bind(to);
     if let Some(probe) = probe {
         query = query.bind(probe);
     }
     query.execute(&mut *tx).await?;
-    let insert = BatchInsert::new(
-        "INSERT INTO rollups (kind, resolution, bucket_start, probe_code, step_code, error_code, \
-         in_maintenance, total, ok, failed, other, duration_sum, histogram)",
-        13,
-        "",
-    );
+    let insert = BatchInsert::new(&format!("INSERT INTO rollups ({ROLLUP_COLUMNS})"), 13, "");
     insert
         .execute_all(
             &mut tx,
@@ -427,6 +426,53 @@ async fn replace_rows(
             },
         )
         .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+const ROLLUP_COLUMNS: &str = "kind, resolution, bucket_start, probe_code, step_code, \
+     error_code, in_maintenance, total, ok, failed, other, duration_sum, histogram";
+
+/// [`replace_rows`] on PostgreSQL: the new rows go in with `COPY` (a year's rebuild
+/// writes 2.3 million rows; bound into multi-row inserts they took 40% of its time).
+async fn copy_rows(
+    pool: &sqlx::PgPool,
+    delete: &str,
+    (from, to, probe): (i64, i64, Option<&str>),
+    rows: &[NewRow],
+) -> StorageResult<()> {
+    let mut tx = pool.begin().await?;
+    let mut query = sqlx::query(delete).bind(from).bind(to);
+    if let Some(probe) = probe {
+        query = query.bind(probe);
+    }
+    query.execute(&mut *tx).await?;
+    let mut copied = CopyRows::new();
+    for (kind, resolution, key, tally) in rows {
+        copied
+            .text(Some(kind.code()))
+            .text(Some(resolution.code()))
+            .number(Some(key.bucket_start))
+            .text(Some(&key.probe_code))
+            .text(Some(&key.step_code))
+            .text(Some(&key.error_code))
+            .number(Some(i64::from(key.in_maintenance)))
+            .number(Some(tally.total))
+            .number(Some(tally.ok))
+            .number(Some(tally.failed))
+            .number(Some(tally.other))
+            .number(Some(tally.duration_sum))
+            .text(Some(&tally.histogram.encode()))
+            .end_row();
+    }
+    let connection: &mut sqlx::PgConnection = &mut tx;
+    let mut copy = connection
+        .copy_in_raw(&format!(
+            "COPY rollups ({ROLLUP_COLUMNS}) FROM STDIN (FORMAT csv)"
+        ))
+        .await?;
+    copy.send(copied.take()).await?;
+    copy.finish().await?;
     tx.commit().await?;
     Ok(())
 }
