@@ -501,10 +501,23 @@ async fn steps_need_their_run(db: &Database) -> Result<bool, Box<dyn std::error:
     Ok(orphan.is_err())
 }
 
-/// An initial load checks steps against runs in one join at the end of its load
-/// transaction (PostgreSQL drops the per-row key meanwhile): killed in the middle of
-/// it, nothing changed and the key is still there; resumed, it loads the same tables as
-/// a daily import and the key is back.
+/// How many work tables of bulk loads the database holds (PostgreSQL).
+async fn bulk_work_tables(db: &Database) -> Result<i64, Box<dyn std::error::Error>> {
+    if db.engine() != Engine::Postgres {
+        return Ok(0);
+    }
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM pg_tables WHERE tablename LIKE 'bulk\\_%'")
+            .fetch_one(db.pool())
+            .await?,
+    )
+}
+
+/// An initial load keeps its validated runs and steps in work tables (PostgreSQL) and
+/// checks steps against runs in one join at the end of its load transaction (the
+/// per-row key is dropped meanwhile): killed in the stages that fill and empty them,
+/// nothing changed and the key is still there; resumed, it loads the same tables as a
+/// daily import, the key is back and no work table is left.
 async fn an_initial_load_killed_in_load_keeps_the_step_run_key(engine: Engine) -> TestResult {
     let geography = fake_geography().await?;
     let folder = tempfile::tempdir()?;
@@ -512,22 +525,32 @@ async fn an_initial_load_killed_in_load_keeps_the_step_run_key(engine: Engine) -
     let cipher = cipher()?;
     let expected = uninterrupted_tables(engine, &geography, folder.path(), &cipher).await?;
 
-    let database = TestDatabase::new(engine).await?;
-    let empty = final_tables(&database.db, &cipher).await?;
-    let import_id =
-        kill_in_phase_stage(&database.url, &geography, folder.path(), "initial", "load").await?;
-    assert_eq!(final_tables(&database.db, &cipher).await?, empty);
-    assert!(
-        steps_need_their_run(&database.db).await?,
-        "key gone after a kill"
-    );
-    let output = import(&database.url, &geography, &["import", "resume", &import_id]).await?;
-    assert!(output.status.success(), "{}", text(&output.stderr));
-    assert_eq!(final_tables(&database.db, &cipher).await?, expected);
-    assert!(
-        steps_need_their_run(&database.db).await?,
-        "key gone after the load"
-    );
+    for stage in ["validate", "enrich", "load"] {
+        let database = TestDatabase::new(engine).await?;
+        let empty = final_tables(&database.db, &cipher).await?;
+        let import_id =
+            kill_in_phase_stage(&database.url, &geography, folder.path(), "initial", stage).await?;
+        assert_eq!(final_tables(&database.db, &cipher).await?, empty);
+        assert!(
+            steps_need_their_run(&database.db).await?,
+            "key gone after a kill in {stage}"
+        );
+        if engine == Engine::Postgres && stage != "validate" {
+            assert_eq!(bulk_work_tables(&database.db).await?, 2, "after {stage}");
+        }
+        let output = import(&database.url, &geography, &["import", "resume", &import_id]).await?;
+        assert!(output.status.success(), "{}", text(&output.stderr));
+        assert_eq!(
+            final_tables(&database.db, &cipher).await?,
+            expected,
+            "resumed after a kill in {stage}"
+        );
+        assert!(
+            steps_need_their_run(&database.db).await?,
+            "key gone after the load"
+        );
+        assert_eq!(bulk_work_tables(&database.db).await?, 0, "work tables left");
+    }
     Ok(())
 }
 on_both_engines!(an_initial_load_killed_in_load_keeps_the_step_run_key);

@@ -10,12 +10,13 @@ use sqlx::{AnyConnection, Connection};
 use super::files::FileType;
 use super::load_facts::{self, changed, FactBatch, FactSource};
 use super::pipeline::ImportContext;
-use super::stage::{Phase, Stage};
+use super::stage::Stage;
 use super::staged::open_chunk;
+use super::validation::bulk_loads;
 use super::validation::DropState;
 use super::PipelineError;
 use crate::ingest::validate::Record;
-use crate::storage::bulk_load::{drop_work_tables, BulkLoad};
+use crate::storage::bulk_load::{self, drop_work_tables};
 use crate::storage::imports::{self, ImportRecord};
 use crate::storage::journeys;
 use crate::storage::reference::{orphans_without, remove_references_not_in, write_catalog};
@@ -54,14 +55,10 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
         );
     }
     let places = super::enrich::places(context, import).await?;
-    // An initial load bulk-loads. On PostgreSQL its runs and steps go through work
-    // tables (see `storage::bulk_load`), made before the transaction locks the final
-    // tables they are shaped on.
-    let bulk = Phase::from_name(&import.phase) == Some(Phase::Initial);
-    let mut bulk_load = match db.copy_pool().filter(|_| bulk) {
-        Some(pool) => Some(BulkLoad::start(pool, id).await?),
-        None => None,
-    };
+    let bulk = bulk_loads(import);
+    // On PostgreSQL an initial load's runs and steps wait in work tables, typed by the
+    // validate stage (see `storage::bulk_load`).
+    let work_tables = bulk && db.pg_pool().is_some();
     let mut connection = db.bulk_connection().await?;
     let mut tx = connection.begin().await?;
 
@@ -76,6 +73,7 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
             |line, record| {
                 state
                     .check(file_type, &record)
+                    .map(|_| ())
                     .map_err(|errors| changed(file_type, line, &errors))
             },
         )
@@ -109,6 +107,12 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
         references: std::mem::take(&mut state.references),
         rejected,
         places,
+        files: load_facts::FACT_FILES
+            .into_iter()
+            .filter(|file| {
+                !(work_tables && [FileType::ProbeRuns, FileType::ProbeSteps].contains(file))
+            })
+            .collect(),
     });
     let engine = db.engine();
     // An initial load's steps are checked against their runs in one join at the end
@@ -122,20 +126,14 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
                 for run in &runs {
                     touched.add(run.started_at_ms, run.started_at_ms + 1);
                 }
-                match bulk_load.as_mut() {
-                    Some(bulk_load) => bulk_load.copy_runs(&runs, import.reference_ms).await?,
-                    None => runs::upsert_runs(&mut tx, engine, &runs, import.reference_ms).await?,
-                }
+                runs::upsert_runs(&mut tx, engine, &runs, import.reference_ms).await?;
                 loaded += runs.len() as u64;
             }
             FactBatch::Steps(steps) => {
                 for (_, step) in &steps {
                     touched.add(step.started_at_ms, step.started_at_ms + 1);
                 }
-                match bulk_load.as_mut() {
-                    Some(bulk_load) => bulk_load.copy_steps(&steps).await?,
-                    None => runs::upsert_steps(&mut tx, engine, &steps).await?,
-                }
+                runs::upsert_steps(&mut tx, engine, &steps).await?;
                 loaded += steps.len() as u64;
             }
             FactBatch::Prospects(prospects) => {
@@ -146,7 +144,7 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
                 journeys::upsert_events(&mut tx, engine, &events).await?;
                 loaded += events.len() as u64;
             }
-            FactBatch::FileDone(FileType::ProbeRuns) if bulk_load.is_none() => {
+            FactBatch::FileDone(FileType::ProbeRuns) => {
                 // Killed here, the references and runs written so far are rolled back.
                 context.hold_point(Stage::Load).await;
             }
@@ -154,8 +152,12 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
         }
         context.progress.rows(loaded);
     }
-    if let Some(bulk_load) = bulk_load {
-        bulk_load.move_into(&mut tx).await?;
+    if work_tables {
+        let moved = bulk_load::move_into(&mut tx, id).await?;
+        if let Some((first, last)) = moved.span {
+            touched.add(first, last + 1);
+        }
+        loaded += moved.rows;
         // Killed here, the references and facts moved so far are rolled back.
         context.hold_point(Stage::Load).await;
     }
@@ -173,7 +175,7 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
     )
     .await?;
     tx.commit().await?;
-    if let Some(pool) = db.copy_pool() {
+    if let Some(pool) = db.pg_pool() {
         drop_work_tables(pool, id).await?;
     }
     Ok(loaded)

@@ -50,6 +50,8 @@ pub struct FactSource {
     pub references: References,
     pub rejected: HashMap<FileType, HashSet<i64>>,
     pub places: HashMap<String, ProspectPlace>,
+    /// The fact files to read, in [`FACT_FILES`] order.
+    pub files: Vec<FileType>,
 }
 
 /// Starts the reader; the batches arrive in file order, then the channel closes. A row
@@ -70,7 +72,7 @@ impl FactSource {
         sender: &mpsc::Sender<Result<FactBatch, PipelineError>>,
     ) -> Result<(), PipelineError> {
         let mut connection = self.db.pool().acquire().await?;
-        for file_type in FACT_FILES {
+        for &file_type in &self.files {
             let chunks = imports::chunk_count(&self.db, &self.import_id, file_type.name()).await?;
             for chunk in 0..chunks {
                 // Unreadable rows were rejected by the validate stage, so they are skipped.

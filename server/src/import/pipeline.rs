@@ -132,7 +132,7 @@ pub async fn restart_claimed(
     ] {
         imports::clear(&context.db, import_id, table).await?;
     }
-    if let Some(pool) = context.db.copy_pool() {
+    if let Some(pool) = context.db.pg_pool() {
         crate::storage::bulk_load::drop_work_tables(pool, import_id).await?;
     }
     let mut connection = context.db.pool().acquire().await?;
@@ -314,6 +314,9 @@ async fn run_stage(
             context.hold_point(Stage::Finish).await;
             imports::clear(db, &import.import_id, WorkTable::Staging).await?;
             imports::clear(db, &import.import_id, WorkTable::Geography).await?;
+            if let Some(pool) = db.pg_pool() {
+                crate::storage::bulk_load::drop_work_tables(pool, &import.import_id).await?;
+            }
             Ok(0)
         }
     }

@@ -13,6 +13,7 @@ use sqlx::AnyConnection;
 
 use super::files::FileType;
 use super::pipeline::ImportContext;
+use super::stage::Phase;
 use super::stage::Stage;
 use super::staged::{spawn_opened_chunks, OpenedChunk};
 use super::PipelineError;
@@ -21,8 +22,10 @@ use crate::ingest::validate::{
     validate_maintenance_window, validate_probe, validate_product, validate_prospect, validate_run,
     validate_service, FieldError, Record, References, Rule,
 };
+use crate::storage::bulk_load::BulkLoad;
 use crate::storage::imports::{self, ImportRecord, RejectedRow, WorkTable};
 use crate::storage::reference::Catalog;
+use crate::storage::runs::{ProbeRun, ProbeStep};
 use crate::storage::{journeys, runs};
 
 pub async fn validate(
@@ -32,9 +35,16 @@ pub async fn validate(
     let db = &context.db;
     imports::clear(db, &import.import_id, WorkTable::Errors).await?;
     let mut state = DropState::new(import.reference_ms);
+    // An initial load on PostgreSQL keeps its accepted runs and steps, typed, in work
+    // tables that the load stage moves into the final tables (see `storage::bulk_load`).
+    let mut bulk = match db.pg_pool().filter(|_| bulk_loads(import)) {
+        Some(pool) => Some(BulkLoad::start(pool, &import.import_id).await?),
+        None => None,
+    };
     let mut total = 0;
     for file_type in FileType::ALL {
-        let (accepted, rejected) = validate_file(context, import, file_type, &mut state).await?;
+        let (accepted, rejected) =
+            validate_file(context, import, file_type, &mut state, bulk.as_mut()).await?;
         total += accepted + rejected;
         context.progress.rows(total);
         tracing::info!(
@@ -47,7 +57,16 @@ pub async fn validate(
             context.hold_point(Stage::Validate).await;
         }
     }
+    if let Some(bulk) = bulk {
+        bulk.finish().await?;
+    }
     Ok(total)
+}
+
+/// Whether an import's runs and steps go through work tables (an initial load on
+/// PostgreSQL; the caller checks the engine).
+pub fn bulk_loads(import: &ImportRecord) -> bool {
+    Phase::from_name(&import.phase) == Some(Phase::Initial)
 }
 
 /// Validates one file's staged rows; answers (accepted, rejected).
@@ -56,6 +75,7 @@ async fn validate_file(
     import: &ImportRecord,
     file_type: FileType,
     state: &mut DropState,
+    mut bulk: Option<&mut BulkLoad>,
 ) -> Result<(u64, u64), PipelineError> {
     let db = &context.db;
     let mut chunks = spawn_opened_chunks(
@@ -80,10 +100,18 @@ async fn validate_file(
         state
             .look_up_stored(&mut connection, file_type, &records)
             .await?;
+        let (mut runs, mut steps) = (Vec::new(), Vec::new());
         for (line, record) in &records {
-            if let Err(broken) = state.check(file_type, record) {
-                push_errors(&mut errors, file_type, *line, broken);
+            match state.check(file_type, record) {
+                Err(broken) => push_errors(&mut errors, file_type, *line, broken),
+                Ok(Some(Accepted::Run(run))) => runs.push(run),
+                Ok(Some(Accepted::Step(run_id, step))) => steps.push((run_id, step)),
+                Ok(None) => {}
             }
+        }
+        if let Some(bulk) = bulk.as_deref_mut() {
+            bulk.copy_runs(&runs, import.reference_ms).await?;
+            bulk.copy_steps(&steps).await?;
         }
         let chunk_rejected = errors
             .iter()
@@ -247,8 +275,13 @@ impl DropState {
         Ok(())
     }
 
-    /// Checks one row of `file_type`; on success remembers what later files refer to.
-    pub fn check(&mut self, file_type: FileType, record: &Record) -> Result<(), Vec<FieldError>> {
+    /// Checks one row of `file_type`; on success remembers what later files refer to,
+    /// and answers a run or a step typed.
+    pub fn check(
+        &mut self,
+        file_type: FileType,
+        record: &Record,
+    ) -> Result<Option<Accepted>, Vec<FieldError>> {
         let now = self.now_ms;
         match file_type {
             FileType::Products => {
@@ -331,8 +364,12 @@ impl DropState {
                         steps_seen: 0,
                     },
                 );
+                return Ok(Some(Accepted::Run(run)));
             }
-            FileType::ProbeSteps => self.check_step(record)?,
+            FileType::ProbeSteps => {
+                let (run_id, step) = self.check_step(record)?;
+                return Ok(Some(Accepted::Step(run_id, step)));
+            }
             FileType::Prospects => {
                 let prospect = validate_prospect(record, now)?;
                 self.unique(file_type, record, "prospect_id", &[&prospect.prospect_id])?;
@@ -352,7 +389,7 @@ impl DropState {
                 }
             }
         }
-        Ok(())
+        Ok(None)
     }
 
     fn unique(
@@ -373,7 +410,7 @@ impl DropState {
         }
     }
 
-    fn check_step(&mut self, record: &Record) -> Result<(), Vec<FieldError>> {
+    fn check_step(&mut self, record: &Record) -> Result<(String, ProbeStep), Vec<FieldError>> {
         let run_id = record.raw("run_id").unwrap_or_default().to_string();
         let run_hash = key_hash(&[&run_id]);
         let slot = self.runs.get(&run_hash).copied();
@@ -407,8 +444,14 @@ impl DropState {
                 "repeats the key of an earlier row of this file",
             )]);
         }
-        Ok(())
+        Ok((run_id, step))
     }
+}
+
+/// A run or a step that passed its rules.
+pub enum Accepted {
+    Run(ProbeRun),
+    Step(String, ProbeStep),
 }
 
 #[cfg(test)]

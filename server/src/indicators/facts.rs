@@ -97,6 +97,9 @@ impl Tally {
     }
 }
 
+/// A fact as read: probe, step, started_at, duration, status, error code.
+type FactRow = (String, String, i64, i64, String, Option<String>);
+
 /// Facts of runs started in `[from, to)`, optionally of one probe, in time order.
 pub async fn fetch_facts(
     db: &Database,
@@ -121,24 +124,17 @@ pub async fn fetch_facts(
              WHERE r.started_at >= $1 AND r.started_at < $2{probe_clause}"
         ),
     };
-    let sql = packed_sql(
-        db.engine(),
-        &[
-            "probe_code",
-            "step_code",
-            "started_at",
-            "duration_ms",
-            "status",
-            "error_code",
-        ],
-        &sql,
-    );
-    let mut query = sqlx::query(&sql).bind(from).bind(to);
-    if let Some(probe) = probe {
-        query = query.bind(probe);
-    }
-    type PackedFact = (String, String, i64, i64, String, Option<String>);
-    let rows: Vec<PackedFact> = fetch_packed(db, query).await?;
+    let rows: Vec<FactRow> = match db.pg_pool() {
+        // PostgreSQL hands rows over cheaply; packing them into JSON cost it half the read.
+        Some(pool) => {
+            let mut query = sqlx::query_as(&sql).bind(from).bind(to);
+            if let Some(probe) = probe {
+                query = query.bind(probe);
+            }
+            query.fetch_all(pool).await?
+        }
+        None => fetch_packed_facts(db, &sql, from, to, probe).await?,
+    };
     let mut facts: Vec<Fact> = rows
         .into_iter()
         .map(
@@ -160,4 +156,31 @@ pub async fn fetch_facts(
         ))
     });
     Ok(facts)
+}
+
+/// The rows of `sql` packed into one JSON value (see `storage::packed`).
+async fn fetch_packed_facts(
+    db: &Database,
+    sql: &str,
+    from: i64,
+    to: i64,
+    probe: Option<&str>,
+) -> StorageResult<Vec<FactRow>> {
+    let sql = packed_sql(
+        db.engine(),
+        &[
+            "probe_code",
+            "step_code",
+            "started_at",
+            "duration_ms",
+            "status",
+            "error_code",
+        ],
+        sql,
+    );
+    let mut query = sqlx::query(&sql).bind(from).bind(to);
+    if let Some(probe) = probe {
+        query = query.bind(probe);
+    }
+    fetch_packed(db, query).await
 }

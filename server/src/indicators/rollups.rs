@@ -393,7 +393,7 @@ async fn replace_rows(
     if probe.is_some() {
         delete.push_str(" AND probe_code = $3");
     }
-    if let Some(pool) = db.copy_pool() {
+    if let Some(pool) = db.pg_pool() {
         return copy_rows(pool, &delete, (from, to, probe), rows).await;
     }
     let mut tx = db.pool().begin().await?;

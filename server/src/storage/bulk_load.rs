@@ -69,8 +69,6 @@ pub struct BulkLoad {
     import_id: String,
     pending: CopyRows,
     open: Option<(usize, PgCopyIn<PoolConnection<Postgres>>)>,
-    /// Rows copied into each work table (runs, steps).
-    copied: [u64; 2],
 }
 
 /// The name of an import's work table for `target`.
@@ -120,25 +118,28 @@ impl BulkLoad {
             import_id: import_id.to_string(),
             pending: CopyRows::new(),
             open: None,
-            copied: [0; 2],
         })
     }
 
     pub async fn copy_runs(&mut self, runs: &[ProbeRun], ingested_at_ms: i64) -> StorageResult<()> {
+        if runs.is_empty() {
+            return Ok(());
+        }
         self.switch_to(0).await?;
         for run in runs {
             copy_run_row(&mut self.pending, run, ingested_at_ms);
         }
-        self.copied[0] += runs.len() as u64;
         self.send_if_full().await
     }
 
     pub async fn copy_steps(&mut self, steps: &[(String, ProbeStep)]) -> StorageResult<()> {
+        if steps.is_empty() {
+            return Ok(());
+        }
         self.switch_to(1).await?;
         for (run_id, step) in steps {
             copy_step_row(&mut self.pending, run_id, step);
         }
-        self.copied[1] += steps.len() as u64;
         self.send_if_full().await
     }
 
@@ -182,17 +183,54 @@ impl BulkLoad {
         Ok(())
     }
 
-    /// Moves the copied runs, then steps, into the final tables, inside `tx`. The step →
-    /// run key must be suspended (see `runs::suspend_step_run_check`): the runs' primary
-    /// key may be rebuilt.
-    pub async fn move_into(mut self, tx: &mut AnyConnection) -> StorageResult<()> {
-        self.finish_copy().await?;
-        for (index, target) in [&RUNS, &STEPS].into_iter().enumerate() {
-            let work = work_table(&self.import_id, target)?;
-            move_rows(tx, target, &work, self.copied[index]).await?;
-        }
-        Ok(())
+    /// Sends what is left and commits the rows copied.
+    pub async fn finish(mut self) -> StorageResult<()> {
+        self.finish_copy().await
     }
+}
+
+/// What [`move_into`] moved: rows, and the span of their `started_at` (first, last).
+#[derive(Debug, Default)]
+pub struct Moved {
+    pub rows: u64,
+    pub span: Option<(i64, i64)>,
+}
+
+/// Moves an import's copied runs, then steps, into the final tables, inside `tx`. The
+/// step → run key must be suspended (see `runs::suspend_step_run_check`): the runs'
+/// primary key may be rebuilt. Fails if the work tables are gone (the import must
+/// restart).
+pub async fn move_into(tx: &mut AnyConnection, import_id: &str) -> StorageResult<Moved> {
+    let mut moved = Moved::default();
+    for target in [&RUNS, &STEPS] {
+        let work = work_table(import_id, target)?;
+        let found: Option<String> = sqlx::query("SELECT to_regclass($1)::TEXT")
+            .bind(&work)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        if found.is_none() {
+            return Err(StorageError::Corrupt(format!(
+                "the work table {work} is gone; restart the import"
+            )));
+        }
+        let row = sqlx::query(&format!(
+            "SELECT COUNT(*), MIN(started_at), MAX(started_at) FROM {work}"
+        ))
+        .fetch_one(&mut *tx)
+        .await?;
+        let (rows, first, last): (i64, Option<i64>, Option<i64>) =
+            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+        if let (Some(first), Some(last)) = (first, last) {
+            moved.span = Some(match moved.span {
+                Some((from, to)) => (from.min(first), to.max(last)),
+                None => (first, last),
+            });
+        }
+        move_rows(tx, target, &work, rows as u64).await?;
+        moved.rows += rows as u64;
+    }
+    Ok(moved)
 }
 
 /// Upserts the rows of `work` into the target table by its key.

@@ -33,15 +33,22 @@ impl Engine {
 pub struct Database {
     pool: AnyPool,
     engine: Engine,
-    /// PostgreSQL only: a native pool for bulk loads through `COPY`, which the `Any`
-    /// driver does not offer. Connects on first use.
-    copy_pool: Option<sqlx::PgPool>,
+    /// PostgreSQL only: a native pool for what the `Any` driver does not offer or does
+    /// slowly: bulk loads through `COPY`, large typed reads. Connects on first use.
+    pg_pool: Option<sqlx::PgPool>,
     /// Taken while derived data (rollups, incidents) is recomputed, shared by every
     /// clone of this database (one process; see ARCHITECTURE.md).
     refresh_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// SQLite only: the database file (`None` for an in-memory database).
     sqlite_file: Option<std::path::PathBuf>,
 }
+
+/// Settings of every PostgreSQL session. Vigie's queries take milliseconds; compiling
+/// one (JIT, chosen by the planner's cost estimate) took 15-30 ms more than it saved.
+/// Its tables are read through their indexes from memory or SSD, where a random page
+/// costs about what a sequential one does: at the default cost (4) the planner read a
+/// day's steps by scanning all of them (1.7 s instead of 26 ms through the key).
+const POSTGRES_SESSION: &str = "SET jit = off; SET random_page_cost = 1.1";
 
 impl Database {
     /// Opens (and for SQLite, creates) the database, without migrating it.
@@ -79,15 +86,7 @@ impl Database {
                             )
                             .await?;
                     } else {
-                        // Vigie's queries take milliseconds; compiling one (JIT, chosen by
-                        // the planner's cost estimate) took 15-30 ms more than it saved.
-                        // Its tables are read through their indexes from memory or SSD,
-                        // where a random page costs about what a sequential one does: at
-                        // the default cost (4) the planner read a day's steps by scanning
-                        // all of them (1.7 s instead of 26 ms through the key).
-                        connection
-                            .execute("SET jit = off; SET random_page_cost = 1.1")
-                            .await?;
+                        connection.execute(POSTGRES_SESSION).await?;
                     }
                     Ok(())
                 })
@@ -95,11 +94,17 @@ impl Database {
             .connect_with(options)
             .await
             .map_err(|e| unreachable(e.to_string()))?;
-        let copy_pool = match engine {
+        let pg_pool = match engine {
             Engine::Postgres => Some(
                 sqlx::postgres::PgPoolOptions::new()
-                    .max_connections(2)
+                    .max_connections(6)
                     .acquire_timeout(Duration::from_secs(5))
+                    .after_connect(|connection, _meta| {
+                        Box::pin(async move {
+                            connection.execute(POSTGRES_SESSION).await?;
+                            Ok(())
+                        })
+                    })
                     .connect_lazy(url)
                     .map_err(|e| unreachable(e.to_string()))?,
             ),
@@ -108,7 +113,7 @@ impl Database {
         Ok(Database {
             pool,
             engine,
-            copy_pool,
+            pg_pool,
             refresh_lock: std::sync::Arc::default(),
             sqlite_file: match engine {
                 Engine::Sqlite => sqlite_file(url),
@@ -171,15 +176,15 @@ impl Database {
         self.sqlite_file.as_deref()
     }
 
-    /// The native PostgreSQL pool for `COPY` (`None` on SQLite).
-    pub fn copy_pool(&self) -> Option<&sqlx::PgPool> {
-        self.copy_pool.as_ref()
+    /// The native PostgreSQL pool (`None` on SQLite).
+    pub fn pg_pool(&self) -> Option<&sqlx::PgPool> {
+        self.pg_pool.as_ref()
     }
 
     /// Closes every connection (SQLite checkpoints its WAL on the last close).
     pub async fn close(&self) {
-        if let Some(copy_pool) = &self.copy_pool {
-            copy_pool.close().await;
+        if let Some(pg_pool) = &self.pg_pool {
+            pg_pool.close().await;
         }
         self.pool.close().await;
     }

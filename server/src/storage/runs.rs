@@ -51,8 +51,8 @@ pub const STEP_COLUMNS: &str =
 /// stored is left as it is, steps included (idempotent retries; the steps of a run
 /// are stored with it only). Answers how many runs were new.
 pub async fn insert_runs(db: &Database, runs: &[ProbeRun], now_ms: i64) -> StorageResult<u64> {
-    if let Some(copy_pool) = db.copy_pool().filter(|_| runs.len() >= COPY_FROM_RUNS) {
-        return copy_runs(copy_pool, runs, now_ms).await;
+    if let Some(pg_pool) = db.pg_pool().filter(|_| runs.len() >= COPY_FROM_RUNS) {
+        return copy_runs(pg_pool, runs, now_ms).await;
     }
     let run_insert = BatchInsert::new(
         &format!("INSERT INTO probe_runs ({RUN_COLUMNS})"),
