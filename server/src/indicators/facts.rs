@@ -148,13 +148,9 @@ pub async fn fetch_facts(
             },
         )
         .collect();
-    facts.sort_by(|a, b| {
-        (a.started_at_ms, &a.probe_code, &a.step_code).cmp(&(
-            b.started_at_ms,
-            &b.probe_code,
-            &b.step_code,
-        ))
-    });
+    // By time only: comparing the codes of a run's steps (same start) cost a fifth of
+    // a rollup rebuild, and no reader needs an order within one instant.
+    facts.sort_unstable_by_key(|fact| fact.started_at_ms);
     Ok(facts)
 }
 

@@ -128,18 +128,33 @@ pub fn tally_facts(
     resolution: Resolution,
     maintenance: &MaintenanceIndex,
 ) -> HashMap<RowKey, Tally> {
-    let mut rows: HashMap<RowKey, Tally> = HashMap::new();
+    // Keyed by borrowed codes while counting (a day holds tens of thousands of facts and
+    // a few thousand keys): owning the key of every fact cost more than the tally.
+    let mut rows: HashMap<(i64, &str, &str, &str, bool), Tally> = HashMap::new();
     for fact in facts {
-        let key = RowKey {
-            bucket_start: resolution.floor(fact.started_at_ms),
-            probe_code: fact.probe_code.clone(),
-            step_code: fact.step_code.clone(),
-            error_code: fact.error_code.clone().unwrap_or_default(),
-            in_maintenance: maintenance.covers(&fact.probe_code, fact.started_at_ms),
-        };
+        let key = (
+            resolution.floor(fact.started_at_ms),
+            fact.probe_code.as_str(),
+            fact.step_code.as_str(),
+            fact.error_code.as_deref().unwrap_or_default(),
+            maintenance.covers(&fact.probe_code, fact.started_at_ms),
+        );
         rows.entry(key).or_default().add(kind, fact);
     }
-    rows
+    rows.into_iter()
+        .map(
+            |((bucket_start, probe, step, error, in_maintenance), tally)| {
+                let key = RowKey {
+                    bucket_start,
+                    probe_code: probe.to_string(),
+                    step_code: step.to_string(),
+                    error_code: error.to_string(),
+                    in_maintenance,
+                };
+                (key, tally)
+            },
+        )
+        .collect()
 }
 
 /// Recomputes the rollups of every Paris day that meets `[from, to)`, for one probe or
@@ -328,16 +343,48 @@ async fn day_rows(
     let mut rows = Vec::new();
     for kind in [FactKind::Runs, FactKind::Steps] {
         let facts = fetch_facts(db, kind, day, next, probe).await?;
-        for &resolution in kind.resolutions() {
-            if resolution.is_summed_from_days() {
-                continue;
-            }
-            for (key, tally) in tally_facts(kind, &facts, resolution, maintenance) {
-                rows.push((kind, resolution, key, tally));
-            }
+        // The finest level from the facts, each coarser one from the level below it (a
+        // few thousand rows instead of every fact again).
+        let mut levels = kind
+            .resolutions()
+            .iter()
+            .copied()
+            .filter(|resolution| !resolution.is_summed_from_days());
+        let Some(finest) = levels.next() else {
+            continue;
+        };
+        let mut finer = (finest, tally_facts(kind, &facts, finest, maintenance));
+        for resolution in levels {
+            let coarser = coarsen(&finer.1, resolution);
+            rows.extend(
+                finer
+                    .1
+                    .into_iter()
+                    .map(|(key, tally)| (kind, finer.0, key, tally)),
+            );
+            finer = (resolution, coarser);
         }
+        rows.extend(
+            finer
+                .1
+                .into_iter()
+                .map(|(key, tally)| (kind, finer.0, key, tally)),
+        );
     }
     Ok(rows)
+}
+
+/// Rows of a finer level merged into the buckets of `resolution`, which they nest in.
+fn coarsen(rows: &HashMap<RowKey, Tally>, resolution: Resolution) -> HashMap<RowKey, Tally> {
+    let mut coarser: HashMap<RowKey, Tally> = HashMap::new();
+    for (key, tally) in rows {
+        let key = RowKey {
+            bucket_start: resolution.floor(key.bucket_start),
+            ..key.clone()
+        };
+        coarser.entry(key).or_default().merge(tally);
+    }
+    coarser
 }
 
 /// Sums the day rows of one week or month (starting at `start`) into its rows.
