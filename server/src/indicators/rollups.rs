@@ -253,6 +253,9 @@ type DayTally = (i64, i64, Vec<NewRow>);
 /// at a time, 31–34 s with three).
 const DAYS_IN_FLIGHT: usize = 3;
 
+/// Tallied days waiting for the writer, at most.
+const DAYS_AHEAD: usize = 12;
+
 /// Reads and tallies each Paris day that meets `[from, to)`, a few days at once and
 /// ahead of the receiver, which gets them in order.
 fn spawn_day_tallies(
@@ -264,7 +267,8 @@ fn spawn_day_tallies(
 ) -> tokio::sync::mpsc::Receiver<StorageResult<DayTally>> {
     use futures::StreamExt;
 
-    let (sender, receiver) = tokio::sync::mpsc::channel(2);
+    // Room for the days tallied while a batch of days is written (about 2 MB a day).
+    let (sender, receiver) = tokio::sync::mpsc::channel(DAYS_AHEAD);
     let probe = probe.map(str::to_string);
     let maintenance = std::sync::Arc::new(maintenance);
     let mut days = Vec::new();
