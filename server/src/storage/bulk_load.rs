@@ -28,39 +28,33 @@ struct Target {
     table: &'static str,
     columns: &'static str,
     key: &'static [&'static str],
-    /// The columns a changed row gets from the drop (a run keeps its first `ingested_at`).
-    updated: &'static [&'static str],
+    /// Columns a changed row keeps (a run keeps its first `ingested_at`).
+    kept: &'static [&'static str],
+}
+
+impl Target {
+    /// The columns a changed row gets from the drop: all but the key and the kept ones.
+    fn updated(&self) -> Vec<&'static str> {
+        self.columns
+            .split(',')
+            .map(str::trim)
+            .filter(|column| !self.key.contains(column) && !self.kept.contains(column))
+            .collect()
+    }
 }
 
 const RUNS: Target = Target {
     table: "probe_runs",
     columns: RUN_COLUMNS,
     key: &["run_id"],
-    updated: &[
-        "probe_code",
-        "started_at",
-        "duration_ms",
-        "status",
-        "failed_step_code",
-        "error_code",
-        "error_message",
-        "agent",
-    ],
+    kept: &["ingested_at"],
 };
 
 const STEPS: Target = Target {
     table: "probe_steps",
     columns: STEP_COLUMNS,
     key: &["run_id", "step_code"],
-    updated: &[
-        "position",
-        "started_at",
-        "duration_ms",
-        "status",
-        "http_status",
-        "error_code",
-        "message",
-    ],
+    kept: &[],
 };
 
 /// The work tables of one import, filled in file order: runs, then steps.
@@ -247,14 +241,13 @@ async fn move_rows(
         .map(|column| format!("t.{column} = w.{column}"))
         .collect();
     let same_key = same_key.join(" AND ");
-    let sets: Vec<String> = target
-        .updated
+    let updated = target.updated();
+    let sets: Vec<String> = updated
         .iter()
         .map(|column| format!("{column} = w.{column}"))
         .collect();
     let list = |prefix: &str| {
-        target
-            .updated
+        updated
             .iter()
             .map(|column| format!("{prefix}.{column}"))
             .collect::<Vec<_>>()
