@@ -12,11 +12,11 @@ use super::load_facts::{self, changed, FactBatch, FactSource};
 use super::pipeline::ImportContext;
 use super::stage::Stage;
 use super::staged::open_chunk;
-use super::validation::bulk_loads;
 use super::validation::DropState;
+use super::validation::{bulk_loads, uses_work_tables};
 use super::PipelineError;
 use crate::ingest::validate::Record;
-use crate::storage::bulk_load::{self, drop_work_tables};
+use crate::storage::bulk_load;
 use crate::storage::imports::{self, ImportRecord};
 use crate::storage::journeys;
 use crate::storage::reference::{orphans_without, remove_references_not_in, write_catalog};
@@ -58,7 +58,7 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
     let bulk = bulk_loads(import);
     // On PostgreSQL an initial load's runs and steps wait in work tables, typed by the
     // validate stage (see `storage::bulk_load`).
-    let work_tables = bulk && db.pg_pool().is_some();
+    let work_tables = uses_work_tables(db, import);
     let mut connection = db.bulk_connection().await?;
     let mut tx = connection.begin().await?;
 
@@ -175,9 +175,6 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
     )
     .await?;
     tx.commit().await?;
-    if let Some(pool) = db.pg_pool() {
-        drop_work_tables(pool, id).await?;
-    }
     Ok(loaded)
 }
 

@@ -37,7 +37,7 @@ pub async fn validate(
     let mut state = DropState::new(import.reference_ms);
     // An initial load on PostgreSQL keeps its accepted runs and steps, typed, in work
     // tables that the load stage moves into the final tables (see `storage::bulk_load`).
-    let mut bulk = match db.pg_pool().filter(|_| bulk_loads(import)) {
+    let mut bulk = match db.pg_pool().filter(|_| uses_work_tables(db, import)) {
         Some(pool) => Some(BulkLoad::start(pool, &import.import_id).await?),
         None => None,
     };
@@ -63,10 +63,15 @@ pub async fn validate(
     Ok(total)
 }
 
-/// Whether an import's runs and steps go through work tables (an initial load on
-/// PostgreSQL; the caller checks the engine).
+/// Whether an import bulk-loads (an initial load).
 pub fn bulk_loads(import: &ImportRecord) -> bool {
     Phase::from_name(&import.phase) == Some(Phase::Initial)
+}
+
+/// Whether an import's runs and steps go through work tables (an initial load on
+/// PostgreSQL; see `storage::bulk_load`).
+pub fn uses_work_tables(db: &crate::storage::Database, import: &ImportRecord) -> bool {
+    bulk_loads(import) && db.pg_pool().is_some()
 }
 
 /// Validates one file's staged rows; answers (accepted, rejected).

@@ -62,7 +62,8 @@ pub struct BulkLoad {
     pool: PgPool,
     import_id: String,
     pending: CopyRows,
-    open: Option<(usize, PgCopyIn<PoolConnection<Postgres>>)>,
+    /// The `COPY` in progress, and the table it fills.
+    open: Option<(&'static Target, PgCopyIn<PoolConnection<Postgres>>)>,
 }
 
 /// The name of an import's work table for `target`.
@@ -83,7 +84,7 @@ fn work_table(import_id: &str, target: &Target) -> StorageResult<String> {
     ))
 }
 
-/// Removes the work tables of an import (after its load, or when it restarts).
+/// Removes the work tables of an import (when it finishes or restarts).
 pub async fn drop_work_tables(pool: &PgPool, import_id: &str) -> StorageResult<()> {
     for target in [&RUNS, &STEPS] {
         let table = work_table(import_id, target)?;
@@ -95,7 +96,7 @@ pub async fn drop_work_tables(pool: &PgPool, import_id: &str) -> StorageResult<(
 }
 
 impl BulkLoad {
-    /// Creates the import's empty work tables (replacing those a killed load left).
+    /// Creates the import's empty work tables (replacing those a killed stage left).
     pub async fn start(pool: &PgPool, import_id: &str) -> StorageResult<BulkLoad> {
         drop_work_tables(pool, import_id).await?;
         for target in [&RUNS, &STEPS] {
@@ -119,7 +120,7 @@ impl BulkLoad {
         if runs.is_empty() {
             return Ok(());
         }
-        self.switch_to(0).await?;
+        self.switch_to(&RUNS).await?;
         for run in runs {
             copy_run_row(&mut self.pending, run, ingested_at_ms);
         }
@@ -130,7 +131,7 @@ impl BulkLoad {
         if steps.is_empty() {
             return Ok(());
         }
-        self.switch_to(1).await?;
+        self.switch_to(&STEPS).await?;
         for (run_id, step) in steps {
             copy_step_row(&mut self.pending, run_id, step);
         }
@@ -138,16 +139,22 @@ impl BulkLoad {
     }
 
     /// Ends the open `COPY`, if another work table is next.
-    async fn switch_to(&mut self, target: usize) -> StorageResult<()> {
-        if self.open.as_ref().is_some_and(|(open, _)| *open == target) {
+    async fn switch_to(&mut self, target: &'static Target) -> StorageResult<()> {
+        if self
+            .open
+            .as_ref()
+            .is_some_and(|(open, _)| open.table == target.table)
+        {
             return Ok(());
         }
         self.finish_copy().await?;
-        let table = work_table(&self.import_id, [&RUNS, &STEPS][target])?;
-        let columns = [&RUNS, &STEPS][target].columns;
+        let table = work_table(&self.import_id, target)?;
         let copy = self
             .pool
-            .copy_in_raw(&format!("COPY {table} ({columns}) FROM STDIN (FORMAT csv)"))
+            .copy_in_raw(&format!(
+                "COPY {table} ({}) FROM STDIN (FORMAT csv)",
+                target.columns
+            ))
             .await?;
         self.open = Some((target, copy));
         Ok(())
@@ -162,7 +169,7 @@ impl BulkLoad {
 
     async fn send(&mut self) -> StorageResult<()> {
         if let Some((_, copy)) = self.open.as_mut() {
-            if self.pending.rows() > 0 {
+            if self.pending.bytes() > 0 {
                 copy.send(self.pending.take()).await?;
             }
         }

@@ -13,7 +13,6 @@ use super::StorageResult;
 pub struct CopyRows {
     text: String,
     first_in_row: bool,
-    rows: usize,
 }
 
 impl CopyRows {
@@ -21,7 +20,6 @@ impl CopyRows {
         CopyRows {
             text: String::new(),
             first_in_row: true,
-            rows: 0,
         }
     }
 
@@ -53,12 +51,6 @@ impl CopyRows {
     pub fn end_row(&mut self) {
         self.text.push('\n');
         self.first_in_row = true;
-        self.rows += 1;
-    }
-
-    /// Rows ended so far.
-    pub fn rows(&self) -> usize {
-        self.rows
     }
 
     /// Bytes of CSV text so far.
@@ -68,7 +60,6 @@ impl CopyRows {
 
     /// The CSV text, leaving the rows empty.
     pub fn take(&mut self) -> Vec<u8> {
-        self.rows = 0;
         self.first_in_row = true;
         std::mem::take(&mut self.text).into_bytes()
     }
