@@ -3,7 +3,7 @@
 
 use super::histogram::Histogram;
 use super::rollups::Resolution;
-use crate::storage::packed::{fetch_packed, packed_sql};
+use crate::storage::packed::{fetch_rows, Param};
 use crate::storage::{Database, StorageResult};
 
 /// Runs, or steps of runs.
@@ -124,17 +124,9 @@ pub async fn fetch_facts(
              WHERE r.started_at >= $1 AND r.started_at < $2{probe_clause}"
         ),
     };
-    let rows: Vec<FactRow> = match db.pg_pool() {
-        // PostgreSQL hands rows over cheaply; packing them into JSON cost it half the read.
-        Some(pool) => {
-            let mut query = sqlx::query_as(&sql).bind(from).bind(to);
-            if let Some(probe) = probe {
-                query = query.bind(probe);
-            }
-            query.fetch_all(pool).await?
-        }
-        None => fetch_packed_facts(db, &sql, from, to, probe).await?,
-    };
+    let mut params = vec![Param::Int(from), Param::Int(to)];
+    params.extend(probe.map(Param::Text));
+    let rows: Vec<FactRow> = fetch_rows::<_, FactRow>(db, &FACT_COLUMNS, &sql, &params).await?;
     let mut facts: Vec<Fact> = rows
         .into_iter()
         .map(
@@ -154,29 +146,11 @@ pub async fn fetch_facts(
     Ok(facts)
 }
 
-/// The rows of `sql` packed into one JSON value (see `storage::packed`).
-async fn fetch_packed_facts(
-    db: &Database,
-    sql: &str,
-    from: i64,
-    to: i64,
-    probe: Option<&str>,
-) -> StorageResult<Vec<FactRow>> {
-    let sql = packed_sql(
-        db.engine(),
-        &[
-            "probe_code",
-            "step_code",
-            "started_at",
-            "duration_ms",
-            "status",
-            "error_code",
-        ],
-        sql,
-    );
-    let mut query = sqlx::query(&sql).bind(from).bind(to);
-    if let Some(probe) = probe {
-        query = query.bind(probe);
-    }
-    fetch_packed(db, query).await
-}
+const FACT_COLUMNS: [&str; 6] = [
+    "probe_code",
+    "step_code",
+    "started_at",
+    "duration_ms",
+    "status",
+    "error_code",
+];

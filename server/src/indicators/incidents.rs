@@ -7,7 +7,7 @@ use sqlx::Row;
 
 use super::maintenance::MaintenanceIndex;
 use crate::board::state::INCIDENT_STREAK;
-use crate::storage::packed::{fetch_packed, packed_sql};
+use crate::storage::packed::{fetch_rows, Param};
 use crate::storage::{BatchInsert, Database, StorageResult};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,23 +97,17 @@ pub async fn detect_around(
     // Only a failed run's step and error are read (most runs are OK), all rows packed
     // in one value (see `storage::packed`), then put in time order, runs that started at
     // the same instant by id, so that a recompute always sees the same sequence.
-    let sql = packed_sql(
-        db.engine(),
-        &[
-            "started_at",
-            "run_id",
-            "ok",
-            "failed_step_code",
-            "error_code",
-        ],
-        "SELECT started_at, run_id, CASE WHEN status = 'OK' THEN 1 ELSE 0 END AS ok, \
+    type PackedRun = (i64, String, i64, Option<String>, Option<String>);
+    let mut rows: Vec<PackedRun> = fetch_rows::<_, PackedRun>(
+        db,
+        &["started_at", "run_id", "ok", "failed_step_code", "error_code"],
+        "SELECT started_at, run_id, CAST(CASE WHEN status = 'OK' THEN 1 ELSE 0 END AS BIGINT) AS ok, \
          CASE WHEN status = 'OK' THEN NULL ELSE failed_step_code END AS failed_step_code, \
          CASE WHEN status = 'OK' THEN NULL ELSE error_code END AS error_code FROM probe_runs \
          WHERE probe_code = $1 AND started_at >= $2 AND started_at < $3",
-    );
-    type PackedRun = (i64, String, i64, Option<String>, Option<String>);
-    let mut rows: Vec<PackedRun> =
-        fetch_packed(db, sqlx::query(&sql).bind(probe).bind(start).bind(end)).await?;
+        &[Param::Text(probe), Param::Int(start), Param::Int(end)],
+    )
+    .await?;
     rows.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     let runs: Vec<RunRow> = rows
         .into_iter()
@@ -212,8 +206,16 @@ async fn boundary_ok_run(
 
 /// Incidents of every probe that overlap `[from, to)`.
 pub async fn overlapping(db: &Database, from: i64, to: i64) -> StorageResult<Vec<Incident>> {
-    let sql = packed_sql(
-        db.engine(),
+    type PackedIncident = (
+        String,
+        i64,
+        Option<i64>,
+        i64,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<PackedIncident> = fetch_rows::<_, PackedIncident>(
+        db,
         &[
             "probe_code",
             "started_at",
@@ -232,16 +234,9 @@ pub async fn overlapping(db: &Database, from: i64, to: i64) -> StorageResult<Vec
          UNION ALL \
          SELECT probe_code, started_at, ended_at, failed_runs, failed_step_code, error_code \
          FROM incidents WHERE ended_at IS NULL AND started_at < $2",
-    );
-    type PackedIncident = (
-        String,
-        i64,
-        Option<i64>,
-        i64,
-        Option<String>,
-        Option<String>,
-    );
-    let rows: Vec<PackedIncident> = fetch_packed(db, sqlx::query(&sql).bind(to).bind(from)).await?;
+        &[Param::Int(to), Param::Int(from)],
+    )
+    .await?;
     let mut incidents: Vec<Incident> = rows
         .into_iter()
         .map(

@@ -11,7 +11,7 @@ use super::facts::{fetch_facts, Fact, FactKind, Tally};
 use super::histogram::Histogram;
 use super::maintenance::MaintenanceIndex;
 use crate::storage::copy::CopyRows;
-use crate::storage::packed::{fetch_packed, packed_sql};
+use crate::storage::packed::{fetch_rows, Param};
 use crate::storage::{BatchInsert, Database, StorageResult};
 
 const MINUTE_MS: i64 = 60_000;
@@ -104,8 +104,8 @@ impl Resolution {
     }
 }
 
-/// What a rollup row is about.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// What a rollup row is about. Its order is the stored key's after kind and resolution.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RowKey {
     pub bucket_start: i64,
     pub probe_code: String,
@@ -196,7 +196,7 @@ async fn write_days(
     batch: Option<DayTally>,
 ) -> StorageResult<()> {
     match batch {
-        Some((from, to, rows)) => replace_rows(db, &DAY_LEVELS, from, to, probe, &rows).await,
+        Some((from, to, rows)) => replace_rows(db, &DAY_LEVELS, from, to, probe, rows).await,
         None => Ok(()),
     }
 }
@@ -333,7 +333,7 @@ async fn rebuild_day(
     probe: Option<&str>,
 ) -> StorageResult<()> {
     let rows = day_rows(db, maintenance, day, next, probe).await?;
-    replace_rows(db, &DAY_LEVELS, day, next, probe, &rows).await
+    replace_rows(db, &DAY_LEVELS, day, next, probe, rows).await
 }
 
 /// The quarter-hour, hour and day rows of one day, tallied from raw rows.
@@ -420,7 +420,7 @@ async fn sum_period(
         );
     }
     // Only this period's own rows: bucket_start = start.
-    replace_rows(db, &[level.code()], start, start + 1, probe, &rows).await
+    replace_rows(db, &[level.code()], start, start + 1, probe, rows).await
 }
 
 /// In one transaction: deletes the rows of `levels` with `from <= bucket_start < to`
@@ -431,8 +431,14 @@ async fn replace_rows(
     from: i64,
     to: i64,
     probe: Option<&str>,
-    rows: &[NewRow],
+    mut rows: Vec<NewRow>,
 ) -> StorageResult<()> {
+    // In key order: PostgreSQL's heap then holds each kind and level of a batch of days
+    // together, so that a range of hourly rows is read from a few pages instead of one
+    // page per row (a month of them: 16,600 pages before).
+    rows.sort_unstable_by(|a, b| {
+        (a.0.code(), a.1.code(), &a.2).cmp(&(b.0.code(), b.1.code(), &b.2))
+    });
     let level_list: Vec<String> = levels.iter().map(|level| format!("'{level}'")).collect();
     // `kind` leads the primary key: naming it lets both engines use the index instead
     // of scanning every rollup (which made a full rebuild quadratic).
@@ -445,7 +451,7 @@ async fn replace_rows(
         delete.push_str(" AND probe_code = $3");
     }
     if let Some(pool) = db.pg_pool() {
-        return copy_rows(pool, &delete, (from, to, probe), rows).await;
+        return copy_rows(pool, &delete, (from, to, probe), &rows).await;
     }
     let mut tx = db.pool().begin().await?;
     let mut query = sqlx::query(&delete).bind(from).bind(to);
@@ -458,7 +464,7 @@ async fn replace_rows(
         .execute_all(
             &mut tx,
             db.engine(),
-            rows,
+            &rows,
             |query, (kind, resolution, key, tally)| {
                 query
                     .bind(kind.code())
@@ -583,8 +589,8 @@ pub async fn read_rows(
                 "'' AS histogram"
             };
             format!(
-                "SELECT bucket_start, probe_code, step_code, error_code, in_maintenance, total, ok, \
-                 failed, other, duration_sum, {histogram} FROM rollups"
+                "SELECT bucket_start, probe_code, step_code, error_code, CAST(in_maintenance AS BIGINT) AS in_maintenance, \
+                 total, ok, failed, other, duration_sum, {histogram} FROM rollups"
             )
         }
         Some(fold) => {
@@ -597,7 +603,8 @@ pub async fn read_rows(
             let error_code = if fold.error_code { "error_code" } else { "''" };
             format!(
                 "SELECT {bucket} AS bucket_start, {probe} AS probe_code, step_code, \
-                 {error_code} AS error_code, in_maintenance, CAST(SUM(total) AS BIGINT) AS total, \
+                 {error_code} AS error_code, CAST(in_maintenance AS BIGINT) AS in_maintenance, \
+                 CAST(SUM(total) AS BIGINT) AS total, \
                  CAST(SUM(ok) AS BIGINT) AS ok, CAST(SUM(failed) AS BIGINT) AS failed, \
                  CAST(SUM(other) AS BIGINT) AS other, \
                  CAST(SUM(duration_sum) AS BIGINT) AS duration_sum, '' AS histogram FROM rollups"
@@ -628,16 +635,14 @@ pub async fn read_rows(
     if fold.is_some() {
         sql.push_str(" GROUP BY 1, 2, 3, 4, 5");
     }
-    let sql = packed_sql(db.engine(), &ROW_COLUMNS, &sql);
-    let mut query = sqlx::query(&sql)
-        .bind(kind.code())
-        .bind(resolution.code())
-        .bind(from)
-        .bind(to);
-    for value in values {
-        query = query.bind(value);
-    }
-    let rows: Vec<PackedRow> = fetch_packed(db, query).await?;
+    let mut params = vec![
+        Param::Text(kind.code()),
+        Param::Text(resolution.code()),
+        Param::Int(from),
+        Param::Int(to),
+    ];
+    params.extend(values.into_iter().map(Param::Text));
+    let rows: Vec<PackedRow> = fetch_rows::<_, PackedRow>(db, &ROW_COLUMNS, &sql, &params).await?;
     Ok(rows
         .into_iter()
         .map(
@@ -690,7 +695,7 @@ const ROW_COLUMNS: [&str; 11] = [
     "histogram",
 ];
 
-/// A rollup row as [`fetch_packed`] decodes it, in the order of [`ROW_COLUMNS`].
+/// A rollup row as [`fetch_rows`] decodes it, in the order of [`ROW_COLUMNS`].
 type PackedRow = (
     i64,
     String,

@@ -13,7 +13,9 @@ use super::rollups::{read_rows, tally_facts, Resolution, RollupRow, RowFilter};
 use crate::storage::{Database, StorageResult};
 
 /// All facts of `[from, to)` as rollup-shaped rows: rollups where they cover whole
-/// buckets, raw rows at the edges.
+/// buckets, raw rows at the edges. The segments are read side by side (a year in months
+/// has up to a dozen of them, each a round trip), the raw edges after the maintenance
+/// windows their tally needs.
 pub async fn collect_rows(
     db: &Database,
     kind: FactKind,
@@ -22,43 +24,64 @@ pub async fn collect_rows(
     coarsest: Resolution,
     filter: &RowFilter,
 ) -> StorageResult<Vec<RollupRow>> {
+    let segments = plan(from, to, coarsest, kind.resolutions());
+    let rollup_reads = segments.iter().filter_map(|segment| match segment.source {
+        Source::Rollup(resolution) => Some(read_rows(
+            db,
+            kind,
+            resolution,
+            segment.from,
+            segment.to,
+            filter,
+        )),
+        Source::Raw => None,
+    });
+    let raw_edges: Vec<(i64, i64)> = segments
+        .iter()
+        .filter(|segment| segment.source == Source::Raw)
+        .map(|segment| (segment.from, segment.to))
+        .collect();
+    let (parts, raw_rows) = futures::future::try_join(
+        futures::future::try_join_all(rollup_reads),
+        read_raw_edges(db, kind, &raw_edges, filter),
+    )
+    .await?;
+    let mut rows = raw_rows;
+    rows.extend(parts.into_iter().flatten());
+    Ok(rows)
+}
+
+/// Raw facts of the `edges` that pass `filter`, tallied per minute: each keeps its own
+/// minute as bucket.
+async fn read_raw_edges(
+    db: &Database,
+    kind: FactKind,
+    edges: &[(i64, i64)],
+    filter: &RowFilter,
+) -> StorageResult<Vec<RollupRow>> {
+    if edges.is_empty() {
+        return Ok(Vec::new());
+    }
+    let index = MaintenanceIndex::load(db).await?;
     let mut rows = Vec::new();
-    let mut maintenance: Option<MaintenanceIndex> = None;
-    for segment in plan(from, to, coarsest, kind.resolutions()) {
-        match segment.source {
-            Source::Rollup(resolution) => {
-                rows.extend(
-                    read_rows(db, kind, resolution, segment.from, segment.to, filter).await?,
-                );
-            }
-            Source::Raw => {
-                let index = match maintenance.take() {
-                    Some(index) => index,
-                    None => MaintenanceIndex::load(db).await?,
-                };
-                let facts: Vec<_> = fetch_facts(db, kind, segment.from, segment.to, None)
-                    .await?
-                    .into_iter()
-                    .filter(|fact| keeps(filter.probes.as_ref(), &fact.probe_code))
-                    .filter(|fact| {
-                        kind == FactKind::Runs || keeps(filter.steps.as_ref(), &fact.step_code)
-                    })
-                    .filter(|fact| {
-                        keeps(
-                            filter.error_codes.as_ref(),
-                            fact.error_code.as_deref().unwrap_or_default(),
-                        )
-                    })
-                    .collect();
-                // Raw facts tallied per minute: each keeps its own minute as bucket.
-                rows.extend(
-                    tally_facts(kind, &facts, Resolution::Minute, &index)
-                        .into_iter()
-                        .map(|(key, tally)| RollupRow { key, tally }),
-                );
-                maintenance = Some(index);
-            }
-        }
+    for &(from, to) in edges {
+        let facts: Vec<_> = fetch_facts(db, kind, from, to, None)
+            .await?
+            .into_iter()
+            .filter(|fact| keeps(filter.probes.as_ref(), &fact.probe_code))
+            .filter(|fact| kind == FactKind::Runs || keeps(filter.steps.as_ref(), &fact.step_code))
+            .filter(|fact| {
+                keeps(
+                    filter.error_codes.as_ref(),
+                    fact.error_code.as_deref().unwrap_or_default(),
+                )
+            })
+            .collect();
+        rows.extend(
+            tally_facts(kind, &facts, Resolution::Minute, &index)
+                .into_iter()
+                .map(|(key, tally)| RollupRow { key, tally }),
+        );
     }
     Ok(rows)
 }
