@@ -250,9 +250,8 @@ fn nearest_rank(values: &mut [i64], q: f64) -> Option<f64> {
 /// Expected series: key -> bucket -> value.
 fn expected(
     runs: &[ProbeRun],
-    metric: Metric,
-    bucket: Bucket,
-    group: Option<GroupBy>,
+    (metric, bucket, group): (Metric, Bucket, Option<GroupBy>),
+    filters: &Filters,
     from: i64,
     to: i64,
 ) -> BTreeMap<String, BTreeMap<i64, f64>> {
@@ -264,7 +263,19 @@ fn expected(
         failed: i64,
         durations: Vec<i64>,
     }
-    let steps_level = metric == Metric::SuccessRate || group == Some(GroupBy::Step);
+    let steps_level = metric == Metric::SuccessRate
+        || matches!(group, Some(GroupBy::Step | GroupBy::Service))
+        || !filters.step.is_empty()
+        || !filters.service.is_empty();
+    let passes =
+        |list: &Vec<String>, value: &str| list.is_empty() || list.iter().any(|v| v == value);
+    let service_of = |step: &str| {
+        STEPS
+            .iter()
+            .find(|(code, _)| *code == step)
+            .map(|(_, service)| *service)
+            .unwrap_or_default()
+    };
     let mut cells: BTreeMap<String, BTreeMap<i64, Acc>> = BTreeMap::new();
     for run in runs
         .iter()
@@ -272,6 +283,13 @@ fn expected(
     {
         let probe = PROBES.iter().find(|p| p.code == run.probe_code);
         let (product, channel) = probe.map(|p| (p.product, p.channel)).unwrap_or_default();
+        if !(passes(&filters.probe, &run.probe_code)
+            && passes(&filters.product, product)
+            && passes(&filters.channel, channel)
+            && passes(&filters.environment, "prod"))
+        {
+            continue;
+        }
         let maintained = in_maintenance(&run.probe_code, product, run.started_at_ms);
         let facts: Vec<(String, &str, i64, Option<&String>)> = if steps_level {
             run.steps
@@ -286,18 +304,29 @@ fn expected(
             vec![(String::new(), run.status.as_str(), run.duration_ms, code)]
         };
         for (step, status, duration, error_code) in facts {
+            if steps_level
+                && !(passes(&filters.step, &step) && passes(&filters.service, service_of(&step)))
+            {
+                continue;
+            }
+            if !filters.error_code.is_empty()
+                && !error_code.is_some_and(|code| filters.error_code.contains(code))
+            {
+                continue;
+            }
             let key = match group {
                 None => String::new(),
                 Some(GroupBy::Probe) => run.probe_code.clone(),
                 Some(GroupBy::Product) => product.to_string(),
                 Some(GroupBy::Channel) => channel.to_string(),
+                Some(GroupBy::Environment) => "prod".to_string(),
                 Some(GroupBy::Step) => step.clone(),
+                Some(GroupBy::Service) => service_of(&step).to_string(),
                 // Successful facts belong to no error group.
                 Some(GroupBy::ErrorCode) => match error_code {
                     Some(code) => code.clone(),
                     None => continue,
                 },
-                Some(other) => panic!("not covered: {other:?}"),
             };
             let acc = cells
                 .entry(key)
@@ -401,10 +430,14 @@ async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::T
                     None,
                     Some(GroupBy::Probe),
                     Some(GroupBy::Product),
+                    Some(GroupBy::Channel),
+                    Some(GroupBy::Environment),
                     Some(GroupBy::Step),
+                    Some(GroupBy::Service),
                     Some(GroupBy::ErrorCode),
                 ] {
-                    if group == Some(GroupBy::Step) && metric != Metric::SuccessRate {
+                    let by_step = matches!(group, Some(GroupBy::Step | GroupBy::Service));
+                    if by_step && !matches!(metric, Metric::SuccessRate | Metric::Failures) {
                         continue;
                     }
                     let query = SeriesQuery {
@@ -417,7 +450,13 @@ async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::T
                     };
                     let response = service.series(&query, at("2026-11-26T00:00:00Z")).await?;
                     let got = actual(&response);
-                    let want = expected(&runs, metric, bucket, group, at(from), at(to));
+                    let want = expected(
+                        &runs,
+                        (metric, bucket, group),
+                        &Filters::default(),
+                        at(from),
+                        at(to),
+                    );
                     assert_eq!(
                         got.keys().collect::<Vec<_>>(),
                         want.keys().collect::<Vec<_>>(),
@@ -446,6 +485,80 @@ async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::T
         }
     }
     assert!(compared > 1_000, "compared {compared} points");
+    compared = 0;
+    let list = |values: &[&str]| values.iter().map(|v| v.to_string()).collect::<Vec<_>>();
+    let filter_sets = [
+        Filters {
+            product: list(&["PEA"]),
+            ..Filters::default()
+        },
+        Filters {
+            probe: list(&["P_CCO_MOB", "P_PEA_WEB"]),
+            ..Filters::default()
+        },
+        Filters {
+            channel: list(&["web"]),
+            environment: list(&["prod"]),
+            ..Filters::default()
+        },
+        Filters {
+            step: list(&["SIGN"]),
+            ..Filters::default()
+        },
+        Filters {
+            service: list(&["CORE", "FRONT"]),
+            product: list(&["CCO"]),
+            ..Filters::default()
+        },
+        Filters {
+            error_code: list(&["E_SIGN"]),
+            ..Filters::default()
+        },
+    ];
+    for ((from, to), bucket) in [(ranges[2], Bucket::Week), (ranges[0], Bucket::Hour)] {
+        for filters in &filter_sets {
+            for metric in [
+                Metric::Availability,
+                Metric::Runs,
+                Metric::Failures,
+                Metric::DurationP95,
+            ] {
+                for group in [None, Some(GroupBy::Probe)] {
+                    let query = SeriesQuery {
+                        metric,
+                        bucket,
+                        group_by: group,
+                        filters: filters.clone(),
+                        from: from.into(),
+                        to: to.into(),
+                    };
+                    let response = service.series(&query, at("2026-11-26T00:00:00Z")).await?;
+                    let got = actual(&response);
+                    let want = expected(&runs, (metric, bucket, group), filters, at(from), at(to));
+                    let context = format!("{metric:?} {bucket:?} {group:?} {filters:?}");
+                    assert_eq!(got.len(), want.len(), "{context}");
+                    for (key, points) in &want {
+                        let got_points = got.get(key).ok_or_else(|| format!("{context}: {key}"))?;
+                        assert_eq!(got_points.len(), points.len(), "{context} {key}");
+                        for (start, value) in points {
+                            let actual = got_points.get(start).copied().unwrap_or(f64::NAN);
+                            let tolerance = if metric.quantile().is_some() {
+                                value.abs() * 0.02
+                            } else {
+                                1e-9
+                            };
+                            assert!(
+                                (actual - value).abs() <= tolerance,
+                                "{context} {key} at {start}: {actual} vs {value}"
+                            );
+                            compared += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(compared > 500, "compared {compared} filtered points");
     for level in ["w", "M"] {
         let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rollups WHERE resolution = $1")
             .bind(level)
