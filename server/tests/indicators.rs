@@ -383,6 +383,44 @@ fn actual(response: &SeriesResponse) -> BTreeMap<String, BTreeMap<i64, f64>> {
         .collect()
 }
 
+/// Asserts that the service's series equal the raw computation (same series, same
+/// buckets; percentiles within 2 %); answers the number of points compared.
+fn assert_same_points(
+    metric: Metric,
+    got: &BTreeMap<String, BTreeMap<i64, f64>>,
+    want: &BTreeMap<String, BTreeMap<i64, f64>>,
+    context: &str,
+) -> usize {
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>(),
+        "{context}"
+    );
+    let mut compared = 0;
+    for (key, points) in want {
+        let got_points = &got[key];
+        assert_eq!(
+            got_points.keys().collect::<Vec<_>>(),
+            points.keys().collect::<Vec<_>>(),
+            "{context} {key}"
+        );
+        for (start, value) in points {
+            let actual = got_points[start];
+            let tolerance = if metric.quantile().is_some() {
+                value.abs() * 0.02
+            } else {
+                1e-9
+            };
+            assert!(
+                (actual - value).abs() <= tolerance,
+                "{context} {key} at {start}: {actual} vs {value}"
+            );
+            compared += 1;
+        }
+    }
+    compared
+}
+
 async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::TestResult {
     let test = TestDatabase::new(engine).await?;
     upsert_catalog(&test.db, &catalog()).await?;
@@ -457,29 +495,8 @@ async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::T
                         at(from),
                         at(to),
                     );
-                    assert_eq!(
-                        got.keys().collect::<Vec<_>>(),
-                        want.keys().collect::<Vec<_>>(),
-                        "{metric:?} {bucket:?} {group:?}"
-                    );
-                    for (key, points) in &want {
-                        let got_points = &got[key];
-                        assert_eq!(
-                            got_points.keys().collect::<Vec<_>>(),
-                            points.keys().collect::<Vec<_>>(),
-                            "{metric:?} {bucket:?} {group:?} {key}"
-                        );
-                        for (start, value) in points {
-                            let actual = got_points[start];
-                            let tolerance = if metric.quantile().is_some() {
-                                value.abs() * 0.02
-                            } else {
-                                1e-9
-                            };
-                            assert!((actual - value).abs() <= tolerance, "{metric:?} {bucket:?} {group:?} {key} at {start}: {actual} vs {value}");
-                            compared += 1;
-                        }
-                    }
+                    let context = format!("{metric:?} {bucket:?} {group:?}");
+                    compared += assert_same_points(metric, &got, &want, &context);
                 }
             }
         }
@@ -536,24 +553,7 @@ async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::T
                     let got = actual(&response);
                     let want = expected(&runs, (metric, bucket, group), filters, at(from), at(to));
                     let context = format!("{metric:?} {bucket:?} {group:?} {filters:?}");
-                    assert_eq!(got.len(), want.len(), "{context}");
-                    for (key, points) in &want {
-                        let got_points = got.get(key).ok_or_else(|| format!("{context}: {key}"))?;
-                        assert_eq!(got_points.len(), points.len(), "{context} {key}");
-                        for (start, value) in points {
-                            let actual = got_points.get(start).copied().unwrap_or(f64::NAN);
-                            let tolerance = if metric.quantile().is_some() {
-                                value.abs() * 0.02
-                            } else {
-                                1e-9
-                            };
-                            assert!(
-                                (actual - value).abs() <= tolerance,
-                                "{context} {key} at {start}: {actual} vs {value}"
-                            );
-                            compared += 1;
-                        }
-                    }
+                    compared += assert_same_points(metric, &got, &want, &context);
                 }
             }
         }

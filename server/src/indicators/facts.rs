@@ -126,7 +126,7 @@ pub async fn fetch_facts(
     };
     let mut params = vec![Param::Int(from), Param::Int(to)];
     params.extend(probe.map(Param::Text));
-    let rows: Vec<FactRow> = fetch_rows::<_, FactRow>(db, &FACT_COLUMNS, &sql, &params).await?;
+    let rows: Vec<FactRow> = fetch_rows(db, &FACT_COLUMNS, &sql, &params).await?;
     let mut facts: Vec<Fact> = rows
         .into_iter()
         .map(

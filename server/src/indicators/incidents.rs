@@ -94,11 +94,11 @@ pub async fn detect_around(
     let end = boundary_ok_run(db, maintenance, probe, to, false)
         .await?
         .map_or(i64::MAX, |at| at + 1);
-    // Only a failed run's step and error are read (most runs are OK), all rows packed
-    // in one value (see `storage::packed`), then put in time order, runs that started at
+    // Only a failed run's step and error are read (most runs are OK), in one go (see
+    // `storage::packed`), then put in time order, runs that started at
     // the same instant by id, so that a recompute always sees the same sequence.
     type PackedRun = (i64, String, i64, Option<String>, Option<String>);
-    let mut rows: Vec<PackedRun> = fetch_rows::<_, PackedRun>(
+    let mut rows: Vec<PackedRun> = fetch_rows(
         db,
         &["started_at", "run_id", "ok", "failed_step_code", "error_code"],
         "SELECT started_at, run_id, CAST(CASE WHEN status = 'OK' THEN 1 ELSE 0 END AS BIGINT) AS ok, \
@@ -214,7 +214,7 @@ pub async fn overlapping(db: &Database, from: i64, to: i64) -> StorageResult<Vec
         Option<String>,
         Option<String>,
     );
-    let rows: Vec<PackedIncident> = fetch_rows::<_, PackedIncident>(
+    let rows: Vec<PackedIncident> = fetch_rows(
         db,
         &[
             "probe_code",

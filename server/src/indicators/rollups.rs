@@ -614,7 +614,12 @@ pub async fn read_rows(
     sql.push_str(
         " WHERE kind = $1 AND resolution = $2 AND bucket_start >= $3 AND bucket_start < $4",
     );
-    let mut values: Vec<&str> = Vec::new();
+    let mut params = vec![
+        Param::Text(kind.code()),
+        Param::Text(resolution.code()),
+        Param::Int(from),
+        Param::Int(to),
+    ];
     for (column, list) in [
         ("probe_code", &filter.probes),
         ("step_code", &filter.steps),
@@ -624,25 +629,18 @@ pub async fn read_rows(
             if list.is_empty() {
                 return Ok(Vec::new());
             }
-            let first = values.len() + 5;
+            let first = params.len() + 1;
             let placeholders: Vec<String> = (first..first + list.len())
                 .map(|n| format!("${n}"))
                 .collect();
             sql.push_str(&format!(" AND {column} IN ({})", placeholders.join(",")));
-            values.extend(list.iter().map(String::as_str));
+            params.extend(list.iter().map(|value| Param::Text(value)));
         }
     }
     if fold.is_some() {
         sql.push_str(" GROUP BY 1, 2, 3, 4, 5");
     }
-    let mut params = vec![
-        Param::Text(kind.code()),
-        Param::Text(resolution.code()),
-        Param::Int(from),
-        Param::Int(to),
-    ];
-    params.extend(values.into_iter().map(Param::Text));
-    let rows: Vec<PackedRow> = fetch_rows::<_, PackedRow>(db, &ROW_COLUMNS, &sql, &params).await?;
+    let rows: Vec<PackedRow> = fetch_rows(db, &ROW_COLUMNS, &sql, &params).await?;
     Ok(rows
         .into_iter()
         .map(

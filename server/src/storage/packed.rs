@@ -16,7 +16,7 @@ use super::{Database, Engine, StorageError, StorageResult};
 /// SQL answering one text value, the JSON array of `[column, ...]` arrays of the rows
 /// of `inner` (whose output columns are named `columns`). Row order is not kept: sort
 /// after decoding when it matters.
-pub fn packed_sql(engine: Engine, columns: &[&str], inner: &str) -> String {
+fn packed_sql(engine: Engine, columns: &[&str], inner: &str) -> String {
     let list = columns.join(", ");
     match engine {
         Engine::Sqlite => {
@@ -30,7 +30,7 @@ pub fn packed_sql(engine: Engine, columns: &[&str], inner: &str) -> String {
 
 /// Runs a query built on [`packed_sql`] and decodes its rows as `T` (a tuple in the
 /// order of the columns, `Option` for nullable ones).
-pub async fn fetch_packed<T: DeserializeOwned>(
+async fn fetch_packed<T: DeserializeOwned>(
     db: &Database,
     query: AnyQuery<'_>,
 ) -> StorageResult<Vec<T>> {
@@ -47,31 +47,28 @@ pub enum Param<'a> {
     Text(&'a str),
 }
 
-/// The rows of `sql` (whose output columns are named `columns`) as `T`: on PostgreSQL
-/// read as typed rows `P` through the native pool, elsewhere packed (see
-/// [`packed_sql`]). `P` is `T` itself unless a column's PostgreSQL type differs from
-/// its decoded one (an INTEGER read as `i64`).
-pub async fn fetch_rows<T, P>(
+/// The rows of `sql` (whose output columns are named `columns`) as `T` (a tuple in the
+/// order of the columns): typed rows through PostgreSQL's native pool, elsewhere packed
+/// (see [`packed_sql`]). Columns are read as `i64`: cast INTEGER ones to BIGINT.
+pub async fn fetch_rows<T>(
     db: &Database,
     columns: &[&str],
     sql: &str,
     params: &[Param<'_>],
 ) -> StorageResult<Vec<T>>
 where
-    T: DeserializeOwned,
-    P: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin + Into<T>,
+    T: DeserializeOwned + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
 {
     match db.pg_pool() {
         Some(pool) => {
-            let mut query = sqlx::query_as::<_, P>(sql);
+            let mut query = sqlx::query_as::<_, T>(sql);
             for param in params {
                 query = match *param {
                     Param::Int(value) => query.bind(value),
                     Param::Text(value) => query.bind(value),
                 };
             }
-            let rows = query.fetch_all(pool).await?;
-            Ok(rows.into_iter().map(Into::into).collect())
+            Ok(query.fetch_all(pool).await?)
         }
         None => {
             let packed = packed_sql(db.engine(), columns, sql);
