@@ -64,7 +64,7 @@ impl Resolution {
     }
 
     /// The width of this level's buckets when fixed (`None` for Paris calendar levels).
-    fn fixed_width_ms(self) -> Option<i64> {
+    pub fn fixed_width_ms(self) -> Option<i64> {
         match self {
             Resolution::Minute => Some(60_000),
             Resolution::QuarterHour => Some(900_000),
@@ -306,7 +306,7 @@ fn spawn_day_tallies(
 
 /// A spawned task that is aborted when dropped: a rebuild that stops early (an error, a
 /// receiver gone) leaves no day being read behind it.
-struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+pub(super) struct AbortOnDrop<T>(pub(super) tokio::task::JoinHandle<T>);
 
 impl<T> Drop for AbortOnDrop<T> {
     fn drop(&mut self) {

@@ -9,13 +9,19 @@ use super::catalog::QueryCatalog;
 use super::facts::{fetch_facts, FactKind, Tally};
 use super::maintenance::MaintenanceIndex;
 use super::planner::{plan, Source};
-use super::rollups::{read_rows, tally_facts, Resolution, RollupRow, RowFilter};
-use crate::storage::{Database, StorageResult};
+use super::rollups::{read_rows, tally_facts, AbortOnDrop, Resolution, RollupRow, RowFilter};
+use crate::storage::{Database, StorageError, StorageResult};
+
+/// Rollup segments longer than this many buckets are read in parts.
+const BUCKETS_PER_PART: i64 = 168;
+/// At most this many parts per segment (each holds a pooled connection while it reads).
+const MAX_PARTS: i64 = 4;
 
 /// All facts of `[from, to)` as rollup-shaped rows: rollups where they cover whole
 /// buckets, raw rows at the edges. The segments are read side by side (a year in months
-/// has up to a dozen of them, each a round trip), the raw edges after the maintenance
-/// windows their tally needs.
+/// has up to a dozen of them, each a round trip), long ones in parts on tasks of their
+/// own so that decoding rows runs on every core (a month of hourly rows for 20 probes is
+/// about 18,000 rows), the raw edges after the maintenance windows their tally needs.
 pub async fn collect_rows(
     db: &Database,
     kind: FactKind,
@@ -26,7 +32,7 @@ pub async fn collect_rows(
 ) -> StorageResult<Vec<RollupRow>> {
     let segments = plan(from, to, coarsest, kind.resolutions());
     let rollup_reads = segments.iter().filter_map(|segment| match segment.source {
-        Source::Rollup(resolution) => Some(read_rows(
+        Source::Rollup(resolution) => Some(read_in_parts(
             db,
             kind,
             resolution,
@@ -49,6 +55,54 @@ pub async fn collect_rows(
     let mut rows = raw_rows;
     rows.extend(parts.into_iter().flatten());
     Ok(rows)
+}
+
+/// The rows of one rollup segment: read in place when short, else in [`parts`], each on
+/// a task of its own.
+async fn read_in_parts(
+    db: &Database,
+    kind: FactKind,
+    resolution: Resolution,
+    from: i64,
+    to: i64,
+    filter: &RowFilter,
+) -> StorageResult<Vec<RollupRow>> {
+    let parts = parts(resolution, from, to);
+    if parts.len() == 1 {
+        return read_rows(db, kind, resolution, from, to, filter).await;
+    }
+    let tasks = parts.into_iter().map(|(from, to)| {
+        let (db, filter) = (db.clone(), filter.clone());
+        AbortOnDrop(tokio::spawn(async move {
+            read_rows(&db, kind, resolution, from, to, &filter).await
+        }))
+    });
+    let mut rows = Vec::new();
+    for part in futures::future::join_all(tasks).await {
+        rows.extend(part.map_err(|error| {
+            StorageError::Interrupted(format!("reading rollup rows: {error}"))
+        })??);
+    }
+    Ok(rows)
+}
+
+/// `[from, to)` of one resolution cut into parts of whole buckets. Rows are picked by
+/// their bucket start, so the parts share no row.
+fn parts(resolution: Resolution, from: i64, to: i64) -> Vec<(i64, i64)> {
+    let Some(width) = resolution.fixed_width_ms() else {
+        return vec![(from, to)];
+    };
+    let buckets = (to - from) / width;
+    let count = (buckets / BUCKETS_PER_PART).clamp(1, MAX_PARTS);
+    let step = (buckets + count - 1) / count * width;
+    let mut parts = Vec::new();
+    let mut start = from;
+    while start < to {
+        let end = (start + step).min(to);
+        parts.push((start, end));
+        start = end;
+    }
+    parts
 }
 
 /// Raw facts of the `edges` that pass `filter`, tallied per minute: each keeps its own
@@ -240,4 +294,41 @@ pub fn build_series(
         .collect();
     series.sort_by(|a, b| a.key.cmp(&b.key));
     series
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOUR: i64 = 3_600_000;
+
+    #[test]
+    fn long_segments_are_cut_into_whole_buckets_that_cover_them_once() {
+        let from = 1_790_000_000_000 - 1_790_000_000_000 % HOUR;
+        let to = from + 721 * HOUR;
+        let cut = parts(Resolution::Hour, from, to);
+        assert_eq!(cut.len(), MAX_PARTS as usize);
+        assert_eq!(cut.first().map(|part| part.0), Some(from));
+        assert_eq!(cut.last().map(|part| part.1), Some(to));
+        for pair in cut.windows(2) {
+            assert_eq!(pair[0].1, pair[1].0);
+        }
+        for (start, end) in &cut {
+            assert_eq!((start - from) % HOUR, 0);
+            assert!(end > start);
+        }
+    }
+
+    #[test]
+    fn short_and_calendar_segments_are_read_whole() {
+        let from = 1_790_000_000_000 - 1_790_000_000_000 % HOUR;
+        assert_eq!(
+            parts(Resolution::Hour, from, from + 24 * HOUR),
+            vec![(from, from + 24 * HOUR)]
+        );
+        assert_eq!(
+            parts(Resolution::Day, from, from + 400 * 24 * HOUR),
+            vec![(from, from + 400 * 24 * HOUR)]
+        );
+    }
 }

@@ -1,17 +1,24 @@
-//! Reading many rows as one. sqlx hands SQLite rows one at a time from its worker thread
-//! (several microseconds per row), so a query that answers tens of thousands of rows
-//! spends most of its time in that hand-over. Here the engine packs the whole result
-//! into one JSON array of row arrays, which is decoded in one go (measured on 26,000
-//! rollup rows: about 100 ms row by row, 13 ms packed). PostgreSQL is the other way
-//! round: its native driver hands typed rows over cheaply, and building the JSON cost it
-//! more than the read (a month of hourly rollups: 80 ms packed, 33 ms typed), so
-//! [`fetch_rows`] reads typed rows there and packed rows on SQLite.
+//! Reading many rows fast, as a tuple type decoded through serde.
+//!
+//! sqlx hands SQLite rows from its worker thread one at a time (several microseconds per
+//! row), so a query that answers tens of thousands of rows spends most of its time in
+//! that hand-over. There the engine packs the whole result into one JSON array of row
+//! arrays, which is decoded in one go (measured on 26,000 rollup rows: about 100 ms row by
+//! row, 13 ms packed).
+//!
+//! PostgreSQL is the other way round: its native driver hands typed rows over cheaply,
+//! and building JSON cost it more than the read (a month of hourly rollups: 80 ms packed,
+//! 33 ms typed; one array per column, 52 ms). Its rows are decoded column by column with
+//! each column's type looked at once per query instead of once per value (sqlx's checked
+//! `try_get` clones and compares the type on every call: a third of the decoding time).
 
-use serde::de::DeserializeOwned;
-use sqlx::Row;
-
-use super::batch::AnyQuery;
 use super::{Database, Engine, StorageError, StorageResult};
+use serde::de::value::{Error as ValueError, SeqAccessDeserializer};
+use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, SeqAccess, Visitor};
+use serde::forward_to_deserialize_any;
+use sqlx::postgres::PgRow;
+use sqlx::query::Query;
+use sqlx::{Column, Encode, Row, Type, TypeInfo};
 
 /// SQL answering one text value, the JSON array of `[column, ...]` arrays of the rows
 /// of `inner` (whose output columns are named `columns`). Row order is not kept: sort
@@ -28,18 +35,6 @@ fn packed_sql(engine: Engine, columns: &[&str], inner: &str) -> String {
     }
 }
 
-/// Runs a query built on [`packed_sql`] and decodes its rows as `T` (a tuple in the
-/// order of the columns, `Option` for nullable ones).
-async fn fetch_packed<T: DeserializeOwned>(
-    db: &Database,
-    query: AnyQuery<'_>,
-) -> StorageResult<Vec<T>> {
-    let row = query.fetch_one(db.pool()).await?;
-    let text: Option<String> = row.try_get(0)?;
-    serde_json::from_str(text.as_deref().unwrap_or("[]"))
-        .map_err(|error| StorageError::Corrupt(format!("packed rows: {error}")))
-}
-
 /// A value bound to a [`fetch_rows`] query.
 #[derive(Debug, Clone, Copy)]
 pub enum Param<'a> {
@@ -48,38 +43,150 @@ pub enum Param<'a> {
 }
 
 /// The rows of `sql` (whose output columns are named `columns`) as `T` (a tuple in the
-/// order of the columns): typed rows through PostgreSQL's native pool, elsewhere packed
-/// (see [`packed_sql`]). Columns are read as `i64`: cast INTEGER ones to BIGINT.
-pub async fn fetch_rows<T>(
+/// order of the columns, `Option` for nullable ones): typed rows through PostgreSQL's
+/// native pool, elsewhere packed (see [`packed_sql`]). Columns are read as `i64` or
+/// text: cast other types (INTEGER, booleans) to BIGINT.
+pub async fn fetch_rows<T: DeserializeOwned>(
     db: &Database,
     columns: &[&str],
     sql: &str,
     params: &[Param<'_>],
-) -> StorageResult<Vec<T>>
-where
-    T: DeserializeOwned + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin,
-{
+) -> StorageResult<Vec<T>> {
     match db.pg_pool() {
         Some(pool) => {
-            let mut query = sqlx::query_as::<_, T>(sql);
-            for param in params {
-                query = match *param {
-                    Param::Int(value) => query.bind(value),
-                    Param::Text(value) => query.bind(value),
-                };
-            }
-            Ok(query.fetch_all(pool).await?)
+            let rows = bind_all(sqlx::query(sql), params).fetch_all(pool).await?;
+            let Some(first) = rows.first() else {
+                return Ok(Vec::new());
+            };
+            let kinds = column_kinds(first, columns)?;
+            rows.iter()
+                .map(|row| {
+                    T::deserialize(SeqAccessDeserializer::new(PgCells {
+                        row,
+                        kinds: &kinds,
+                        next: 0,
+                    }))
+                    .map_err(|error| StorageError::Corrupt(format!("rows: {error}")))
+                })
+                .collect()
         }
         None => {
             let packed = packed_sql(db.engine(), columns, sql);
-            let mut query = sqlx::query(&packed);
-            for param in params {
-                query = match *param {
-                    Param::Int(value) => query.bind(value),
-                    Param::Text(value) => query.bind(value),
-                };
-            }
-            fetch_packed(db, query).await
+            let row = bind_all(sqlx::query(&packed), params)
+                .fetch_one(db.pool())
+                .await?;
+            let text: Option<String> = row.try_get(0)?;
+            serde_json::from_str(text.as_deref().unwrap_or("[]"))
+                .map_err(|error| StorageError::Corrupt(format!("packed rows: {error}")))
         }
+    }
+}
+
+/// `query` with `params` bound in order, whichever driver runs it.
+fn bind_all<'q, DB>(
+    mut query: Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
+    params: &[Param<'q>],
+) -> Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>
+where
+    DB: sqlx::Database,
+    i64: Encode<'q, DB> + Type<DB>,
+    &'q str: Encode<'q, DB> + Type<DB>,
+{
+    for param in params {
+        query = match *param {
+            Param::Int(value) => query.bind(value),
+            Param::Text(value) => query.bind(value),
+        };
+    }
+    query
+}
+
+/// How a PostgreSQL column is decoded.
+#[derive(Debug, Clone, Copy)]
+enum ColumnKind {
+    Int,
+    Text,
+}
+
+/// The kind of each column of `row`, checked once for all rows of a query.
+fn column_kinds(row: &PgRow, columns: &[&str]) -> StorageResult<Vec<ColumnKind>> {
+    row.columns()
+        .iter()
+        .enumerate()
+        .map(|(index, column)| match column.type_info().name() {
+            "INT8" => Ok(ColumnKind::Int),
+            "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" => Ok(ColumnKind::Text),
+            other => Err(StorageError::Corrupt(format!(
+                "column {} is {other}: read columns as BIGINT or text",
+                columns.get(index).copied().unwrap_or(column.name())
+            ))),
+        })
+        .collect()
+}
+
+/// The cells of one PostgreSQL row, handed to serde in column order.
+struct PgCells<'r> {
+    row: &'r PgRow,
+    kinds: &'r [ColumnKind],
+    next: usize,
+}
+
+impl<'de> SeqAccess<'de> for PgCells<'de> {
+    type Error = ValueError;
+
+    fn next_element_seed<S: DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<Option<S::Value>, ValueError> {
+        let Some(kind) = self.kinds.get(self.next) else {
+            return Ok(None);
+        };
+        let index = self.next;
+        self.next += 1;
+        // The column's type was checked by `column_kinds`.
+        let cell = match kind {
+            ColumnKind::Int => Cell::Int(
+                self.row
+                    .try_get_unchecked(index)
+                    .map_err(serde::de::Error::custom)?,
+            ),
+            ColumnKind::Text => Cell::Text(
+                self.row
+                    .try_get_unchecked(index)
+                    .map_err(serde::de::Error::custom)?,
+            ),
+        };
+        seed.deserialize(cell).map(Some)
+    }
+}
+
+/// One value of a row, handed to serde as what it is.
+enum Cell<'r> {
+    Int(Option<i64>),
+    Text(Option<&'r str>),
+}
+
+impl<'de> Deserializer<'de> for Cell<'de> {
+    type Error = ValueError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
+        match self {
+            Cell::Int(Some(value)) => visitor.visit_i64(value),
+            Cell::Text(Some(value)) => visitor.visit_borrowed_str(value),
+            Cell::Int(None) | Cell::Text(None) => visitor.visit_none(),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ValueError> {
+        match self {
+            Cell::Int(None) | Cell::Text(None) => visitor.visit_none(),
+            value => visitor.visit_some(value),
+        }
+    }
+
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        unit unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier
+        ignored_any
     }
 }
