@@ -490,15 +490,22 @@ async fn a_running_import_is_not_run_twice(engine: Engine) -> TestResult {
 }
 on_both_engines!(a_running_import_is_not_run_twice);
 
-/// Whether the database refuses a step that names no stored run.
-async fn steps_need_their_run(db: &Database) -> Result<bool, Box<dyn std::error::Error>> {
-    let orphan = sqlx::query(
+/// Whether the database refuses both a step that names no stored run and a run that
+/// names no stored probe.
+async fn facts_need_what_they_name(db: &Database) -> Result<bool, Box<dyn std::error::Error>> {
+    let orphan_step = sqlx::query(
         "INSERT INTO probe_steps (run_id, step_code, position, started_at, duration_ms, status) \
          VALUES ('NO_SUCH_RUN', 'HOME', 1, 0, 1, 'OK')",
     )
     .execute(db.pool())
     .await;
-    Ok(orphan.is_err())
+    let orphan_run = sqlx::query(
+        "INSERT INTO probe_runs (run_id, probe_code, started_at, duration_ms, status, ingested_at) \
+         VALUES ('RUN_OF_NO_PROBE', 'NO_SUCH_PROBE', 0, 1, 'OK', 0)",
+    )
+    .execute(db.pool())
+    .await;
+    Ok(orphan_step.is_err() && orphan_run.is_err())
 }
 
 /// How many work tables of bulk loads the database holds (PostgreSQL).
@@ -514,11 +521,11 @@ async fn bulk_work_tables(db: &Database) -> Result<i64, Box<dyn std::error::Erro
 }
 
 /// An initial load keeps its validated runs and steps in work tables (PostgreSQL) and
-/// checks steps against runs in one join at the end of its load transaction (the
-/// per-row key is dropped meanwhile): killed in the stages that fill and empty them,
-/// nothing changed and the key is still there; resumed, it loads the same tables as a
-/// daily import, the key is back and no work table is left.
-async fn an_initial_load_killed_in_load_keeps_the_step_run_key(engine: Engine) -> TestResult {
+/// checks runs against probes and steps against runs in one join per key at the end of
+/// its load transaction (the per-row keys are dropped meanwhile): killed in the stages
+/// that fill and empty them, nothing changed and the keys are still there; resumed, it
+/// loads the same tables as a daily import, the keys are back and no work table is left.
+async fn an_initial_load_killed_in_load_keeps_the_fact_keys(engine: Engine) -> TestResult {
     let geography = fake_geography().await?;
     let folder = tempfile::tempdir()?;
     write_drop(folder.path(), true)?;
@@ -532,8 +539,8 @@ async fn an_initial_load_killed_in_load_keeps_the_step_run_key(engine: Engine) -
             kill_in_phase_stage(&database.url, &geography, folder.path(), "initial", stage).await?;
         assert_eq!(final_tables(&database.db, &cipher).await?, empty);
         assert!(
-            steps_need_their_run(&database.db).await?,
-            "key gone after a kill in {stage}"
+            facts_need_what_they_name(&database.db).await?,
+            "keys gone after a kill in {stage}"
         );
         if engine == Engine::Postgres && stage != "validate" {
             assert_eq!(bulk_work_tables(&database.db).await?, 2, "after {stage}");
@@ -546,14 +553,14 @@ async fn an_initial_load_killed_in_load_keeps_the_step_run_key(engine: Engine) -
             "resumed after a kill in {stage}"
         );
         assert!(
-            steps_need_their_run(&database.db).await?,
-            "key gone after the load"
+            facts_need_what_they_name(&database.db).await?,
+            "keys gone after the load"
         );
         assert_eq!(bulk_work_tables(&database.db).await?, 0, "work tables left");
     }
     Ok(())
 }
-on_both_engines!(an_initial_load_killed_in_load_keeps_the_step_run_key);
+on_both_engines!(an_initial_load_killed_in_load_keeps_the_fact_keys);
 
 /// Changes the duration of the first data row of one of the drop's files.
 fn change_first_duration(folder: &Path, file: &str, column: usize) -> TestResult {
@@ -605,7 +612,7 @@ async fn an_initial_load_onto_stored_facts_upserts_them(engine: Engine) -> TestR
                 format!("\"table\":\"probe_steps\",\"rows\":1440,\"indexes\":\"{indexes}\"");
             assert!(log.contains(&moved), "load {round}: {log}");
         }
-        assert!(steps_need_their_run(&database.db).await?);
+        assert!(facts_need_what_they_name(&database.db).await?);
         let duplicate = sqlx::query(
             "INSERT INTO probe_steps (run_id, step_code, position, started_at, duration_ms, status) \
              SELECT run_id, step_code, position, started_at, duration_ms, status FROM probe_steps LIMIT 1",

@@ -115,10 +115,10 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
             .collect(),
     });
     let engine = db.engine();
-    // An initial load's steps are checked against their runs in one join at the end
-    // instead of row by row (validation already checked them).
+    // An initial load's runs and steps are checked against their probes and runs in one
+    // join per key at the end instead of row by row (validation already checked them).
     if bulk {
-        runs::suspend_step_run_check(&mut tx, engine).await?;
+        runs::suspend_fact_keys(&mut tx, engine).await?;
     }
     while let Some(batch) = facts.recv().await {
         match batch? {
@@ -162,7 +162,7 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
         context.hold_point(Stage::Load).await;
     }
     if bulk {
-        runs::check_steps_against_runs(&mut tx, engine).await?;
+        runs::check_fact_keys(&mut tx, engine).await?;
     }
     imports::set_touched(&mut tx, id, touched.0).await?;
     imports::stage_succeeded(

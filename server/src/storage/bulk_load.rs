@@ -198,8 +198,8 @@ pub struct Moved {
 }
 
 /// Moves an import's copied runs, then steps, into the final tables, inside `tx`. The
-/// step → run key must be suspended (see `runs::suspend_step_run_check`): the runs'
-/// primary key may be rebuilt. Fails if the work tables are gone (the import must
+/// facts' keys must be suspended (see `runs::suspend_fact_keys`): the runs' primary key
+/// may be rebuilt. Fails if the work tables are gone (the import must
 /// restart).
 pub async fn move_into(tx: &mut AnyConnection, import_id: &str) -> StorageResult<Moved> {
     let mut moved = Moved::default();
@@ -260,19 +260,22 @@ async fn move_rows(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    sqlx::query(&format!(
-        "UPDATE {table} t SET {} FROM {work} w WHERE {same_key} AND ({}) IS DISTINCT FROM ({})",
-        sets.join(", "),
-        list("t"),
-        list("w"),
-    ))
-    .execute(&mut *tx)
-    .await?;
-
     let stored: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
         .fetch_one(&mut *tx)
         .await?
         .try_get(0)?;
+    // Into an empty table (a first initial load) there is nothing to update, and joining
+    // the work table with it would still read every work row.
+    if stored > 0 {
+        sqlx::query(&format!(
+            "UPDATE {table} t SET {} FROM {work} w WHERE {same_key} AND ({}) IS DISTINCT FROM ({})",
+            sets.join(", "),
+            list("t"),
+            list("w"),
+        ))
+        .execute(&mut *tx)
+        .await?;
+    }
     let rebuild = work_rows as i64 > stored;
     let indexes = if rebuild {
         drop_indexes(tx, table).await?
@@ -280,9 +283,13 @@ async fn move_rows(
         Vec::new()
     };
     let columns = target.columns;
+    let new_only = if stored > 0 {
+        format!(" WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {same_key})")
+    } else {
+        String::new()
+    };
     sqlx::query(&format!(
-        "INSERT INTO {table} ({columns}) SELECT {columns} FROM {work} w \
-         WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {same_key})"
+        "INSERT INTO {table} ({columns}) SELECT {columns} FROM {work} w{new_only}"
     ))
     .execute(&mut *tx)
     .await?;

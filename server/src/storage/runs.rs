@@ -169,40 +169,52 @@ pub async fn upsert_steps(
         .await
 }
 
-/// The foreign key from steps to their runs, by name (PostgreSQL).
-const STEP_RUN_KEY: &str = "probe_steps_run_id_fkey";
+/// The foreign keys from facts to what they name (PostgreSQL): table, key name and
+/// definition. Runs name their probe, steps their run.
+const FACT_KEYS: [(&str, &str, &str); 2] = [
+    (
+        "probe_runs",
+        "probe_runs_probe_code_fkey",
+        "FOREIGN KEY (probe_code) REFERENCES probes (probe_code)",
+    ),
+    (
+        "probe_steps",
+        "probe_steps_run_id_fkey",
+        "FOREIGN KEY (run_id) REFERENCES probe_runs (run_id)",
+    ),
+];
 
 /// A bulk load's way around PostgreSQL's per-row foreign-key checks (one trigger query
-/// per step, more than half of a step upsert's cost): the step → run key is dropped inside
-/// the caller's transaction, and [`check_steps_against_runs`] adds it back, which checks
-/// every step in one join before the transaction can commit. Dropping it locks both tables
-/// until then. Does nothing on SQLite, whose checks are cheap.
-pub async fn suspend_step_run_check(
+/// per row: more than half of a step upsert's cost, and three quarters of moving a year of
+/// runs): the run → probe and step → run keys are dropped inside the caller's
+/// transaction, and [`check_fact_keys`] adds them back, which checks every fact in one
+/// join per key before the transaction can commit. Dropping them locks the tables until
+/// then. Does nothing on SQLite, whose checks are cheap.
+pub async fn suspend_fact_keys(
     connection: &mut AnyConnection,
     engine: Engine,
 ) -> StorageResult<()> {
     if engine == Engine::Postgres {
-        sqlx::query(&format!(
-            "ALTER TABLE probe_steps DROP CONSTRAINT {STEP_RUN_KEY}"
-        ))
-        .execute(&mut *connection)
-        .await?;
+        for (table, key, _) in FACT_KEYS {
+            sqlx::query(&format!("ALTER TABLE {table} DROP CONSTRAINT {key}"))
+                .execute(&mut *connection)
+                .await?;
+        }
     }
     Ok(())
 }
 
-/// Adds back the key [`suspend_step_run_check`] dropped; fails if a step names no run.
-pub async fn check_steps_against_runs(
-    connection: &mut AnyConnection,
-    engine: Engine,
-) -> StorageResult<()> {
+/// Adds back the keys [`suspend_fact_keys`] dropped; fails if a run names no stored
+/// probe or a step no stored run.
+pub async fn check_fact_keys(connection: &mut AnyConnection, engine: Engine) -> StorageResult<()> {
     if engine == Engine::Postgres {
-        sqlx::query(&format!(
-            "ALTER TABLE probe_steps ADD CONSTRAINT {STEP_RUN_KEY} \
-             FOREIGN KEY (run_id) REFERENCES probe_runs (run_id)"
-        ))
-        .execute(&mut *connection)
-        .await?;
+        for (table, key, definition) in FACT_KEYS {
+            sqlx::query(&format!(
+                "ALTER TABLE {table} ADD CONSTRAINT {key} {definition}"
+            ))
+            .execute(&mut *connection)
+            .await?;
+        }
     }
     Ok(())
 }
