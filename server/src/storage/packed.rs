@@ -12,13 +12,14 @@
 //! each column's type looked at once per query instead of once per value (sqlx's checked
 //! `try_get` clones and compares the type on every call: a third of the decoding time).
 
-use super::{Database, Engine, StorageError, StorageResult};
 use serde::de::value::{Error as ValueError, SeqAccessDeserializer};
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde::forward_to_deserialize_any;
 use sqlx::postgres::PgRow;
 use sqlx::query::Query;
 use sqlx::{Column, Encode, Row, Type, TypeInfo};
+
+use super::{Database, Engine, StorageError, StorageResult};
 
 /// SQL answering one text value, the JSON array of `[column, ...]` arrays of the rows
 /// of `inner` (whose output columns are named `columns`). Row order is not kept: sort
