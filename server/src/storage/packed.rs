@@ -19,21 +19,16 @@ use sqlx::postgres::PgRow;
 use sqlx::query::Query;
 use sqlx::{Column, Encode, Row, Type, TypeInfo};
 
-use super::{Database, Engine, StorageError, StorageResult};
+use super::{Database, StorageError, StorageResult};
 
-/// SQL answering one text value, the JSON array of `[column, ...]` arrays of the rows
-/// of `inner` (whose output columns are named `columns`). Row order is not kept: sort
-/// after decoding when it matters.
-fn packed_sql(engine: Engine, columns: &[&str], inner: &str) -> String {
-    let list = columns.join(", ");
-    match engine {
-        Engine::Sqlite => {
-            format!("SELECT json_group_array(json_array({list})) FROM ({inner}) AS packed")
-        }
-        Engine::Postgres => format!(
-            "SELECT COALESCE(json_agg(json_build_array({list})), '[]'::json)::text FROM ({inner}) AS packed"
-        ),
-    }
+/// SQLite SQL answering one text value, the JSON array of `[column, ...]` arrays of the
+/// rows of `inner` (whose output columns are named `columns`). Row order is not kept:
+/// sort after decoding when it matters.
+fn packed_sql(columns: &[&str], inner: &str) -> String {
+    format!(
+        "SELECT json_group_array(json_array({})) FROM ({inner}) AS packed",
+        columns.join(", ")
+    )
 }
 
 /// A value bound to a [`fetch_rows`] query.
@@ -45,7 +40,7 @@ pub enum Param<'a> {
 
 /// The rows of `sql` (whose output columns are named `columns`) as `T` (a tuple in the
 /// order of the columns, `Option` for nullable ones): typed rows through PostgreSQL's
-/// native pool, elsewhere packed (see [`packed_sql`]). Columns are read as `i64` or
+/// native pool, packed on SQLite (see [`packed_sql`]). Columns are read as `i64` or
 /// text: cast other types (INTEGER, booleans) to BIGINT.
 pub async fn fetch_rows<T: DeserializeOwned>(
     db: &Database,
@@ -59,7 +54,7 @@ pub async fn fetch_rows<T: DeserializeOwned>(
             let Some(first) = rows.first() else {
                 return Ok(Vec::new());
             };
-            let kinds = column_kinds(first, columns)?;
+            let kinds = column_kinds(first)?;
             rows.iter()
                 .map(|row| {
                     T::deserialize(SeqAccessDeserializer::new(PgCells {
@@ -72,7 +67,7 @@ pub async fn fetch_rows<T: DeserializeOwned>(
                 .collect()
         }
         None => {
-            let packed = packed_sql(db.engine(), columns, sql);
+            let packed = packed_sql(columns, sql);
             let row = bind_all(sqlx::query(&packed), params)
                 .fetch_one(db.pool())
                 .await?;
@@ -110,16 +105,15 @@ enum ColumnKind {
 }
 
 /// The kind of each column of `row`, checked once for all rows of a query.
-fn column_kinds(row: &PgRow, columns: &[&str]) -> StorageResult<Vec<ColumnKind>> {
+fn column_kinds(row: &PgRow) -> StorageResult<Vec<ColumnKind>> {
     row.columns()
         .iter()
-        .enumerate()
-        .map(|(index, column)| match column.type_info().name() {
+        .map(|column| match column.type_info().name() {
             "INT8" => Ok(ColumnKind::Int),
             "TEXT" | "VARCHAR" | "BPCHAR" | "NAME" => Ok(ColumnKind::Text),
             other => Err(StorageError::Corrupt(format!(
                 "column {} is {other}: read columns as BIGINT or text",
-                columns.get(index).copied().unwrap_or(column.name())
+                column.name()
             ))),
         })
         .collect()
