@@ -15,6 +15,8 @@ use std::sync::Arc;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 use vigie::crypto::{LocalKeyProvider, PersonalDataCipher};
+use vigie::import::claim::ImportClaim;
+use vigie::import::PipelineError;
 use vigie::storage::{Database, Engine};
 
 use support::drop::{write_drop, Expected, SECRET_NAMES};
@@ -489,6 +491,48 @@ async fn a_running_import_is_not_run_twice(engine: Engine) -> TestResult {
     Ok(())
 }
 on_both_engines!(a_running_import_is_not_run_twice);
+
+/// A claim whose lock went away under it (PostgreSQL ended the session that held it; the
+/// SQLite lock file was removed) says so before the next stage, and the import can be
+/// claimed again.
+async fn a_lost_claim_is_noticed(engine: Engine) -> TestResult {
+    let database = TestDatabase::new(engine).await?;
+    let import_id = "IMPORT_20261127_051500_001";
+    let mut claim = ImportClaim::take(&database.db, import_id).await?;
+    claim.check_held().await?;
+    match engine {
+        Engine::Postgres => {
+            let ended: Vec<bool> = sqlx::query_scalar(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks \
+                 WHERE locktype = 'advisory' AND pid <> pg_backend_pid() \
+                 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+            )
+            .fetch_all(database.db.pool())
+            .await?;
+            assert_eq!(ended, vec![true], "one session held the claim");
+        }
+        Engine::Sqlite => {
+            let file = database.url.trim_start_matches("sqlite://");
+            std::fs::remove_file(format!("{file}.{import_id}.lock"))?;
+        }
+    }
+    assert!(matches!(
+        claim.check_held().await,
+        Err(PipelineError::ClaimLost(_))
+    ));
+    // The server ends the session a moment after it is asked to.
+    let mut again = ImportClaim::take(&database.db, import_id).await;
+    for _ in 0..20 {
+        if again.is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        again = ImportClaim::take(&database.db, import_id).await;
+    }
+    again?.check_held().await?;
+    Ok(())
+}
+on_both_engines!(a_lost_claim_is_noticed);
 
 /// Whether the database refuses both a step that names no stored run and a run that
 /// names no stored probe.

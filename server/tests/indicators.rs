@@ -7,7 +7,9 @@ mod support;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use app::domain::auth::Role;
-use app::domain::indicators::{Bucket, Filters, GroupBy, Metric, SeriesQuery, SeriesResponse};
+use app::domain::indicators::{
+    Bucket, Filters, GroupBy, Metric, SeriesQuery, SeriesResponse, SummaryQuery,
+};
 use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 use rand::seq::SliceRandom;
@@ -247,10 +249,11 @@ fn nearest_rank(values: &mut [i64], q: f64) -> Option<f64> {
     Some(values[rank - 1] as f64)
 }
 
-/// Expected series: key -> bucket -> value.
+/// Expected series: key -> bucket -> value. Without a bucket, the whole range is one
+/// bucket starting at `from` (the summary's totals).
 fn expected(
     runs: &[ProbeRun],
-    (metric, bucket, group): (Metric, Bucket, Option<GroupBy>),
+    (metric, bucket, group): (Metric, Option<Bucket>, Option<GroupBy>),
     filters: &Filters,
     from: i64,
     to: i64,
@@ -331,7 +334,7 @@ fn expected(
             let acc = cells
                 .entry(key)
                 .or_default()
-                .entry(bucket_start(bucket, run.started_at_ms))
+                .entry(bucket.map_or(from, |bucket| bucket_start(bucket, run.started_at_ms)))
                 .or_default();
             acc.total += 1;
             if status == "SKIPPED" {
@@ -490,7 +493,7 @@ async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::T
                     let got = actual(&response);
                     let want = expected(
                         &runs,
-                        (metric, bucket, group),
+                        (metric, Some(bucket), group),
                         &Filters::default(),
                         at(from),
                         at(to),
@@ -551,7 +554,13 @@ async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::T
                     };
                     let response = service.series(&query, at("2026-11-26T00:00:00Z")).await?;
                     let got = actual(&response);
-                    let want = expected(&runs, (metric, bucket, group), filters, at(from), at(to));
+                    let want = expected(
+                        &runs,
+                        (metric, Some(bucket), group),
+                        filters,
+                        at(from),
+                        at(to),
+                    );
                     let context = format!("{metric:?} {bucket:?} {group:?} {filters:?}");
                     compared += assert_same_points(metric, &got, &want, &context);
                 }
@@ -559,6 +568,57 @@ async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::T
         }
     }
     assert!(compared > 500, "compared {compared} filtered points");
+
+    // The summary's totals read whole months, then weeks (one that straddles two months
+    // when no whole month fits), days, hours, quarter hours and raw edges.
+    compared = 0;
+    for (from, to) in [
+        ranges[2],
+        ("2026-03-24T00:00:00Z", "2026-04-12T00:00:00Z"),
+        ranges[0],
+    ] {
+        for group in [None, Some(GroupBy::Probe)] {
+            let query = SummaryQuery {
+                group_by: group,
+                filters: Filters::default(),
+                from: from.into(),
+                to: to.into(),
+            };
+            let summary = service.summary(&query, at("2026-11-26T00:00:00Z")).await?;
+            for metric in [Metric::Runs, Metric::Availability, Metric::DurationP95] {
+                let got: BTreeMap<String, BTreeMap<i64, f64>> = summary
+                    .rows
+                    .iter()
+                    .map(|row| {
+                        let value = match metric {
+                            Metric::Runs => Some(row.runs as f64),
+                            Metric::Availability => row.availability_pct,
+                            _ => row.p95_ms,
+                        };
+                        let key = row.key.values().next().cloned().unwrap_or_default();
+                        (
+                            key,
+                            value.map(|value| (at(from), value)).into_iter().collect(),
+                        )
+                    })
+                    .collect();
+                let want = expected(
+                    &runs,
+                    (metric, None, group),
+                    &Filters::default(),
+                    at(from),
+                    at(to),
+                );
+                let context = format!("summary {metric:?} {group:?} {from}..{to}");
+                compared += assert_same_points(metric, &got, &want, &context);
+            }
+        }
+    }
+    assert_eq!(
+        compared,
+        3 * 3 * (1 + PROBES.len()),
+        "summary values compared"
+    );
     for level in ["w", "M"] {
         let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rollups WHERE resolution = $1")
             .bind(level)

@@ -29,9 +29,9 @@ pub struct ImportClaim {
 
 enum Hold {
     /// The connection that holds the advisory lock (closing it unlocks).
-    Postgres { _connection: sqlx::AnyConnection },
+    Postgres { connection: sqlx::AnyConnection },
     /// The locked file, removed from its folder on release.
-    File { _file: File, path: PathBuf },
+    File { file: File, path: PathBuf },
     /// An in-memory SQLite database belongs to one process: the id in [`in_process`].
     Process { import_id: String },
 }
@@ -92,6 +92,33 @@ impl Drop for Hold {
     }
 }
 
+impl ImportClaim {
+    /// Checks that the claim still holds, before each stage. On PostgreSQL the lock
+    /// lives as long as its session, which the server may end under a running import (a
+    /// restart, an administrator, an idle timeout); on SQLite the lock file may have been
+    /// removed. The import then stops with [`PipelineError::ClaimLost`] rather than run
+    /// beside whoever claims it next.
+    pub async fn check_held(&mut self) -> Result<(), PipelineError> {
+        let held = match &mut self._hold {
+            Hold::Postgres { connection } => sqlx::query(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' \
+                     AND pid = pg_backend_pid() AND granted) AS held",
+            )
+            .fetch_one(&mut *connection)
+            .await
+            .and_then(|row| row.try_get::<bool, _>("held"))
+            .unwrap_or(false),
+            Hold::File { file, path } => is_at_path(file, path).unwrap_or(false),
+            Hold::Process { .. } => true,
+        };
+        if held {
+            Ok(())
+        } else {
+            Err(PipelineError::ClaimLost(self.import_id.clone()))
+        }
+    }
+}
+
 /// The advisory lock's key: a stable 64-bit hash of the import id (FNV-1a).
 fn advisory_key(import_id: &str) -> i64 {
     let hash = import_id
@@ -110,13 +137,22 @@ async fn lock_in_postgres(db: &Database, import_id: &str) -> Result<Option<Hold>
         .await?
         .try_get("locked")?;
     if locked {
-        Ok(Some(Hold::Postgres {
-            _connection: connection,
-        }))
+        Ok(Some(Hold::Postgres { connection }))
     } else {
         // Refused either way: a failed close changes nothing.
         let _ = connection.close().await;
         Ok(None)
+    }
+}
+
+/// Whether `file` is still the file at `path` (not removed, not replaced).
+fn is_at_path(file: &File, path: &Path) -> std::io::Result<bool> {
+    match std::fs::metadata(path) {
+        Ok(at_path) => {
+            let held = file.metadata()?;
+            Ok((at_path.dev(), at_path.ino()) == (held.dev(), held.ino()))
+        }
+        Err(_) => Ok(false),
     }
 }
 
@@ -141,16 +177,9 @@ fn lock_file(path: &Path) -> std::io::Result<Option<Hold>> {
             Err(std::fs::TryLockError::Error(error)) => return Err(error),
         }
         // The file may have been released and removed between open and lock.
-        let same = match std::fs::metadata(path) {
-            Ok(at_path) => {
-                let held = file.metadata()?;
-                (at_path.dev(), at_path.ino()) == (held.dev(), held.ino())
-            }
-            Err(_) => false,
-        };
-        if same {
+        if is_at_path(&file, path)? {
             return Ok(Some(Hold::File {
-                _file: file,
+                file,
                 path: path.to_path_buf(),
             }));
         }

@@ -68,6 +68,11 @@ pub enum PipelineError {
     AlreadySucceeded(String),
     #[error("the import {0} is already running (in this process or another)")]
     AlreadyRunning(String),
+    #[error(
+        "the import {0} lost its claim (the database ended the session that held it, or its \
+         lock file was removed) and stopped so as not to run beside another; resume it"
+    )]
+    ClaimLost(String),
     #[error("too many imports created in the same second")]
     TooManyImports,
 }

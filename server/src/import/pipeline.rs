@@ -200,20 +200,30 @@ async fn create_import(
 
 /// Runs the claimed import's stages from the one it is at.
 /// The claim is held (moved in) until the run ends.
-async fn run(context: &ImportContext, claim: ImportClaim) -> Result<ImportOutcome, PipelineError> {
-    let import_id = claim.import_id().to_string();
-    let span = tracing::info_span!("import", import_id = %import_id);
-    let outcome = run_stages(context, &import_id).instrument(span).await;
+async fn run(
+    context: &ImportContext,
+    mut claim: ImportClaim,
+) -> Result<ImportOutcome, PipelineError> {
+    let span = tracing::info_span!("import", import_id = %claim.import_id());
+    let outcome = run_stages(context, &mut claim).instrument(span).await;
     drop(claim);
     outcome
 }
 
 async fn run_stages(
     context: &ImportContext,
-    import_id: &str,
+    claim: &mut ImportClaim,
 ) -> Result<ImportOutcome, PipelineError> {
     let db = &context.db;
+    let import_id = claim.import_id().to_string();
+    let import_id = import_id.as_str();
     loop {
+        // A lost claim stops the import as it is, without recording a failure: whoever
+        // claims it next may already be running it.
+        if let Err(lost) = claim.check_held().await {
+            tracing::error!(reason = %lost, "import stopped");
+            return Err(lost);
+        }
         let import = imports::find(db, import_id)
             .await?
             .ok_or_else(|| PipelineError::UnknownImport(import_id.to_string()))?;

@@ -16,12 +16,27 @@ pub struct Segment {
     pub to: i64,
 }
 
-/// Segments covering `[from, to)` using the `available` resolutions up to `coarsest`.
-pub fn plan(from: i64, to: i64, coarsest: Resolution, available: &[Resolution]) -> Vec<Segment> {
+/// What the rows a plan reads are summed into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SummedInto {
+    /// Series buckets: every row read must lie inside one bucket, so only levels that
+    /// nest in this one are read (a Paris week straddles two months).
+    Buckets(Resolution),
+    /// One total over the whole range (the summary, the board): any bucket that lies
+    /// inside the range will do, so weeks cover the edges that whole months leave.
+    WholeRange,
+}
+
+/// Segments covering `[from, to)` using the `available` resolutions that fit `summed`.
+pub fn plan(from: i64, to: i64, summed: SummedInto, available: &[Resolution]) -> Vec<Segment> {
     let levels: Vec<Resolution> = Resolution::ALL
         .into_iter()
         .rev()
-        .filter(|level| level.nests_in(coarsest) && available.contains(level))
+        .filter(|level| match summed {
+            SummedInto::Buckets(coarsest) => level.nests_in(coarsest),
+            SummedInto::WholeRange => true,
+        })
+        .filter(|level| available.contains(level))
         .collect();
     let mut segments = Vec::new();
     cover(from, to, &levels, &mut segments);
@@ -72,7 +87,12 @@ mod tests {
         let day = Resolution::Day.floor(1_790_000_000_000);
         let next = Resolution::Day.next(day);
         assert_eq!(
-            plan(day, next, Resolution::Day, &Resolution::ALL),
+            plan(
+                day,
+                next,
+                SummedInto::Buckets(Resolution::Day),
+                &Resolution::ALL
+            ),
             vec![Segment {
                 source: Source::Rollup(Resolution::Day),
                 from: day,
@@ -86,7 +106,12 @@ mod tests {
         let day = Resolution::Day.floor(1_790_000_000_000);
         let from = day + 90 * MINUTE + 30_000; // 01:30:30 Paris
         let to = day + 3 * 24 * HOUR + 5 * HOUR + 10 * MINUTE + 1; // three days later, 05:10:00.001
-        let segments = plan(from, to, Resolution::Day, &Resolution::ALL);
+        let segments = plan(
+            from,
+            to,
+            SummedInto::Buckets(Resolution::Day),
+            &Resolution::ALL,
+        );
         let covered: i64 = segments.iter().map(|s| s.to - s.from).sum();
         assert_eq!(covered, to - from);
         assert!(segments.windows(2).all(|pair| pair[0].to == pair[1].from));
@@ -109,11 +134,21 @@ mod tests {
         // 20 October to 10 November (Paris): no whole month, several whole weeks.
         let from = Resolution::Day.floor(1_792_447_200_000);
         let to = Resolution::Day.floor(1_794_261_600_000);
-        let month = plan(from, to, Resolution::Month, &Resolution::ALL);
+        let month = plan(
+            from,
+            to,
+            SummedInto::Buckets(Resolution::Month),
+            &Resolution::ALL,
+        );
         assert!(month
             .iter()
             .all(|s| s.source != Source::Rollup(Resolution::Week)));
-        let week = plan(from, to, Resolution::Week, &Resolution::ALL);
+        let week = plan(
+            from,
+            to,
+            SummedInto::Buckets(Resolution::Week),
+            &Resolution::ALL,
+        );
         assert!(week
             .iter()
             .any(|s| s.source == Source::Rollup(Resolution::Week)));
@@ -126,6 +161,38 @@ mod tests {
     }
 
     #[test]
+    fn a_whole_range_total_reads_weeks_beside_months() {
+        // 20 October to 10 November (Paris), as above: one total, so weeks that straddle
+        // the first of November are read whole, and fewer days than with months alone.
+        let from = Resolution::Day.floor(1_792_447_200_000);
+        let to = Resolution::Day.floor(1_794_261_600_000);
+        let whole = plan(from, to, SummedInto::WholeRange, &Resolution::ALL);
+        let month = plan(
+            from,
+            to,
+            SummedInto::Buckets(Resolution::Month),
+            &Resolution::ALL,
+        );
+        assert_eq!(whole.iter().map(|s| s.to - s.from).sum::<i64>(), to - from);
+        assert!(whole.windows(2).all(|pair| pair[0].to == pair[1].from));
+        let weeks = whole
+            .iter()
+            .filter(|s| s.source == Source::Rollup(Resolution::Week))
+            .collect::<Vec<_>>();
+        assert!(weeks
+            .iter()
+            .any(|s| s.from < Resolution::Month.floor(to) && s.to > Resolution::Month.floor(to)));
+        let days = |segments: &[Segment]| -> i64 {
+            segments
+                .iter()
+                .filter(|s| s.source == Source::Rollup(Resolution::Day))
+                .map(|s| s.to - s.from)
+                .sum()
+        };
+        assert!(days(&whole) < days(&month));
+    }
+
+    #[test]
     fn without_minute_rollups_the_edges_read_raw_rows() {
         let day = Resolution::Day.floor(1_790_000_000_000);
         let from = day + 90 * MINUTE;
@@ -133,7 +200,7 @@ mod tests {
         let segments = plan(
             from,
             to,
-            Resolution::Hour,
+            SummedInto::Buckets(Resolution::Hour),
             &[Resolution::Hour, Resolution::Day],
         );
         let first = segments.first().map(|s| (s.source, s.to - s.from));

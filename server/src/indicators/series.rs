@@ -8,7 +8,7 @@ use app::domain::time_range::{floor_calendar, CalendarUnit};
 use super::catalog::QueryCatalog;
 use super::facts::{fetch_facts, FactKind, Tally};
 use super::maintenance::MaintenanceIndex;
-use super::planner::{plan, Source};
+use super::planner::{plan, Source, SummedInto};
 use super::rollups::{read_rows, tally_facts, AbortOnDrop, Resolution, RollupRow, RowFilter};
 use crate::storage::{Database, StorageError, StorageResult};
 
@@ -27,10 +27,10 @@ pub async fn collect_rows(
     kind: FactKind,
     from: i64,
     to: i64,
-    coarsest: Resolution,
+    summed: SummedInto,
     filter: &RowFilter,
 ) -> StorageResult<Vec<RollupRow>> {
-    let segments = plan(from, to, coarsest, kind.resolutions());
+    let segments = plan(from, to, summed, kind.resolutions());
     let rollup_reads = segments.iter().filter_map(|segment| match segment.source {
         Source::Rollup(resolution) => Some(read_in_parts(
             db,

@@ -12,7 +12,8 @@ use super::events::event_series;
 use super::facts::FactKind;
 use super::incidents;
 use super::params::validate_filters;
-use super::rollups::{Fold, Resolution, RowFilter};
+use super::planner::SummedInto;
+use super::rollups::{Fold, RowFilter};
 use super::series::{build_series, coarsest_for, collect_rows, fact_kind, Cell};
 use super::summary::{check_group, summarise, Period};
 use super::IndicatorError;
@@ -117,8 +118,15 @@ impl IndicatorService {
                     with_histograms: metric.quantile().is_some(),
                     fold: Some(fold_for(bucket, query.group_by, kind)),
                 };
-                let rows =
-                    collect_rows(&self.db, kind, from, to, coarsest_for(bucket), &filter).await?;
+                let rows = collect_rows(
+                    &self.db,
+                    kind,
+                    from,
+                    to,
+                    SummedInto::Buckets(coarsest_for(bucket)),
+                    &filter,
+                )
+                .await?;
                 build_series(
                     &catalog,
                     &rows,
@@ -148,26 +156,32 @@ impl IndicatorService {
         validate_filters(&query.filters)?;
         check_group(query.group_by).map_err(|message| IndicatorError::bad("group_by", message))?;
         let (from, to) = resolve_range(&query.from, &query.to, now)?;
-        let catalog = QueryCatalog::load(&self.db).await?;
-        let probes = catalog.probes_matching(&query.filters);
-        let filter = RowFilter {
-            probes: probes.clone(),
-            steps: None,
-            error_codes: (!query.filters.error_code.is_empty())
-                .then(|| query.filters.error_code.clone()),
-            with_histograms: true,
-            fold: None,
+        // The incidents do not depend on the filters: they are read beside the rollups.
+        let rollups = async {
+            let catalog = QueryCatalog::load(&self.db).await?;
+            let probes = catalog.probes_matching(&query.filters);
+            let filter = RowFilter {
+                probes: probes.clone(),
+                steps: None,
+                error_codes: (!query.filters.error_code.is_empty())
+                    .then(|| query.filters.error_code.clone()),
+                with_histograms: true,
+                fold: None,
+            };
+            let rows = collect_rows(
+                &self.db,
+                FactKind::Runs,
+                from,
+                to,
+                SummedInto::WholeRange,
+                &filter,
+            )
+            .await?;
+            Ok::<_, IndicatorError>((catalog, probes, rows))
         };
-        let rows = collect_rows(
-            &self.db,
-            FactKind::Runs,
-            from,
-            to,
-            Resolution::Month,
-            &filter,
-        )
-        .await?;
-        let incidents = incidents::overlapping(&self.db, from, to).await?;
+        let incidents =
+            async { Ok::<_, IndicatorError>(incidents::overlapping(&self.db, from, to).await?) };
+        let ((catalog, probes, rows), incidents) = futures::try_join!(rollups, incidents)?;
         Ok(SummaryResponse {
             from: rfc3339(from),
             to: rfc3339(to),
@@ -195,7 +209,7 @@ impl IndicatorService {
             FactKind::Runs,
             from,
             to,
-            Resolution::Month,
+            SummedInto::WholeRange,
             &RowFilter::default(),
         )
         .await?;
