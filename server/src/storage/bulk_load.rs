@@ -17,45 +17,13 @@ use sqlx::postgres::{PgCopyIn, PgPoolCopyExt};
 use sqlx::{AnyConnection, PgPool, Postgres, Row};
 
 use super::copy::CopyRows;
-use super::runs::{copy_run_row, copy_step_row, ProbeRun, ProbeStep, RUN_COLUMNS, STEP_COLUMNS};
+use super::runs::{
+    copy_run_row, copy_step_row, FactTable as Target, ProbeRun, ProbeStep, RUNS, STEPS,
+};
 use super::{StorageError, StorageResult};
 
 /// Bytes of CSV gathered before they are sent.
 const SEND_BYTES: usize = 4 << 20;
-
-/// One final table a bulk load fills.
-struct Target {
-    table: &'static str,
-    columns: &'static str,
-    key: &'static [&'static str],
-    /// Columns a changed row keeps (a run keeps its first `ingested_at`).
-    kept: &'static [&'static str],
-}
-
-impl Target {
-    /// The columns a changed row gets from the drop: all but the key and the kept ones.
-    fn updated(&self) -> Vec<&'static str> {
-        self.columns
-            .split(',')
-            .map(str::trim)
-            .filter(|column| !self.key.contains(column) && !self.kept.contains(column))
-            .collect()
-    }
-}
-
-const RUNS: Target = Target {
-    table: "probe_runs",
-    columns: RUN_COLUMNS,
-    key: &["run_id"],
-    kept: &["ingested_at"],
-};
-
-const STEPS: Target = Target {
-    table: "probe_steps",
-    columns: STEP_COLUMNS,
-    key: &["run_id", "step_code"],
-    kept: &[],
-};
 
 /// The work tables of one import, filled in file order: runs, then steps.
 pub struct BulkLoad {

@@ -47,6 +47,55 @@ pub const RUN_COLUMNS: &str =
 pub const STEP_COLUMNS: &str =
     "run_id, step_code, position, started_at, duration_ms, status, http_status, error_code, message";
 
+/// A fact table as an upsert sees it: its columns, its natural key, and the columns a
+/// changed row keeps.
+pub struct FactTable {
+    pub table: &'static str,
+    pub columns: &'static str,
+    pub key: &'static [&'static str],
+    /// Columns a changed row keeps (a run keeps its first `ingested_at`).
+    pub kept: &'static [&'static str],
+}
+
+impl FactTable {
+    /// The columns a changed row gets from new data: all but the key and the kept ones.
+    pub fn updated(&self) -> Vec<&'static str> {
+        self.columns
+            .split(',')
+            .map(str::trim)
+            .filter(|column| !self.key.contains(column) && !self.kept.contains(column))
+            .collect()
+    }
+
+    /// `ON CONFLICT (<key>) DO UPDATE SET <column> = excluded.<column>, …`.
+    fn upsert_clause(&self) -> String {
+        let set: Vec<String> = self
+            .updated()
+            .iter()
+            .map(|column| format!("{column} = excluded.{column}"))
+            .collect();
+        format!(
+            "ON CONFLICT ({}) DO UPDATE SET {}",
+            self.key.join(", "),
+            set.join(", ")
+        )
+    }
+}
+
+pub const RUNS: FactTable = FactTable {
+    table: "probe_runs",
+    columns: RUN_COLUMNS,
+    key: &["run_id"],
+    kept: &["ingested_at"],
+};
+
+pub const STEPS: FactTable = FactTable {
+    table: "probe_steps",
+    columns: STEP_COLUMNS,
+    key: &["run_id", "step_code"],
+    kept: &[],
+};
+
 /// Stores runs and their steps in one transaction; a run whose `run_id` is already
 /// stored is left as it is, steps included (idempotent retries; the steps of a run
 /// are stored with it only). Answers how many runs were new.
@@ -134,11 +183,7 @@ pub async fn upsert_runs(
     let insert = BatchInsert::new(
         &format!("INSERT INTO probe_runs ({RUN_COLUMNS})"),
         10,
-        "ON CONFLICT (run_id) DO UPDATE SET probe_code = excluded.probe_code, \
-         started_at = excluded.started_at, duration_ms = excluded.duration_ms, \
-         status = excluded.status, failed_step_code = excluded.failed_step_code, \
-         error_code = excluded.error_code, error_message = excluded.error_message, \
-         agent = excluded.agent",
+        &RUNS.upsert_clause(),
     );
     insert
         .execute_all(connection, engine, runs, |query, run| {
@@ -157,10 +202,7 @@ pub async fn upsert_steps(
     let insert = BatchInsert::new(
         &format!("INSERT INTO probe_steps ({STEP_COLUMNS})"),
         9,
-        "ON CONFLICT (run_id, step_code) DO UPDATE SET position = excluded.position, \
-         started_at = excluded.started_at, duration_ms = excluded.duration_ms, \
-         status = excluded.status, http_status = excluded.http_status, \
-         error_code = excluded.error_code, message = excluded.message",
+        &STEPS.upsert_clause(),
     );
     insert
         .execute_all(connection, engine, steps, |query, (run_id, step)| {
