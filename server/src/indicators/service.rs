@@ -13,7 +13,7 @@ use super::facts::FactKind;
 use super::incidents;
 use super::params::validate_filters;
 use super::planner::SummedInto;
-use super::rollups::{Fold, RowFilter};
+use super::rollups::{Fold, RollupRow, RowFilter};
 use super::series::{build_series, coarsest_for, collect_rows, fact_kind, Cell};
 use super::summary::{check_group, summarise, Period};
 use super::IndicatorError;
@@ -168,15 +168,7 @@ impl IndicatorService {
                 with_histograms: true,
                 fold: None,
             };
-            let rows = collect_rows(
-                &self.db,
-                FactKind::Runs,
-                from,
-                to,
-                SummedInto::WholeRange,
-                &filter,
-            )
-            .await?;
+            let rows = self.run_rows_over(from, to, &filter).await?;
             Ok::<_, IndicatorError>((catalog, probes, rows))
         };
         let incidents =
@@ -196,6 +188,17 @@ impl IndicatorService {
         })
     }
 
+    /// Run rollup rows that add up to totals over `[from, to)`, in no series bucket.
+    async fn run_rows_over(
+        &self,
+        from: i64,
+        to: i64,
+        filter: &RowFilter,
+    ) -> Result<Vec<RollupRow>, IndicatorError> {
+        let summed = SummedInto::WholeRange;
+        Ok(collect_rows(&self.db, FactKind::Runs, from, to, summed, filter).await?)
+    }
+
     /// Availability per probe over `[from, to)` (the board's today / 7 d / 30 d figures):
     /// the summary's numbers without percentiles or incidents.
     pub async fn availability_by_probe(
@@ -204,15 +207,7 @@ impl IndicatorService {
         to: i64,
     ) -> Result<Vec<(String, Option<f64>)>, IndicatorError> {
         let catalog = QueryCatalog::load(&self.db).await?;
-        let rows = collect_rows(
-            &self.db,
-            FactKind::Runs,
-            from,
-            to,
-            SummedInto::WholeRange,
-            &RowFilter::default(),
-        )
-        .await?;
+        let rows = self.run_rows_over(from, to, &RowFilter::default()).await?;
         let mut cells: std::collections::HashMap<String, Cell> = std::collections::HashMap::new();
         for row in &rows {
             if catalog.probes.contains_key(&row.key.probe_code) {
