@@ -67,18 +67,28 @@ impl FactTable {
             .collect()
     }
 
+    /// Multi-row inserts of every column, each statement ending with `tail`.
+    fn insert(&self, tail: &str) -> BatchInsert {
+        BatchInsert::new(
+            &format!("INSERT INTO {} ({})", self.table, self.columns),
+            self.columns.split(',').count(),
+            tail,
+        )
+    }
+
+    /// Multi-row inserts that update the stored row of the same key:
     /// `ON CONFLICT (<key>) DO UPDATE SET <column> = excluded.<column>, …`.
-    fn upsert_clause(&self) -> String {
+    fn upsert(&self) -> BatchInsert {
         let set: Vec<String> = self
             .updated()
             .iter()
             .map(|column| format!("{column} = excluded.{column}"))
             .collect();
-        format!(
+        self.insert(&format!(
             "ON CONFLICT ({}) DO UPDATE SET {}",
             self.key.join(", "),
             set.join(", ")
-        )
+        ))
     }
 }
 
@@ -103,16 +113,8 @@ pub async fn insert_runs(db: &Database, runs: &[ProbeRun], now_ms: i64) -> Stora
     if let Some(pg_pool) = db.pg_pool().filter(|_| runs.len() >= COPY_FROM_RUNS) {
         return copy_runs(pg_pool, runs, now_ms).await;
     }
-    let run_insert = BatchInsert::new(
-        &format!("INSERT INTO probe_runs ({RUN_COLUMNS})"),
-        10,
-        "ON CONFLICT (run_id) DO NOTHING RETURNING run_id",
-    );
-    let step_insert = BatchInsert::new(
-        &format!("INSERT INTO probe_steps ({STEP_COLUMNS})"),
-        9,
-        "ON CONFLICT (run_id, step_code) DO NOTHING",
-    );
+    let run_insert = RUNS.insert("ON CONFLICT (run_id) DO NOTHING RETURNING run_id");
+    let step_insert = STEPS.insert("ON CONFLICT (run_id, step_code) DO NOTHING");
     let mut tx = db.pool().begin().await?;
     let mut new_runs: HashSet<String> = HashSet::new();
     for chunk in runs.chunks(run_insert.rows_per_statement(db.engine())) {
@@ -180,11 +182,7 @@ pub async fn upsert_runs(
     runs: &[ProbeRun],
     ingested_at_ms: i64,
 ) -> StorageResult<()> {
-    let insert = BatchInsert::new(
-        &format!("INSERT INTO probe_runs ({RUN_COLUMNS})"),
-        10,
-        &RUNS.upsert_clause(),
-    );
+    let insert = RUNS.upsert();
     insert
         .execute_all(connection, engine, runs, |query, run| {
             bind_run(query, run, ingested_at_ms)
@@ -199,11 +197,7 @@ pub async fn upsert_steps(
     engine: Engine,
     steps: &[(String, ProbeStep)],
 ) -> StorageResult<()> {
-    let insert = BatchInsert::new(
-        &format!("INSERT INTO probe_steps ({STEP_COLUMNS})"),
-        9,
-        &STEPS.upsert_clause(),
-    );
+    let insert = STEPS.upsert();
     insert
         .execute_all(connection, engine, steps, |query, (run_id, step)| {
             bind_step(query, run_id, step)
@@ -292,7 +286,7 @@ async fn copy_runs(pool: &sqlx::PgPool, runs: &[ProbeRun], now_ms: i64) -> Stora
     }
     let mut tx = pool.begin().await?;
     let new_runs: HashSet<String> =
-        copy_into(&mut tx, "probe_runs", RUN_COLUMNS, run_rows, "run_id")
+        copy_into(&mut tx, RUNS.table, RUNS.columns, run_rows, "run_id")
             .await?
             .into_iter()
             .collect();
@@ -302,7 +296,7 @@ async fn copy_runs(pool: &sqlx::PgPool, runs: &[ProbeRun], now_ms: i64) -> Stora
             copy_step_row(&mut step_rows, &run.run_id, step);
         }
     }
-    copy_into(&mut tx, "probe_steps", STEP_COLUMNS, step_rows, "run_id").await?;
+    copy_into(&mut tx, STEPS.table, STEPS.columns, step_rows, "run_id").await?;
     tx.commit().await?;
     Ok(new_runs.len() as u64)
 }
