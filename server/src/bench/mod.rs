@@ -55,6 +55,9 @@ pub struct BenchArgs {
     /// generating anything (its newest run stands for "now"). Replaces `--engines`.
     #[arg(long, value_name = "DATABASE_URL")]
     pub reuse: Option<String>,
+    /// Time only the queries of the mix whose name contains this text (to profile one).
+    #[arg(long, value_name = "TEXT")]
+    pub only: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -229,7 +232,8 @@ pub async fn run(args: BenchArgs) -> Result<BenchReport, BenchError> {
             load.rollup_s
         );
         let size = scratch.size_bytes().await?;
-        let results = queries::run_mix(&scratch.db, load.end_ms, args.repeat).await?;
+        let results =
+            queries::run_mix(&scratch.db, load.end_ms, args.repeat, args.only.as_deref()).await?;
         report.add_engine(scratch.engine, load, size, results);
         if args.keep {
             println!("[bench] {name}: kept, reuse with --reuse {}", scratch.url);
@@ -270,7 +274,7 @@ async fn reuse(
         )));
     };
     let end_ms = newest + 1;
-    let results = queries::run_mix(&db, end_ms, args.repeat).await?;
+    let results = queries::run_mix(&db, end_ms, args.repeat, args.only.as_deref()).await?;
     let load = dataset::LoadFigures {
         end_ms,
         ..dataset::LoadFigures::default()

@@ -154,10 +154,14 @@ pub async fn run_mix(
     db: &Database,
     now: i64,
     repeat: u32,
+    only: Option<&str>,
 ) -> Result<Vec<QueryFigures>, BenchError> {
     let service = IndicatorService::new(db.clone());
     let mut figures = Vec::new();
-    for (name, shape) in mix() {
+    let chosen = mix()
+        .into_iter()
+        .filter(|(name, _)| only.is_none_or(|text| name.contains(text)));
+    for (name, shape) in chosen {
         let mut timings = Vec::with_capacity(repeat as usize);
         let points;
         let (agrees, worst, raw_ms) = match &shape {
