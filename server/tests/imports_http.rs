@@ -6,6 +6,7 @@ mod support;
 
 use app::domain::auth::Role;
 use app::domain::imports::ImportDetail;
+use app::i18n::Message;
 use reqwest::StatusCode;
 use support::TestApp;
 use vigie::storage::imports::{self, ImportRecord, RejectedRow};
@@ -59,6 +60,16 @@ async fn seed_import(db: &Database, extra: i64) -> support::TestResult {
             0,
         ),
         (rejected("prospects", 9, "phone", "mandatory", "missing"), 0),
+        (
+            rejected(
+                "probe_steps",
+                12,
+                "position",
+                "range",
+                &Message::new("rejection.range").arg(1).arg(1000).encode(),
+            ),
+            0,
+        ),
     ];
     for line in 0..extra {
         errors.push((
@@ -97,7 +108,7 @@ async fn rejected_rows_download_as_csv_for_support_and_admins(
     let text = all.text().await?;
     let lines: Vec<&str> = text.split("\r\n").filter(|line| !line.is_empty()).collect();
     assert_eq!(lines[0], "file_type,line,column,rule,message");
-    assert_eq!(lines.len(), 1 + 3 + 1_200, "every row, over several pages");
+    assert_eq!(lines.len(), 1 + 4 + 1_200, "every row, over several pages");
     assert!(lines.contains(&"probe_runs,4,status,enum,\"'=HYPERLINK(\"\"x\"\")\""));
 
     let filtered = support
@@ -118,6 +129,34 @@ async fn rejected_rows_download_as_csv_for_support_and_admins(
         .text()
         .await?;
     assert_eq!(empty_filters, text, "empty filters mean no filter");
+
+    // Messages are written in the reader's language: French unless English is asked.
+    for (query, expected) in [
+        (
+            "?file_type=probe_steps",
+            "doit être compris entre 1 et 1000",
+        ),
+        (
+            "?file_type=probe_steps&lang=fr",
+            "doit être compris entre 1 et 1000",
+        ),
+        (
+            "?file_type=probe_steps&lang=en",
+            "must be between 1 and 1000",
+        ),
+    ] {
+        let text = support
+            .get(app.url(&csv_path(query)))
+            .send()
+            .await?
+            .text()
+            .await?;
+        assert_eq!(
+            text,
+            format!("file_type,line,column,rule,message\r\nprobe_steps,12,position,range,{expected}\r\n"),
+            "{query}"
+        );
+    }
 
     let admin = app.client_as(Role::Admin).await?;
     let as_admin = admin.get(app.url(&csv_path("?rule=enum"))).send().await?;

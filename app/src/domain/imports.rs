@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Message;
+
 /// One import in the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportSummary {
@@ -82,7 +84,8 @@ pub struct RejectedRow {
     pub line: i64,
     pub column: String,
     pub rule: String,
-    pub message: String,
+    /// Why, in the reader's language.
+    pub message: Message,
 }
 
 /// Which rejected rows to show.

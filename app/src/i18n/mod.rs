@@ -3,6 +3,7 @@
 //! times are shown in Europe/Paris.
 
 mod format;
+mod message;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -10,6 +11,7 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 pub use format::{format_datetime, format_duration_ms, format_percent, format_time};
+pub use message::Message;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Lang {

@@ -228,7 +228,11 @@ async fn detail(db: &Database, import_id: &str) -> Result<(), CliError> {
         for error in errors {
             println!(
                 "  {} line {}: {} [{}] {}",
-                error.file_type, error.line, error.column, error.rule, error.message
+                error.file_type,
+                error.line,
+                error.column,
+                error.rule,
+                app::i18n::Message::decode(&error.message).render(app::i18n::Lang::En)
             );
         }
     }

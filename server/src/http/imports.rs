@@ -6,6 +6,7 @@ use app::domain::imports::{
     AlertSummary, ImportActivity, ImportDetail, ImportFile, ImportStage, ImportSummary,
     RejectedPage, RejectedQuery, RejectedRow,
 };
+use app::i18n::Message;
 
 use super::error::ApiError;
 use super::AppState;
@@ -114,7 +115,7 @@ pub async fn rejections(state: &AppState, query: RejectedQuery) -> Result<Reject
                 line: row.line,
                 column: row.column,
                 rule: row.rule,
-                message: row.message,
+                message: Message::decode(&row.message),
             })
             .collect(),
         total,

@@ -6,6 +6,7 @@
 
 use std::collections::HashSet;
 
+use app::i18n::Message;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, State};
@@ -124,7 +125,7 @@ async fn journey_events(
                 errors: vec![FieldError::new(
                     "prospect_id",
                     Rule::UnknownReference,
-                    "names no known prospect (embed it as `prospect`)",
+                    Message::new("rejection.unknown_prospect_embed"),
                 )],
             });
             continue;
@@ -203,7 +204,7 @@ fn prospect_record(
         Some(_) => Err(vec![FieldError::new(
             "prospect",
             Rule::Type,
-            "must be a JSON object",
+            Message::new("rejection.json_object"),
         )]),
     }
 }
@@ -211,7 +212,11 @@ fn prospect_record(
 type Item = Result<serde_json::Map<String, Value>, Vec<FieldError>>;
 
 fn not_an_object() -> Vec<FieldError> {
-    vec![FieldError::new("", Rule::Type, "must be a JSON object")]
+    vec![FieldError::new(
+        "",
+        Rule::Type,
+        Message::new("rejection.json_object"),
+    )]
 }
 
 /// The items of a JSON array, or of NDJSON (one object per non-empty line). A line
@@ -247,7 +252,11 @@ fn split_items(body: &[u8]) -> Result<Vec<Item>, ApiError> {
         .filter(|line| !line.trim().is_empty())
         .map(|line| match serde_json::from_str::<Value>(line) {
             Ok(value) => as_item(value),
-            Err(_) => Err(vec![FieldError::new("", Rule::Type, "is not valid JSON")]),
+            Err(_) => Err(vec![FieldError::new(
+                "",
+                Rule::Type,
+                Message::new("rejection.json"),
+            )]),
         })
         .collect())
 }
@@ -264,14 +273,14 @@ fn step_records(run: &serde_json::Map<String, Value>) -> Result<Vec<Record>, Vec
                 _ => Err(vec![FieldError::new(
                     &format!("steps[{index}]"),
                     Rule::Type,
-                    "must be a JSON object",
+                    Message::new("rejection.json_object"),
                 )]),
             })
             .collect(),
         Some(_) => Err(vec![FieldError::new(
             "steps",
             Rule::Type,
-            "must be an array",
+            Message::new("rejection.json_array"),
         )]),
     }
 }

@@ -2,6 +2,7 @@
 //! an import matching the filters, as the Imports page lists them (support and admins).
 
 use app::domain::auth::Role;
+use app::i18n::{Lang, Message};
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
@@ -21,6 +22,8 @@ const HEADER: [&str; 5] = ["file_type", "line", "column", "rule", "message"];
 pub struct RejectionFilters {
     file_type: Option<String>,
     rule: Option<String>,
+    /// The messages' language (`fr` unless `en`).
+    lang: Option<String>,
 }
 
 pub async fn rejections_csv(
@@ -33,6 +36,11 @@ pub async fn rejections_csv(
     if imports::find(&state.db, &import_id).await?.is_none() {
         return Err(ApiError::NotFound);
     }
+    let lang = filters
+        .lang
+        .as_deref()
+        .and_then(Lang::from_code)
+        .unwrap_or_default();
     let filter = ErrorFilter {
         file_type: filters.file_type.filter(|value| !value.is_empty()),
         rule: filters.rule.filter(|value| !value.is_empty()),
@@ -48,7 +56,7 @@ pub async fn rejections_csv(
                 row.line.to_string(),
                 csv_field(&row.column),
                 csv_field(&row.rule),
-                csv_field(&row.message),
+                csv_field(&Message::decode(&row.message).render(lang)),
             ];
             csv.push_str(&cells.join(","));
             csv.push_str("\r\n");

@@ -10,6 +10,8 @@ use std::collections::VecDeque;
 use std::io::Read;
 use std::rc::Rc;
 
+use app::i18n::Message;
+
 use super::files::FileType;
 use super::ImportError;
 use crate::ingest::validate::Record;
@@ -30,7 +32,7 @@ pub struct CsvRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnreadableRow {
     pub line: u64,
-    pub message: String,
+    pub message: Message,
 }
 
 /// Remembers where the line-end bytes are in what the CSV reader has read ahead, so
@@ -212,11 +214,9 @@ impl<R: Read> CsvFile<R> {
                 if self.record.len() != self.positions.len() {
                     return Some(Err(UnreadableRow {
                         line,
-                        message: format!(
-                            "has {} fields, the header has {}",
-                            self.record.len(),
-                            self.positions.len()
-                        ),
+                        message: Message::new("rejection.field_count")
+                            .arg(self.record.len())
+                            .arg(self.positions.len()),
                     }));
                 }
                 let mut cells = Vec::with_capacity(self.positions.len());
@@ -226,7 +226,7 @@ impl<R: Read> CsvFile<R> {
                         Err(_) => {
                             return Some(Err(UnreadableRow {
                                 line,
-                                message: "is not valid UTF-8".to_string(),
+                                message: Message::new("rejection.not_utf8"),
                             }))
                         }
                     }
@@ -244,7 +244,7 @@ impl<R: Read> CsvFile<R> {
                 self.ended = true;
                 Some(Err(UnreadableRow {
                     line,
-                    message: format!("cannot be read: {error}"),
+                    message: Message::new("rejection.unreadable").arg(error),
                 }))
             }
         }
@@ -388,7 +388,10 @@ mod tests {
         let error = read[1].as_ref().err();
         assert_eq!(error.map(|error| error.line), Some(3));
         assert!(
-            error.is_some_and(|error| error.message.contains("longer than 1024 KiB")),
+            error.is_some_and(|error| error
+                .message
+                .render(app::i18n::Lang::En)
+                .contains("longer than 1024 KiB")),
             "{error:?}"
         );
         // A long record under the cap is read whole.

@@ -153,7 +153,11 @@ fn parse_file(
                 seal_cells(file_type, &mut row.cells, cipher)?;
                 StagedRow(row.line as i64, Some(row.cells), None)
             }
-            Err(unreadable) => StagedRow(unreadable.line as i64, None, Some(unreadable.message)),
+            Err(unreadable) => StagedRow(
+                unreadable.line as i64,
+                None,
+                Some(unreadable.message.encode()),
+            ),
         };
         rows.push(staged);
         if rows.len() == CHUNK_ROWS && !send(&mut rows)? {

@@ -5,6 +5,7 @@
 
 use std::collections::HashSet;
 
+use app::i18n::Message;
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
 use tokio::sync::mpsc;
@@ -105,9 +106,10 @@ pub async fn open_chunk(
             Some(cells) => opened
                 .records
                 .push((line, open_record(file_type, cells, cipher)?)),
-            None => opened
-                .unreadable
-                .push((line, message.unwrap_or_else(|| "cannot be read".into()))),
+            None => opened.unreadable.push((
+                line,
+                message.unwrap_or_else(|| Message::new("rejection.unreadable_row").encode()),
+            )),
         }
     }
     Ok(opened)

@@ -9,6 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
+use app::i18n::Message;
 use sqlx::AnyConnection;
 
 use super::files::FileType;
@@ -99,7 +100,7 @@ async fn validate_file(
         } = chunk?;
         let mut errors: Vec<(RejectedRow, i64)> = Vec::new();
         for (line, message) in unreadable {
-            let error = FieldError::new("", Rule::Format, message);
+            let error = FieldError::new("", Rule::Format, Message::decode(&message));
             push_errors(&mut errors, file_type, line, vec![error]);
         }
         state
@@ -151,7 +152,7 @@ fn push_errors(
                 line,
                 column: error.column,
                 rule: error.rule.as_str().to_string(),
-                message: error.message,
+                message: error.detail.encode(),
             },
             seq as i64,
         ));
@@ -320,7 +321,7 @@ impl DropState {
                     return Err(vec![record.error(
                         "position",
                         Rule::DuplicateKey,
-                        format!("another step of {} has this position", step.product_code),
+                        Message::new("rejection.position_taken").arg(&step.product_code),
                     )]);
                 }
                 let product = self.product_index(&step.product_code);
@@ -388,7 +389,7 @@ impl DropState {
                         return Err(vec![record.error(
                             "prospect_id",
                             Rule::UnknownReference,
-                            "names no prospect of this drop or already imported",
+                            Message::new("rejection.unknown_drop_prospect"),
                         )]);
                     }
                 }
@@ -410,7 +411,7 @@ impl DropState {
             Err(vec![record.error(
                 column,
                 Rule::DuplicateKey,
-                "repeats the key of an earlier row of this file",
+                Message::new("rejection.repeated_key"),
             )])
         }
     }
@@ -426,7 +427,7 @@ impl DropState {
             return Err(vec![record.error(
                 "run_id",
                 Rule::UnknownReference,
-                "names no run of this drop or already imported",
+                Message::new("rejection.unknown_drop_run"),
             )]);
         };
         let duplicate = match self.step_bits.get(&(slot.product, step.step_code.clone())) {
@@ -446,7 +447,7 @@ impl DropState {
             return Err(vec![record.error(
                 "step_code",
                 Rule::DuplicateKey,
-                "repeats the key of an earlier row of this file",
+                Message::new("rejection.repeated_key"),
             )]);
         }
         Ok((run_id, step))

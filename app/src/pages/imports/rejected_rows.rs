@@ -72,7 +72,11 @@ pub fn RejectedRows(
             view_state.with(|view| view.rule.clone()),
         )
     });
-    let csv_href = move || view_state.with(ImportsView::csv_href).unwrap_or_default();
+    let csv_href = move || {
+        view_state
+            .with(|view| view.csv_href(i18n.lang()))
+            .unwrap_or_default()
+    };
 
     view! {
         <section class="rejections" aria-labelledby="imports-rejections">
@@ -165,13 +169,14 @@ fn RejectedTable(rows: Vec<RejectedRow>) -> impl IntoView {
             <tbody>
                 {rows.into_iter().map(|row| {
                     let rule = row.rule.clone();
+                    let message = row.message.clone();
                     view! {
                         <tr>
                             <td>{row.file_type}</td>
                             <td class="number">{row.line}</td>
                             <td>{row.column}</td>
                             <td title=row.rule>{move || label(i18n, "imports.rule", &rule)}</td>
-                            <td>{row.message}</td>
+                            <td>{move || message.render(i18n.lang())}</td>
                         </tr>
                     }
                 }).collect_view()}

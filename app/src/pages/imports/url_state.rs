@@ -4,6 +4,7 @@
 use leptos_router::params::ParamsMap;
 
 use crate::components::require_login::encode_component;
+use crate::i18n::Lang;
 
 pub const IMPORTS_PATH: &str = "/imports";
 /// Rejected rows per page.
@@ -92,7 +93,8 @@ impl ImportsView {
     }
 
     /// Where the CSV of the selected import's rejected rows, with these filters, downloads.
-    pub fn csv_href(&self) -> Option<String> {
+    /// The rejected rows' CSV export, its messages in `lang`.
+    pub fn csv_href(&self, lang: Lang) -> Option<String> {
         let import = self.import.as_ref()?;
         let mut path = format!(
             "/api/v1/imports/{}/rejections.csv",
@@ -106,9 +108,11 @@ impl ImportsView {
                     .map(|value| format!("{name}={}", encode_component(value)))
             })
             .collect();
-        if !filters.is_empty() {
-            path.push('?');
-            path.push_str(&filters.join("&"));
+        path.push_str("?lang=");
+        path.push_str(lang.code());
+        for filter in filters {
+            path.push('&');
+            path.push_str(&filter);
         }
         Some(path)
     }
@@ -177,11 +181,11 @@ mod tests {
 
     #[test]
     fn the_csv_link_carries_the_chosen_filters_only() {
-        assert_eq!(ImportsView::default().csv_href(), None);
+        assert_eq!(ImportsView::default().csv_href(Lang::Fr), None);
         let view = parse(&[("import", "A"), ("rule", "unknown_reference")]);
         assert_eq!(
-            view.csv_href().as_deref(),
-            Some("/api/v1/imports/A/rejections.csv?rule=unknown_reference")
+            view.csv_href(Lang::En).as_deref(),
+            Some("/api/v1/imports/A/rejections.csv?lang=en&rule=unknown_reference")
         );
     }
 

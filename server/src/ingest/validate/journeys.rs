@@ -1,6 +1,8 @@
 //! Journey events (`journey_events` in the file contract) and prospects (`prospects`;
 //! in the API, an event may embed its prospect as a `prospect` object).
 
+use app::i18n::Message;
+
 use super::record::{FieldError, Record, Rule};
 use super::references::References;
 use crate::ingest::prospects::PlainProspect;
@@ -36,18 +38,22 @@ pub fn validate_event(
             errors.push(event.error(
                 "product_code",
                 Rule::UnknownReference,
-                "names no known product",
+                Message::new("rejection.unknown_product"),
             ));
         } else if let Some(step) = &step {
             if !references
                 .journey_steps
                 .contains(&(product.clone(), step.clone()))
             {
-                errors.push(event.error(
-                    "step_code",
-                    Rule::StepNotInJourney,
-                    format!("{step} is not a step of product {product}"),
-                ));
+                errors.push(
+                    event.error(
+                        "step_code",
+                        Rule::StepNotInJourney,
+                        Message::new("rejection.step_not_in_journey")
+                            .arg(step)
+                            .arg(product),
+                    ),
+                );
             }
         }
     }
@@ -55,7 +61,7 @@ pub fn validate_event(
         errors.push(event.error(
             "error_code",
             Rule::Mandatory,
-            "is mandatory when outcome is FAILED",
+            Message::new("rejection.mandatory_when_failed"),
         ));
     }
     if let Some(code) = &error_code {
@@ -63,7 +69,7 @@ pub fn validate_event(
             errors.push(event.error(
                 "error_code",
                 Rule::UnknownReference,
-                "names no known error code",
+                Message::new("rejection.unknown_error_code"),
             ));
         }
     }
@@ -73,7 +79,7 @@ pub fn validate_event(
                 Some(id) if *id != prospect.prospect_id => errors.push(event.error(
                     "prospect_id",
                     Rule::Consistency,
-                    "differs from the embedded prospect's prospect_id",
+                    Message::new("rejection.prospect_mismatch"),
                 )),
                 _ => prospect_id = Some(prospect.prospect_id.clone()),
             }
@@ -134,11 +140,11 @@ pub fn validate_prospect(record: &Record, now_ms: i64) -> Result<PlainProspect, 
     let created_at = record.timestamp("created_at", now_ms, true, &mut errors);
     let consent = record.boolean("contact_consent", true, &mut errors);
     if email.as_deref().is_some_and(|email| !is_email(email)) {
-        errors.push(record.error("email", Rule::Type, "is not a valid e-mail address"));
+        errors.push(record.error("email", Rule::Type, Message::new("rejection.email")));
     }
     let phone = phone.map(|phone| normalise_phone(&phone));
     if phone.as_ref().is_some_and(Option::is_none) {
-        errors.push(record.error("phone", Rule::Type, "is not a French or E.164 phone number"));
+        errors.push(record.error("phone", Rule::Type, Message::new("rejection.phone")));
     }
     match (
         prospect_id,

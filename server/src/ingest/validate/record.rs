@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use app::i18n::{Lang, Message};
 use chrono::DateTime;
 use serde::Serialize;
 
@@ -52,15 +53,21 @@ impl Rule {
 pub struct FieldError {
     pub column: String,
     pub rule: Rule,
+    /// In English, for API clients and logs.
     pub message: String,
+    /// The same message, kept to be read later in the reader's language (the Imports
+    /// page stores it).
+    #[serde(skip)]
+    pub detail: Message,
 }
 
 impl FieldError {
-    pub fn new(column: &str, rule: Rule, message: impl Into<String>) -> FieldError {
+    pub fn new(column: &str, rule: Rule, detail: Message) -> FieldError {
         FieldError {
             column: column.to_string(),
             rule,
-            message: message.into(),
+            message: detail.render(Lang::En),
+            detail,
         }
     }
 }
@@ -126,8 +133,8 @@ impl Record {
         format!("{}{name}", self.prefix)
     }
 
-    pub fn error(&self, name: &str, rule: Rule, message: impl Into<String>) -> FieldError {
-        FieldError::new(&self.column(name), rule, message)
+    pub fn error(&self, name: &str, rule: Rule, detail: Message) -> FieldError {
+        FieldError::new(&self.column(name), rule, detail)
     }
 
     /// The field's text, when present as text.
@@ -148,12 +155,12 @@ impl Record {
         match self.fields.get(name) {
             None => None,
             Some(Field::Text(text)) if text.contains('\0') => {
-                errors.push(self.error(name, Rule::Type, "must not contain NUL characters"));
+                errors.push(self.error(name, Rule::Type, Message::new("rejection.nul")));
                 None
             }
             Some(Field::Text(text)) => Some(text.clone()),
             Some(Field::Nested) => {
-                errors.push(self.error(name, Rule::Type, "must be a single value"));
+                errors.push(self.error(name, Rule::Type, Message::new("rejection.single_value")));
                 None
             }
         }
@@ -162,7 +169,7 @@ impl Record {
     /// The field's text; absent is a `mandatory` error.
     pub fn mandatory(&self, name: &str, errors: &mut Vec<FieldError>) -> Option<String> {
         if !self.fields.contains_key(name) {
-            errors.push(self.error(name, Rule::Mandatory, "is mandatory"));
+            errors.push(self.error(name, Rule::Mandatory, Message::new("rejection.mandatory")));
             return None;
         }
         self.optional(name, errors)
@@ -190,7 +197,7 @@ impl Record {
             errors.push(self.error(
                 name,
                 Rule::Length,
-                format!("is longer than {max} characters"),
+                Message::new("rejection.length").arg(max),
             ));
             return None;
         }
@@ -210,7 +217,7 @@ impl Record {
                 .bytes()
                 .all(|byte| byte.is_ascii_uppercase() || byte.is_ascii_digit() || byte == b'_');
         if !valid {
-            errors.push(self.error(name, Rule::Code, "must be 1 to 32 of A-Z, 0-9 and _"));
+            errors.push(self.error(name, Rule::Code, Message::new("rejection.code")));
             return None;
         }
         Some(value)
@@ -229,7 +236,7 @@ impl Record {
             errors.push(self.error(
                 name,
                 Rule::Enum,
-                format!("must be one of {}", allowed.join(", ")),
+                Message::new("rejection.enum").arg(allowed.join(", ")),
             ));
             return None;
         }
@@ -247,14 +254,14 @@ impl Record {
     ) -> Option<i64> {
         let value = self.value(name, mandatory, errors)?;
         let Ok(number) = value.parse::<i64>() else {
-            errors.push(self.error(name, Rule::Type, "must be an integer"));
+            errors.push(self.error(name, Rule::Type, Message::new("rejection.integer")));
             return None;
         };
         if !(min..=max).contains(&number) {
             errors.push(self.error(
                 name,
                 Rule::Range,
-                format!("must be between {min} and {max}"),
+                Message::new("rejection.range").arg(min).arg(max),
             ));
             return None;
         }
@@ -273,7 +280,7 @@ impl Record {
             "true" => Some(true),
             "false" => Some(false),
             _ => {
-                errors.push(self.error(name, Rule::Type, "must be true or false"));
+                errors.push(self.error(name, Rule::Type, Message::new("rejection.boolean")));
                 None
             }
         }
@@ -288,7 +295,7 @@ impl Record {
     ) -> Option<String> {
         let value = self.value(name, mandatory, errors)?;
         if chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d").is_err() || value.len() != 10 {
-            errors.push(self.error(name, Rule::Type, "must be a date YYYY-MM-DD"));
+            errors.push(self.error(name, Rule::Type, Message::new("rejection.date")));
             return None;
         }
         Some(value)
@@ -305,11 +312,7 @@ impl Record {
         match DateTime::parse_from_rfc3339(&value) {
             Ok(time) => Some(time.timestamp_millis()),
             Err(_) => {
-                errors.push(self.error(
-                    name,
-                    Rule::Timestamp,
-                    "must be an RFC 3339 timestamp with an offset, such as 2026-11-21T08:15:00+01:00",
-                ));
+                errors.push(self.error(name, Rule::Timestamp, Message::new("rejection.timestamp")));
                 None
             }
         }
@@ -326,7 +329,7 @@ impl Record {
     ) -> Option<i64> {
         let millis = self.instant(name, mandatory, errors)?;
         if millis > now_ms + super::FUTURE_TOLERANCE_MS {
-            errors.push(self.error(name, Rule::Future, "is more than 5 minutes in the future"));
+            errors.push(self.error(name, Rule::Future, Message::new("rejection.future")));
             return None;
         }
         Some(millis)

@@ -3,6 +3,8 @@
 //! read before it (the drop's files are read in that order, so a journey step names a
 //! product of the same drop).
 
+use app::i18n::Message;
+
 use super::record::{FieldError, Record, Rule};
 use super::references::References;
 use crate::storage::reference::{
@@ -32,7 +34,7 @@ fn known(
             errors.push(record.error(
                 column,
                 Rule::UnknownReference,
-                format!("names no known {what}"),
+                Message::new(&format!("rejection.unknown_{what}")),
             ));
         }
     }
@@ -192,12 +194,12 @@ pub fn validate_maintenance_window(
         Some("all") if record.has("scope_code") => errors.push(record.error(
             "scope_code",
             Rule::Consistency,
-            "must be empty when scope is all",
+            Message::new("rejection.empty_when_all"),
         )),
         Some(scope) if scope != "all" && !record.has("scope_code") => errors.push(record.error(
             "scope_code",
             Rule::Mandatory,
-            "is mandatory unless scope is all",
+            Message::new("rejection.mandatory_unless_all"),
         )),
         Some("product") => known(
             record,
@@ -221,7 +223,7 @@ pub fn validate_maintenance_window(
                     errors.push(record.error(
                         "scope_code",
                         Rule::UnknownReference,
-                        "names no known probe",
+                        Message::new("rejection.unknown_probe"),
                     ));
                 }
             }
@@ -230,7 +232,11 @@ pub fn validate_maintenance_window(
     }
     if let (Some(starts), Some(ends)) = (starts_at, ends_at) {
         if ends <= starts {
-            errors.push(record.error("ends_at", Rule::Consistency, "must be after starts_at"));
+            errors.push(record.error(
+                "ends_at",
+                Rule::Consistency,
+                Message::new("rejection.ends_after_starts"),
+            ));
         }
     }
     let window = (|| {

@@ -3,6 +3,8 @@
 
 use std::collections::HashSet;
 
+use app::i18n::Message;
+
 use super::record::{FieldError, Record, Rule};
 use super::references::References;
 use crate::storage::runs::{ProbeRun, ProbeStep};
@@ -32,7 +34,11 @@ pub fn validate_run(
     let product = probe_code.as_ref().and_then(|probe| {
         let product = references.probe_products.get(probe);
         if product.is_none() {
-            errors.push(run.error("probe_code", Rule::UnknownReference, "names no known probe"));
+            errors.push(run.error(
+                "probe_code",
+                Rule::UnknownReference,
+                Message::new("rejection.unknown_probe"),
+            ));
         }
         product
     });
@@ -42,7 +48,7 @@ pub fn validate_run(
                 errors.push(run.error(
                     "failed_step_code",
                     Rule::Consistency,
-                    "must be empty when status is OK",
+                    Message::new("rejection.empty_when_ok"),
                 ));
             }
         } else {
@@ -50,14 +56,14 @@ pub fn validate_run(
                 errors.push(run.error(
                     "failed_step_code",
                     Rule::Mandatory,
-                    "is mandatory when status is not OK",
+                    Message::new("rejection.mandatory_unless_ok"),
                 ));
             }
             if !run.has("error_code") {
                 errors.push(run.error(
                     "error_code",
                     Rule::Mandatory,
-                    "is mandatory when status is not OK",
+                    Message::new("rejection.mandatory_unless_ok"),
                 ));
             }
         }
@@ -84,7 +90,7 @@ pub fn validate_run(
                 errors.push(FieldError::new(
                     "steps",
                     Rule::DuplicateKey,
-                    format!("step {} appears twice in the run", step.step_code),
+                    Message::new("rejection.step_twice").arg(&step.step_code),
                 ));
             }
             valid_steps.push(step);
@@ -180,11 +186,15 @@ fn check_step(
         .journey_steps
         .contains(&(product.to_string(), step.to_string()))
     {
-        errors.push(record.error(
-            column,
-            Rule::StepNotInJourney,
-            format!("{step} is not a step of product {product}"),
-        ));
+        errors.push(
+            record.error(
+                column,
+                Rule::StepNotInJourney,
+                Message::new("rejection.step_not_in_journey")
+                    .arg(step)
+                    .arg(product),
+            ),
+        );
     }
 }
 
@@ -196,6 +206,10 @@ fn check_error_code(
     errors: &mut Vec<FieldError>,
 ) {
     if !references.error_codes.contains(code) {
-        errors.push(record.error(column, Rule::UnknownReference, "names no known error code"));
+        errors.push(record.error(
+            column,
+            Rule::UnknownReference,
+            Message::new("rejection.unknown_error_code"),
+        ));
     }
 }
