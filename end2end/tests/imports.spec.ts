@@ -73,10 +73,13 @@ test('an admin restarts the failed import, which fails again at the check stage'
   await failed.getByRole('link').click();
   await expect(page.getByRole('heading', { name: `Import ${importId}` })).toBeVisible();
   await expect(page.getByText('Cause de l\'échec')).toBeVisible();
+  // Why it failed, in French: the missing file of the drop.
+  await expect(page.locator('.failure-reason')).toContainText(/probe_steps_\d{8}\.csv absent du dépôt/);
   await expect(page.getByRole('button', { name: 'Reprendre' })).toBeVisible();
   const alertsOfImport = page.getByRole('region', { name: 'Alertes récentes' }).getByRole('row')
     .filter({ hasText: importId });
   await expect(alertsOfImport).toHaveCount(1);
+  await expect(alertsOfImport).toContainText(/étape « Contrôle du dépôt » : probe_steps_\d{8}\.csv absent du dépôt/);
 
   await page.getByRole('button', { name: 'Relancer' }).click();
   const confirmation = page.getByRole('alertdialog');

@@ -12,6 +12,7 @@ use std::path::Path;
 use std::process::{Output, Stdio};
 use std::sync::Arc;
 
+use app::i18n::{Lang, Message};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 use vigie::crypto::{LocalKeyProvider, PersonalDataCipher};
@@ -272,7 +273,10 @@ async fn a_missing_file_fails_the_check_and_changes_nothing(engine: Engine) -> T
             .await?;
     assert_eq!(alerts.len(), 1, "{alerts:?}");
     assert_eq!(alerts[0].0, "import_failed");
-    assert!(alerts[0].1.contains("probe_steps"), "{alerts:?}");
+    assert_eq!(
+        Message::decode(&alerts[0].1).render(Lang::Fr),
+        "étape « Contrôle du dépôt » : probe_steps_20261120.csv absent du dépôt"
+    );
     assert_eq!(final_tables(db, &cipher()?).await?, before);
 
     // Usage errors exit with 2.

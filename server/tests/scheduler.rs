@@ -7,6 +7,7 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
+use app::i18n::{Lang, Message};
 use chrono::{NaiveTime, TimeZone};
 use chrono_tz::Europe::Paris;
 use vigie::crypto::{LocalKeyProvider, PersonalDataCipher};
@@ -111,9 +112,17 @@ async fn the_drop_is_imported_from_five_and_late_drops_raise_one_alert(
             .await?;
     assert_eq!(alerts.len(), 1);
     assert_eq!(alerts[0].1, "2026-11-21");
-    assert!(
-        alerts[0].2.contains("services_20261121.csv: missing"),
-        "{alerts:?}"
+    // Stored as a catalog message: read in English here, in French on the Imports page.
+    let message = Message::decode(&alerts[0].2);
+    assert_eq!(
+        message.render(Lang::En),
+        "the drop of 2026-11-21 is not complete at the cut-off 06:00: \
+         services_20261121.csv: missing from the drop"
+    );
+    assert_eq!(
+        message.render(Lang::Fr),
+        "le dépôt du 2026-11-21 n'est pas complet à l'heure limite 06:00 : \
+         services_20261121.csv absent du dépôt"
     );
     Ok(())
 }

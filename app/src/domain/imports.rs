@@ -18,7 +18,7 @@ pub struct ImportSummary {
     pub stage: String,
     pub created_at_ms: i64,
     pub finished_at_ms: Option<i64>,
-    pub failure: Option<String>,
+    pub failure: Option<Message>,
 }
 
 /// One stage of an import.
@@ -113,7 +113,7 @@ pub struct AlertSummary {
     /// `info`, `warning` or `critical`.
     pub severity: String,
     pub subject: String,
-    pub message: String,
+    pub message: Message,
 }
 
 /// What the banner needs: whether an import is loading data now.

@@ -1,5 +1,6 @@
-//! Texts the server writes for people to read later (why a row was rejected): a catalog
-//! key and its arguments, stored as such and rendered in the reader's language.
+//! Texts the server writes for people to read later (why a row was rejected, why an
+//! import failed, an alert): a catalog key and its arguments, stored as such and
+//! rendered in the reader's language.
 
 use serde::{Deserialize, Serialize};
 
@@ -9,9 +10,17 @@ use super::{translate, Lang};
 pub struct Message {
     /// A key of `app/locales/<lang>.json`; its text names arguments `{0}`, `{1}`, …
     pub key: String,
-    /// Codes, numbers and limits, never a personal value.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub args: Vec<String>,
+    pub args: Vec<Arg>,
+}
+
+/// An argument: a value shown as it is (codes, numbers, limits, never a personal
+/// value), or a message of its own rendered in the same language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Arg {
+    Text(String),
+    Message(Message),
 }
 
 impl Message {
@@ -22,17 +31,27 @@ impl Message {
         }
     }
 
-    /// The message with one more argument.
+    /// The message with one more argument, shown as it is.
     pub fn arg(mut self, value: impl ToString) -> Message {
-        self.args.push(value.to_string());
+        self.args.push(Arg::Text(value.to_string()));
+        self
+    }
+
+    /// The message with one more argument that is itself a message.
+    pub fn arg_message(mut self, message: Message) -> Message {
+        self.args.push(Arg::Message(message));
         self
     }
 
     /// The text in `lang`, its arguments in place.
     pub fn render(&self, lang: Lang) -> String {
         let mut text = translate(lang, &self.key);
-        for (index, value) in self.args.iter().enumerate() {
-            text = text.replace(&format!("{{{index}}}"), value);
+        for (index, arg) in self.args.iter().enumerate() {
+            let value = match arg {
+                Arg::Text(value) => value.clone(),
+                Arg::Message(message) => message.render(lang),
+            };
+            text = text.replace(&format!("{{{index}}}"), &value);
         }
         text
     }
@@ -57,6 +76,22 @@ mod tests {
         let message = Message::new("rejection.length").arg(32);
         assert_eq!(message.render(Lang::En), "is longer than 32 characters");
         assert_eq!(message.render(Lang::Fr), "dépasse 32 caractères");
+        assert_eq!(Message::decode(&message.encode()), message);
+    }
+
+    #[test]
+    fn a_message_argument_is_rendered_in_the_same_language() {
+        let message = Message::new("alert.import_failed")
+            .arg_message(Message::new("imports.stage.check"))
+            .arg_message(Message::new("import_error.missing_file").arg("probes_20261121.csv"));
+        assert_eq!(
+            message.render(Lang::Fr),
+            "étape « Contrôle du dépôt » : probes_20261121.csv absent du dépôt"
+        );
+        assert_eq!(
+            message.render(Lang::En),
+            "stage “Drop check”: probes_20261121.csv: missing from the drop"
+        );
         assert_eq!(Message::decode(&message.encode()), message);
     }
 

@@ -202,7 +202,10 @@ async fn detail(db: &Database, import_id: &str) -> Result<(), CliError> {
     println!("status     {} (stage {})", import.status, import.stage);
     println!("created    {}", rfc3339(import.created_at_ms));
     if let Some(failure) = &import.failure {
-        println!("failure    {failure}");
+        println!(
+            "failure    {}",
+            app::i18n::Message::decode(failure).render(app::i18n::Lang::En)
+        );
     }
     println!("\nstages:");
     for stage in imports::stages(db, import_id).await? {

@@ -26,7 +26,7 @@ fn summary(import: ImportRecord) -> ImportSummary {
         stage: import.stage,
         created_at_ms: import.created_at_ms,
         finished_at_ms: import.finished_at_ms,
-        failure: import.failure,
+        failure: import.failure.as_deref().map(Message::decode),
     }
 }
 
@@ -152,7 +152,7 @@ pub async fn recent_alerts(state: &AppState) -> Result<Vec<AlertSummary>, AppErr
             kind: alert.kind,
             severity: alert.severity,
             subject: alert.subject,
-            message: alert.message,
+            message: Message::decode(&alert.message),
         })
         .collect())
 }

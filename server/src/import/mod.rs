@@ -26,28 +26,65 @@ pub mod stage;
 mod staged;
 mod validation;
 
+use app::i18n::{Lang, Message};
+
 pub use pipeline::{ImportContext, ImportOutcome};
 pub use runner::ImportRunner;
 pub use stage::{Phase, Stage};
 
-/// Why a file or a drop cannot be imported at all (as opposed to a rejected row).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// Why a file or a drop cannot be imported at all (as opposed to a rejected row). Its
+/// text (English here, French on the Imports page) comes from [`ImportError::message`].
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportError {
-    #[error("{file}: missing from the drop")]
     MissingFile { file: String },
-    #[error("{file}: cannot be read: {cause}")]
     Unreadable { file: String, cause: String },
-    #[error("{file}: the header lacks the column '{column}'")]
     MissingColumn { file: String, column: String },
-    #[error("{file}: the header has an unknown column '{column}'")]
     UnknownColumn { file: String, column: String },
-    #[error("{file}: the header names '{column}' twice")]
     RepeatedColumn { file: String, column: String },
-    #[error("{folder}: the drop mixes business dates ({dates})")]
     MixedDates { folder: String, dates: String },
-    #[error("{folder}: no drop found (files named <type>_<YYYYMMDD>.csv)")]
     NoDrop { folder: String },
 }
+
+impl ImportError {
+    /// The error as a catalog message.
+    pub fn message(&self) -> Message {
+        match self {
+            ImportError::MissingFile { file } => {
+                Message::new("import_error.missing_file").arg(file)
+            }
+            ImportError::Unreadable { file, cause } => {
+                Message::new("import_error.unreadable").arg(file).arg(cause)
+            }
+            ImportError::MissingColumn { file, column } => {
+                Message::new("import_error.missing_column")
+                    .arg(file)
+                    .arg(column)
+            }
+            ImportError::UnknownColumn { file, column } => {
+                Message::new("import_error.unknown_column")
+                    .arg(file)
+                    .arg(column)
+            }
+            ImportError::RepeatedColumn { file, column } => {
+                Message::new("import_error.repeated_column")
+                    .arg(file)
+                    .arg(column)
+            }
+            ImportError::MixedDates { folder, dates } => Message::new("import_error.mixed_dates")
+                .arg(folder)
+                .arg(dates),
+            ImportError::NoDrop { folder } => Message::new("import_error.no_drop").arg(folder),
+        }
+    }
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&self.message().render(Lang::En))
+    }
+}
+
+impl std::error::Error for ImportError {}
 
 /// Why an import stopped.
 #[derive(Debug, thiserror::Error)]
@@ -58,7 +95,7 @@ pub enum PipelineError {
     Storage(#[from] crate::storage::StorageError),
     #[error("personal data: {0}")]
     Crypto(#[from] crate::crypto::CryptoError),
-    #[error("integrity check failed: {0}")]
+    #[error("{}", english("import_error.integrity", .0))]
     Integrity(String),
     #[error("staging: {0}")]
     Staging(String),
@@ -68,13 +105,30 @@ pub enum PipelineError {
     AlreadySucceeded(String),
     #[error("the import {0} is already running (in this process or another)")]
     AlreadyRunning(String),
-    #[error(
-        "the import {0} lost its claim (the database ended the session that held it, or its \
-         lock file was removed) and stopped so as not to run beside another; resume it"
-    )]
+    #[error("{}", english("import_error.claim_lost", .0))]
     ClaimLost(String),
     #[error("too many imports created in the same second")]
     TooManyImports,
+}
+
+/// The English text of a one-argument catalog message.
+fn english(key: &str, arg: &str) -> String {
+    Message::new(key).arg(arg).render(Lang::En)
+}
+
+impl PipelineError {
+    /// Why the import stopped, as a catalog message (stored with the failed import and
+    /// its alert). Technical causes keep their English detail.
+    pub fn message(&self) -> Message {
+        match self {
+            PipelineError::Drop(error) => error.message(),
+            PipelineError::Integrity(detail) => Message::new("import_error.integrity").arg(detail),
+            PipelineError::ClaimLost(import_id) => {
+                Message::new("import_error.claim_lost").arg(import_id)
+            }
+            other => Message::new("import_error.technical").arg(other),
+        }
+    }
 }
 
 impl From<sqlx::Error> for PipelineError {

@@ -7,6 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
+use app::i18n::Message;
 use tracing::Instrument;
 
 use super::claim::ImportClaim;
@@ -244,15 +245,18 @@ async fn run_stages(
         let rows = match outcome {
             Ok(rows) => rows,
             Err(error) => {
-                let reason = error.to_string();
-                tracing::error!(stage = stage.name(), reason = %reason, "import failed");
-                imports::fail(db, import_id, &reason, now_ms()).await?;
+                let reason = error.message();
+                tracing::error!(stage = stage.name(), reason = %error, "import failed");
+                imports::fail(db, import_id, &reason.encode(), now_ms()).await?;
+                let alert = Message::new("alert.import_failed")
+                    .arg_message(Message::new(&format!("imports.stage.{}", stage.name())))
+                    .arg_message(reason);
                 alerts::raise(
                     db,
                     "import_failed",
                     Severity::Critical,
                     import_id,
-                    &format!("stage {}: {reason}", stage.name()),
+                    &alert.encode(),
                     now_ms(),
                 )
                 .await?;
@@ -358,9 +362,9 @@ async fn warn_when_slow(db: &Database, import: &ImportRecord) -> Result<(), Pipe
     peers.sort_by(f64::total_cmp);
     let median = peers[peers.len() / 2];
     if rate < median / 3.0 {
-        let message = format!(
-            "loaded {rate:.0} rows/s, under a third of its recent peers' {median:.0} rows/s"
-        );
+        let message = Message::new("alert.import_slow")
+            .arg(format!("{rate:.0}"))
+            .arg(format!("{median:.0}"));
         tracing::warn!(
             rows_per_second = rate.round(),
             peers = median.round(),
@@ -371,7 +375,7 @@ async fn warn_when_slow(db: &Database, import: &ImportRecord) -> Result<(), Pipe
             "import_slow",
             Severity::Warning,
             &import.import_id,
-            &message,
+            &message.encode(),
             now_ms(),
         )
         .await?;

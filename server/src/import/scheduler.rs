@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use app::i18n::{Lang, Message};
 use chrono::{Days, NaiveDate, NaiveTime, TimeZone};
 use chrono_tz::Europe::Paris;
 
@@ -125,15 +126,23 @@ impl Scheduler {
             return Ok(Tick::Idle);
         }
         let reason = match why {
-            ImportError::NoDrop { .. } => "no drop in the inbox".to_string(),
-            other => other.to_string(),
+            ImportError::NoDrop { .. } => Message::new("alert.no_drop"),
+            other => other.message(),
         };
-        let message = format!(
-            "the drop of {date} is not complete at the cut-off {}: {reason}",
-            self.config.cutoff.format("%H:%M")
-        );
-        tracing::error!(business_date = %date, reason = %reason, "daily drop late");
-        alerts::raise(db, "drop_late", Severity::Critical, &date, &message, now_ms).await?;
+        let message = Message::new("alert.drop_late")
+            .arg(&date)
+            .arg(self.config.cutoff.format("%H:%M"))
+            .arg_message(reason);
+        tracing::error!(business_date = %date, reason = %message.render(Lang::En), "daily drop late");
+        alerts::raise(
+            db,
+            "drop_late",
+            Severity::Critical,
+            &date,
+            &message.encode(),
+            now_ms,
+        )
+        .await?;
         Ok(Tick::LateAlert)
     }
 

@@ -38,7 +38,7 @@ pub fn AlertsTable(alerts: LocalResource<Result<Vec<AlertSummary>, AppError>>) -
                                         <td><span class=class>{label(i18n, "imports.severity", &alert.severity)}</span></td>
                                         <td>{format_datetime(i18n.lang(), alert.raised_at_ms)}</td>
                                         <td>{alert.subject}</td>
-                                        <td>{alert.message}</td>
+                                        <td>{alert.message.render(i18n.lang())}</td>
                                     </tr>
                                 }
                             }).collect_view()}

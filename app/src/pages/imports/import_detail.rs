@@ -43,7 +43,8 @@ pub fn ImportDetailView(detail: ImportDetail, on_action: Callback<Notice>) -> im
             </p>
             {failure.map(|failure| view! {
                 <p class="failure-reason">
-                    <strong>{move || i18n.t("imports.failure")}</strong> " : " {failure}
+                    <strong>{move || i18n.t("imports.failure")}</strong> " : "
+                    {move || failure.render(i18n.lang())}
                 </p>
             })}
             <Show when=move || can_continue && is_admin()>
