@@ -38,12 +38,13 @@ pub fn ImportDetailView(detail: ImportDetail, on_action: Callback<Notice>) -> im
             <h2 id="import-detail">{heading}</h2>
             <p class="import-state">
                 <StatusBadge i18n status/>
-                " · " {move || i18n.t("imports.stage")} " : "
+                " · " {move || i18n.t("imports.stage")} {move || i18n.t("common.colon")}
                 {move || label(i18n, "imports.stage", &stage)}
             </p>
             {failure.map(|failure| view! {
                 <p class="failure-reason">
-                    <strong>{move || i18n.t("imports.failure")}</strong> " : "
+                    <strong>{move || i18n.t("imports.failure")}</strong>
+                    {move || i18n.t("common.colon")}
                     {move || failure.render(i18n.lang())}
                 </p>
             })}
