@@ -53,11 +53,9 @@ impl Rule {
 pub struct FieldError {
     pub column: String,
     pub rule: Rule,
-    /// In English, for API clients and logs.
-    pub message: String,
-    /// The same message, kept to be read later in the reader's language (the Imports
-    /// page stores it).
-    #[serde(skip)]
+    /// Kept as a catalog message so that the Imports page reads it in the reader's
+    /// language; API clients get its English text as `message`.
+    #[serde(rename = "message", serialize_with = "in_english")]
     pub detail: Message,
 }
 
@@ -66,10 +64,13 @@ impl FieldError {
         FieldError {
             column: column.to_string(),
             rule,
-            message: detail.render(Lang::En),
             detail,
         }
     }
+}
+
+fn in_english<S: serde::Serializer>(detail: &Message, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&detail.render(Lang::En))
 }
 
 /// A field as it arrived.
