@@ -1,9 +1,14 @@
 //! A streaming reader for the drop's CSV files (RFC 4180, UTF-8 with an optional BOM,
 //! comma, `"` quoting, LF or CRLF, quoted commas and newlines). It reads one record at
 //! a time, checks the header against the file type's columns, and reports each record
-//! with the line it starts on. Arbitrary bytes never make it panic, and a record longer
-//! than [`MAX_RECORD_BYTES`] (an unclosed quote, say) ends the file with an error instead
-//! of growing in memory.
+//! with the line it starts on. Arbitrary bytes never make it panic.
+//!
+//! A stray quote makes the record it opens run over the lines after it, until the next
+//! quote or the end of the file. Such a record is reported on its first line, and
+//! reading starts again on the next line, so that one broken line does not take the
+//! rows after it: when a record runs over several lines and does not have the header's
+//! number of fields, or when it grows past [`MAX_RECORD_BYTES`] (which it is never
+//! allowed to do in memory).
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -17,7 +22,7 @@ use super::ImportError;
 use crate::ingest::validate::Record;
 
 /// The longest record a drop file may hold. Real records are well under a kilobyte;
-/// beyond this the reader stops with an error rather than hold the record in memory.
+/// beyond this the record is rejected rather than held in memory.
 pub const MAX_RECORD_BYTES: u64 = 1 << 20;
 
 /// A data row: the line it starts on (the header is line 1) and its cells in the
@@ -35,54 +40,159 @@ pub struct UnreadableRow {
     pub message: Message,
 }
 
-/// Remembers where the line-end bytes are in what the CSV reader has read ahead, so
-/// that a record's byte offset gives its line number (the csv crate's own line count is
-/// off after CRLF line ends and blank lines). Entries are (offset, is `\n`); `\r` is
-/// kept too, to skip the blank lines a record's offset may point before.
-struct NewlineTracker<R> {
+/// What the csv reader reads through. It remembers where the line-end bytes are in
+/// what was handed over, so that a record's byte offset gives its line number (the csv
+/// crate's own line count is off after CRLF line ends and blank lines): entries are
+/// (offset, is `\n`); `\r` is kept too, to skip the blank lines a record's offset may
+/// point before. It also keeps the bytes since the last complete record, so that
+/// reading can start again on the line after a broken record's first one. Offsets count
+/// from the start of the file.
+struct Tracker<R> {
     inner: R,
+    /// Offset of the next byte handed over.
     consumed: u64,
     newlines: Rc<RefCell<VecDeque<(u64, bool)>>>,
     /// Where the last complete record ended: reading more than [`MAX_RECORD_BYTES`]
     /// past it fails.
     record_end: Rc<Cell<u64>>,
+    /// The bytes handed over from offset `kept_from` on (everything since the last
+    /// complete record, and what the csv reader read ahead).
+    kept: Vec<u8>,
+    kept_from: u64,
+    /// Bytes to hand over again, from `replay_at`, before reading `inner` on.
+    replay: Vec<u8>,
+    replay_at: usize,
+    /// Set when a read failed because a record grew past [`MAX_RECORD_BYTES`].
+    overflowed: bool,
 }
 
-impl<R: Read> Read for NewlineTracker<R> {
+impl<R: Read> Read for Tracker<R> {
     fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
-        if self.consumed > self.record_end.get() + MAX_RECORD_BYTES {
+        let record_end = self.record_end.get();
+        if self.consumed > record_end + MAX_RECORD_BYTES {
+            self.overflowed = true;
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
-                format!(
-                    "a record is longer than {} KiB (an unclosed quote?)",
-                    MAX_RECORD_BYTES / 1024
-                ),
+                "a record is too long",
             ));
         }
-        let count = self.inner.read(buffer)?;
+        if record_end > self.kept_from {
+            let done = usize::try_from(record_end - self.kept_from)
+                .unwrap_or(usize::MAX)
+                .min(self.kept.len());
+            self.kept.drain(..done);
+            self.kept_from += done as u64;
+        }
+        let count = if self.replay_at < self.replay.len() {
+            let count = (self.replay.len() - self.replay_at).min(buffer.len());
+            buffer[..count].copy_from_slice(&self.replay[self.replay_at..self.replay_at + count]);
+            self.replay_at += count;
+            count
+        } else {
+            self.inner.read(buffer)?
+        };
         let mut newlines = self.newlines.borrow_mut();
         for (index, byte) in buffer[..count].iter().enumerate() {
             if *byte == b'\n' || *byte == b'\r' {
                 newlines.push_back((self.consumed + index as u64, *byte == b'\n'));
             }
         }
+        self.kept.extend_from_slice(&buffer[..count]);
         self.consumed += count as u64;
         Ok(count)
     }
 }
 
+impl<R: Read> Tracker<R> {
+    /// Skips to the line after the one `offset` is on (`offset` at or after
+    /// `kept_from`): answers the offset of that line's first byte, or `None` when the
+    /// file ends first.
+    fn skip_line(&mut self, offset: u64) -> Option<u64> {
+        let start = usize::try_from(offset.saturating_sub(self.kept_from)).ok()?;
+        if let Some(at) = self
+            .kept
+            .get(start..)
+            .and_then(|rest| rest.iter().position(|b| *b == b'\n'))
+        {
+            let cut = start + at + 1;
+            let mut replay = self.kept.split_off(cut);
+            replay.extend_from_slice(&self.replay[self.replay_at..]);
+            self.restart_at(self.kept_from + cut as u64, replay);
+            return Some(self.consumed);
+        }
+        // The line goes on past what was kept: drop it up to its end.
+        let mut skipped = self.consumed;
+        let pending = std::mem::take(&mut self.replay).split_off(self.replay_at);
+        if let Some(at) = pending.iter().position(|b| *b == b'\n') {
+            self.restart_at(skipped + at as u64 + 1, pending[at + 1..].to_vec());
+            return Some(self.consumed);
+        }
+        skipped += pending.len() as u64;
+        let mut buffer = vec![0; 64 << 10];
+        loop {
+            let count = match self.inner.read(&mut buffer) {
+                Ok(0) | Err(_) => return None,
+                Ok(count) => count,
+            };
+            if let Some(at) = buffer[..count].iter().position(|b| *b == b'\n') {
+                self.restart_at(skipped + at as u64 + 1, buffer[at + 1..count].to_vec());
+                return Some(self.consumed);
+            }
+            skipped += count as u64;
+        }
+    }
+
+    /// Hands over `replay` from `offset` on, then the rest of `inner`.
+    fn restart_at(&mut self, offset: u64, replay: Vec<u8>) {
+        self.replay = replay;
+        self.replay_at = 0;
+        self.kept.clear();
+        self.kept_from = offset;
+        self.consumed = offset;
+        self.record_end.set(offset);
+        self.overflowed = false;
+        self.newlines.borrow_mut().clear();
+    }
+
+    /// Whether the record kept at `[from, to)` runs over several lines: a line end
+    /// before its own final one.
+    fn spans_lines(&self, from: u64, to: u64) -> bool {
+        let start = usize::try_from(from.saturating_sub(self.kept_from)).unwrap_or(usize::MAX);
+        let end = usize::try_from(to.saturating_sub(self.kept_from)).unwrap_or(usize::MAX);
+        let mut record = self
+            .kept
+            .get(start..end.min(self.kept.len()))
+            .unwrap_or_default();
+        while let Some((b'\n' | b'\r', rest)) = record.split_last() {
+            record = rest;
+        }
+        record.contains(&b'\n')
+    }
+}
+
+type Reader<R> = csv::Reader<Tracker<R>>;
+
 pub struct CsvFile<R: Read> {
     file_type: FileType,
-    reader: csv::Reader<NewlineTracker<R>>,
+    /// `None` after an error that ends the file.
+    reader: Option<Reader<R>>,
+    /// Offset in the file of the reader's first byte (it starts again after a broken
+    /// record).
+    base: u64,
     newlines: Rc<RefCell<VecDeque<(u64, bool)>>>,
     record_end: Rc<Cell<u64>>,
-    /// Set after an error that ends the file.
-    ended: bool,
     /// Newlines before the last record read.
     lines_before: u64,
     /// For each of the file type's columns, its position in the file.
     positions: Vec<usize>,
     record: csv::ByteRecord,
+}
+
+fn reader<R: Read>(tracker: Tracker<R>, has_headers: bool) -> Reader<R> {
+    csv::ReaderBuilder::new()
+        .has_headers(has_headers)
+        .flexible(true)
+        .from_reader(tracker)
 }
 
 impl<R: Read> CsvFile<R> {
@@ -91,15 +201,20 @@ impl<R: Read> CsvFile<R> {
     pub fn open(file_type: FileType, input: R, file: &str) -> Result<CsvFile<R>, ImportError> {
         let newlines = Rc::new(RefCell::new(VecDeque::new()));
         let record_end = Rc::new(Cell::new(0));
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(NewlineTracker {
+        let mut reader = reader(
+            Tracker {
                 inner: input,
                 consumed: 0,
                 newlines: Rc::clone(&newlines),
                 record_end: Rc::clone(&record_end),
-            });
+                kept: Vec::new(),
+                kept_from: 0,
+                replay: Vec::new(),
+                replay_at: 0,
+                overflowed: false,
+            },
+            true,
+        );
         let header = reader
             .byte_headers()
             .map_err(|error| ImportError::Unreadable {
@@ -162,10 +277,10 @@ impl<R: Read> CsvFile<R> {
         }
         Ok(CsvFile {
             file_type,
-            reader,
+            reader: Some(reader),
+            base: 0,
             newlines,
             record_end,
-            ended: false,
             lines_before: 0,
             positions,
             record: csv::ByteRecord::new(),
@@ -176,10 +291,11 @@ impl<R: Read> CsvFile<R> {
         self.file_type
     }
 
-    /// The line (from 1) of the record the csv crate places at `offset`, for offsets
-    /// that only grow. The crate may place a record on the line ends (and blank lines)
-    /// before its first byte: those are counted as before the record.
-    fn line_at(&mut self, offset: u64) -> u64 {
+    /// The line (from 1) of the record the csv crate places at `offset` (in the file),
+    /// and the offset of its first byte, for offsets that only grow. The crate may
+    /// place a record on the line ends (and blank lines) before its first byte: those
+    /// are counted as before the record.
+    fn line_at(&mut self, offset: u64) -> (u64, u64) {
         let mut ends = self.newlines.borrow_mut();
         while let Some(&(position, is_newline)) = ends.front() {
             if position >= offset {
@@ -197,28 +313,51 @@ impl<R: Read> CsvFile<R> {
             self.lines_before += u64::from(is_newline);
             next += 1;
         }
-        self.lines_before + 1
+        (self.lines_before + 1, next)
+    }
+
+    /// Reads on from the line after `line` (whose first byte is at `first_byte`);
+    /// ends the file when there is none.
+    fn resume_after(&mut self, line: u64, first_byte: u64) {
+        let Some(mut tracker) = self.reader.take().map(csv::Reader::into_inner) else {
+            return;
+        };
+        if let Some(offset) = tracker.skip_line(first_byte) {
+            // The record's line is whole before `offset`, and holds no other line end.
+            self.lines_before = line;
+            self.base = offset;
+            self.reader = Some(reader(tracker, false));
+        }
     }
 
     /// The next row; `None` at the end of the file, and after an error that ends it.
     pub fn next_row(&mut self) -> Option<Result<CsvRow, UnreadableRow>> {
-        if self.ended {
-            return None;
-        }
-        match self.reader.read_byte_record(&mut self.record) {
+        let reader = self.reader.as_mut()?;
+        match reader.read_byte_record(&mut self.record) {
             Ok(false) => None,
             Ok(true) => {
-                self.record_end.set(self.reader.position().byte());
-                let offset = self.record.position().map_or(0, |position| position.byte());
-                let line = self.line_at(offset);
+                let end = self.base + reader.position().byte();
+                let offset =
+                    self.base + self.record.position().map_or(0, |position| position.byte());
+                let (line, first_byte) = self.line_at(offset);
                 if self.record.len() != self.positions.len() {
-                    return Some(Err(UnreadableRow {
-                        line,
-                        message: Message::new("rejection.field_count")
-                            .arg(self.record.len())
-                            .arg(self.positions.len()),
-                    }));
+                    let broken = self
+                        .reader
+                        .as_ref()
+                        .is_some_and(|reader| reader.get_ref().spans_lines(first_byte, end));
+                    let key = if broken {
+                        self.resume_after(line, first_byte);
+                        "rejection.stray_quote"
+                    } else {
+                        self.record_end.set(end);
+                        "rejection.field_count"
+                    };
+                    let message = Message::new(key)
+                        .arg(self.record.len())
+                        .arg(self.positions.len());
+                    return Some(Err(UnreadableRow { line, message }));
                 }
+                self.record_end.set(end);
                 let mut cells = Vec::with_capacity(self.positions.len());
                 for &position in &self.positions {
                     match std::str::from_utf8(self.record.get(position).unwrap_or_default()) {
@@ -234,14 +373,22 @@ impl<R: Read> CsvFile<R> {
                 Some(Ok(CsvRow { line, cells }))
             }
             Err(error) => {
+                let overflowed = reader.get_ref().overflowed;
                 // The reader's errors (I/O, a record too long) carry no position: the
                 // failed record starts where the last one ended.
-                let offset = error
-                    .position()
-                    .map_or(self.record_end.get(), |position| position.byte());
-                let line = self.line_at(offset);
-                // A reader error (I/O, a record too long) ends the file.
-                self.ended = true;
+                let offset = error.position().map_or(self.record_end.get(), |position| {
+                    self.base + position.byte()
+                });
+                let (line, first_byte) = self.line_at(offset);
+                if overflowed {
+                    self.resume_after(line, first_byte);
+                    return Some(Err(UnreadableRow {
+                        line,
+                        message: Message::new("rejection.too_long").arg(MAX_RECORD_BYTES / 1024),
+                    }));
+                }
+                // Any other reader error (I/O) ends the file.
+                self.reader = None;
                 Some(Err(UnreadableRow {
                     line,
                     message: Message::new("rejection.unreadable").arg(error),
@@ -276,7 +423,7 @@ mod tests {
         let mut rows = Vec::new();
         while let Some(row) = file.next_row() {
             rows.push(row);
-            if rows.len() > 10_000 {
+            if rows.len() > 1_000_000 {
                 break;
             }
         }
@@ -377,32 +524,98 @@ mod tests {
         assert!(read[2].is_ok());
     }
 
+    /// Each row's line, with its cells when read and its message (in English) when not.
+    fn outcome(text: &[u8]) -> Vec<(u64, Result<Vec<String>, String>)> {
+        rows(text)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|row| match row {
+                Ok(row) => (row.line, Ok(row.cells)),
+                Err(error) => (error.line, Err(error.message.render(app::i18n::Lang::En))),
+            })
+            .collect()
+    }
+
+    fn cells(cells: &[&str]) -> Result<Vec<String>, String> {
+        Ok(cells.iter().map(|cell| cell.to_string()).collect())
+    }
+
     #[test]
-    fn an_unclosed_quote_ends_the_file_at_its_line_without_holding_it() {
+    fn a_stray_quote_costs_its_line_only() {
+        // Never closed: the record runs to the end of the file.
+        let read = outcome(b"product_code,label,active\nA,\"a,true\nB,b,true\r\nC,c,true\n");
+        assert_eq!(read.len(), 3, "{read:?}");
+        assert_eq!(read[0].0, 2);
+        assert!(
+            read[0]
+                .1
+                .as_ref()
+                .is_err_and(|message| message.contains("runs over several lines")),
+            "{read:?}"
+        );
+        assert_eq!(read[1], (3, cells(&["B", "b", "true"])));
+        assert_eq!(read[2], (4, cells(&["C", "c", "true"])));
+        // Closed by the next quoted field, lines later; that field is read whole again.
+        let read = outcome(
+            b"product_code,label,active\nA,\"a,true\nB,b,true\nC,\"c, inc, more\nwide\",true\nD,d,true\n",
+        );
+        let lines: Vec<u64> = read.iter().map(|(line, _)| *line).collect();
+        assert_eq!(lines, vec![2, 3, 4, 6], "{read:?}");
+        assert!(read[0].1.is_err());
+        assert_eq!(read[2].1, cells(&["C", "c, inc, more\nwide", "true"]));
+        assert_eq!(read[3].1, cells(&["D", "d", "true"]));
+        // A quoted newline in a record with the right fields is not a stray quote.
+        let read = outcome(b"product_code,label,active\nA,\"a\nb\",true\nB,b\n");
+        assert_eq!(read[0], (2, cells(&["A", "a\nb", "true"])));
+        assert!(read[1]
+            .1
+            .as_ref()
+            .is_err_and(|message| message.starts_with("has 2 fields")));
+        assert_eq!(read.len(), 2);
+    }
+
+    #[test]
+    fn an_over_long_record_is_rejected_without_being_held_and_reading_goes_on() {
+        // The unclosed quote's line itself is longer than the cap.
         let mut text = b"product_code,label,active\nA,a,true\nB,\"never closed".to_vec();
         text.extend(std::iter::repeat_n(b'x', 3 * MAX_RECORD_BYTES as usize));
         text.extend(b"\"\nC,c,true\n");
-        let read = rows(&text).unwrap_or_default();
-        assert_eq!(read.len(), 2, "{read:?}");
-        assert_eq!(read[0].as_ref().ok().map(|row| row.line), Some(2));
-        let error = read[1].as_ref().err();
-        assert_eq!(error.map(|error| error.line), Some(3));
+        let read = outcome(&text);
+        assert_eq!(read.len(), 3, "{read:?}");
+        assert_eq!(read[0], (2, cells(&["A", "a", "true"])));
+        assert_eq!(read[1].0, 3);
         assert!(
-            error.is_some_and(|error| error
-                .message
-                .render(app::i18n::Lang::En)
-                .contains("longer than 1024 KiB")),
-            "{error:?}"
+            read[1]
+                .1
+                .as_ref()
+                .is_err_and(|message| message.contains("longer than 1024 KiB")),
+            "{read:?}"
         );
+        assert_eq!(read[2], (4, cells(&["C", "c", "true"])));
+        // An unclosed quote followed by more than the cap of short lines.
+        let mut text = b"product_code,label,active\nA,\"a,true\n".to_vec();
+        let lines = 2 * MAX_RECORD_BYTES as usize / 10;
+        for _ in 0..lines {
+            text.extend(b"B,b,true\n");
+        }
+        let read = outcome(&text);
+        assert_eq!(read.len(), lines + 1);
+        assert!(read[0]
+            .1
+            .as_ref()
+            .is_err_and(|message| message.contains("longer than")));
+        assert!(read[1..]
+            .iter()
+            .all(|(_, row)| row == &cells(&["B", "b", "true"])));
+        assert_eq!(read.last().map(|(line, _)| *line), Some(lines as u64 + 2));
         // A long record under the cap is read whole.
         let mut text = b"product_code,label,active\nA,\"".to_vec();
         text.extend(std::iter::repeat_n(b'y', 100_000));
         text.extend(b"\",true\nB,b,true\n");
-        let read = rows(&text).unwrap_or_default();
-        let lines: Vec<u64> = read
-            .iter()
-            .filter_map(|row| row.as_ref().ok())
-            .map(|row| row.line)
+        let lines: Vec<u64> = outcome(&text)
+            .into_iter()
+            .filter(|(_, row)| row.is_ok())
+            .map(|(line, _)| line)
             .collect();
         assert_eq!(lines, vec![2, 3]);
     }
@@ -426,6 +639,15 @@ mod tests {
                 }
             }));
             if let Ok(read) = rows(&bytes) {
+                // Lines only grow (reading again after a stray quote never goes back),
+                // and stay within the file.
+                let last_line = bytes.iter().filter(|byte| **byte == b'\n').count() as u64 + 1;
+                let lines: Vec<u64> = read
+                    .iter()
+                    .map(|row| row.as_ref().map_or_else(|error| error.line, |row| row.line))
+                    .collect();
+                assert!(lines.windows(2).all(|pair| pair[0] <= pair[1]), "{bytes:?}");
+                assert!(lines.iter().all(|line| *line <= last_line), "{bytes:?}");
                 for row in read.into_iter().flatten() {
                     let _ = row.record(FileType::Products);
                 }

@@ -2,7 +2,8 @@
 //! small catalog, a day of runs every 5 minutes for two probes, their steps, prospects
 //! and journey events; optionally with known defects, each remembered with its file,
 //! line, column and rule. The products file starts with a BOM, the services file has
-//! CRLF line ends, and some fields hold quoted commas and newlines.
+//! CRLF line ends, and some fields hold quoted commas and newlines; with the defects, one
+//! journey event line holds a stray quote.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -41,6 +42,15 @@ impl File {
         let row = row.join(",");
         self.line += 1 + row.matches('\n').count() as i64;
         self.text.push_str(&row);
+        self.text.push_str(if self.crlf { "\r\n" } else { "\n" });
+        line
+    }
+
+    /// Appends a line as it is (a defect the writer would not make); answers its line.
+    fn raw_line(&mut self, text: &str) -> i64 {
+        let line = self.line;
+        self.line += 1;
+        self.text.push_str(text);
         self.text.push_str(if self.crlf { "\r\n" } else { "\n" });
         line
     }
@@ -278,6 +288,14 @@ pub fn write_drop(folder: &Path, defects: bool) -> std::io::Result<WrittenDrop> 
             "site",
         ]);
         valid_events += 1;
+        if defects && index == 10 {
+            // A stray quote: the record it opens runs to the end of the file, and only
+            // its own line is rejected; the events after it are read.
+            let line = events.raw_line(
+                "EV8888,2026-11-20T10:05:00+01:00,SUB_CARD,SCORING,J8888,PR0001,\"COMPLETED,,web,site",
+            );
+            reject("journey_events", line, "", "format");
+        }
     }
 
     if defects {
