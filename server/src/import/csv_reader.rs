@@ -540,6 +540,11 @@ mod tests {
         Ok(cells.iter().map(|cell| cell.to_string()).collect())
     }
 
+    /// Whether a row of [`outcome`] was rejected with a message holding `text`.
+    fn rejected_with(row: &(u64, Result<Vec<String>, String>), text: &str) -> bool {
+        row.1.as_ref().is_err_and(|message| message.contains(text))
+    }
+
     #[test]
     fn a_stray_quote_costs_its_line_only() {
         // Never closed: the record runs to the end of the file.
@@ -547,10 +552,7 @@ mod tests {
         assert_eq!(read.len(), 3, "{read:?}");
         assert_eq!(read[0].0, 2);
         assert!(
-            read[0]
-                .1
-                .as_ref()
-                .is_err_and(|message| message.contains("runs over several lines")),
+            rejected_with(&read[0], "runs over several lines"),
             "{read:?}"
         );
         assert_eq!(read[1], (3, cells(&["B", "b", "true"])));
@@ -567,10 +569,7 @@ mod tests {
         // A quoted newline in a record with the right fields is not a stray quote.
         let read = outcome(b"product_code,label,active\nA,\"a\nb\",true\nB,b\n");
         assert_eq!(read[0], (2, cells(&["A", "a\nb", "true"])));
-        assert!(read[1]
-            .1
-            .as_ref()
-            .is_err_and(|message| message.starts_with("has 2 fields")));
+        assert!(rejected_with(&read[1], "has 2 fields"), "{read:?}");
         assert_eq!(read.len(), 2);
     }
 
@@ -584,13 +583,7 @@ mod tests {
         assert_eq!(read.len(), 3, "{read:?}");
         assert_eq!(read[0], (2, cells(&["A", "a", "true"])));
         assert_eq!(read[1].0, 3);
-        assert!(
-            read[1]
-                .1
-                .as_ref()
-                .is_err_and(|message| message.contains("longer than 1024 KiB")),
-            "{read:?}"
-        );
+        assert!(rejected_with(&read[1], "longer than 1024 KiB"), "{read:?}");
         assert_eq!(read[2], (4, cells(&["C", "c", "true"])));
         // An unclosed quote followed by more than the cap of short lines.
         let mut text = b"product_code,label,active\nA,\"a,true\n".to_vec();
@@ -600,10 +593,7 @@ mod tests {
         }
         let read = outcome(&text);
         assert_eq!(read.len(), lines + 1);
-        assert!(read[0]
-            .1
-            .as_ref()
-            .is_err_and(|message| message.contains("longer than")));
+        assert!(rejected_with(&read[0], "longer than"));
         assert!(read[1..]
             .iter()
             .all(|(_, row)| row == &cells(&["B", "b", "true"])));
