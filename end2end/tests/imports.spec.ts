@@ -34,12 +34,19 @@ test('support reads an import, filters its rejected rows, shares the view and do
     'prospects', /^prospects_\d{8}\.csv$/, '6', '5', '1',
   ]);
   await expect(files.getByRole('row').filter({ hasText: /^probe_runs/ }).getByRole('cell').nth(4)).toHaveText('3');
+  // A stray quote costs its own line: the events after it are read.
+  await expect(files.getByRole('row').filter({ hasText: /^journey_events/ }).getByRole('cell')).toHaveText([
+    'journey_events', /^journey_events_\d{8}\.csv$/, '6', '5', '1',
+  ]);
 
   const rejections = page.getByRole('region', { name: 'Lignes rejetées' });
   const rejectedRows = rejections.getByRole('row');
   await expect(rejectedRows.filter({ hasText: 'probe_runs' }).filter({ hasText: 'Valeur autorisée' }))
     .toContainText('status');
   await expect(rejectedRows.filter({ hasText: 'prospects' })).toHaveCount(1);
+  await expect(rejectedRows.filter({ hasText: 'journey_events' }).getByRole('cell')).toHaveText([
+    'journey_events', '3', '(ligne entière)', 'Format', /^s'étend sur plusieurs lignes et compte 7 champs, l'en-tête en compte 10 \(guillemet jamais refermé \?\)/,
+  ]);
   await expect(rejections.getByText(/^lignes 1–\d+ sur \d+$/)).toBeVisible();
   await page.screenshot({ path: '/tmp/imports-page.png', fullPage: true });
 

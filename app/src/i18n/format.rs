@@ -43,6 +43,27 @@ pub fn format_duration_ms(lang: Lang, duration_ms: i64) -> String {
     }
 }
 
+/// A whole number with its thousands grouped: `16 714 169` in French (narrow no-break
+/// spaces), `16,714,169` in English.
+pub fn format_count(lang: Lang, value: i64) -> String {
+    let separator = match lang {
+        Lang::Fr => '\u{202f}',
+        Lang::En => ',',
+    };
+    let digits = value.unsigned_abs().to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 * 3 + 1);
+    if value < 0 {
+        grouped.push('-');
+    }
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index) % 3 == 0 {
+            grouped.push(separator);
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,5 +83,22 @@ mod tests {
         assert_eq!(format_percent(Lang::Fr, 99.54), "99,5 %");
         assert_eq!(format_percent(Lang::En, 99.54), "99.5%");
         assert_eq!(format_duration_ms(Lang::Fr, 12_340), "12,3 s");
+    }
+
+    #[test]
+    fn counts_group_their_thousands() {
+        assert_eq!(
+            format_count(Lang::Fr, 16_714_169),
+            "16\u{202f}714\u{202f}169"
+        );
+        assert_eq!(format_count(Lang::En, 16_714_169), "16,714,169");
+        assert_eq!(format_count(Lang::En, 999), "999");
+        assert_eq!(format_count(Lang::En, 1_000), "1,000");
+        assert_eq!(format_count(Lang::En, 0), "0");
+        assert_eq!(format_count(Lang::En, -1_234_567), "-1,234,567");
+        assert_eq!(
+            format_count(Lang::En, i64::MIN),
+            "-9,223,372,036,854,775,808"
+        );
     }
 }

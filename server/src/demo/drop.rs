@@ -1,5 +1,6 @@
 //! The demo's file imports: yesterday's drop (the catalogue as reference files, a few
-//! prospects and journey events, and rows with known defects), imported through the real
+//! prospects and journey events, and rows with known defects, one of them a line with a
+//! stray quote), imported through the real
 //! pipeline; then an incomplete drop (no `probe_steps` file) that fails at the check
 //! stage and raises an alert. The Imports page then has something to show.
 
@@ -162,5 +163,24 @@ fn write_drop(
             "false",
         ],
     )?;
-    drop.finish()
+    drop.finish()?;
+    // A line no CSV writer would make: its stray quote opens a field that runs to the end
+    // of the file. The import rejects that line alone and reads the events after it.
+    insert_line(
+        &folder.join(file_name(FileType::JourneyEvents, date)),
+        3,
+        &format!(
+            "DEMO-IMPORT-EV8,{},{product},{step},DEMO-IMPORT-J8,DEMO-IMPORT-PR0,\"STARTED,,web,batch",
+            at(8)
+        ),
+    )
+}
+
+/// Puts `line` into the file at `path` before its line number `before` (from 1), in a
+/// file without quoted line ends.
+fn insert_line(path: &Path, before: usize, line: &str) -> std::io::Result<()> {
+    let text = std::fs::read_to_string(path)?;
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert((before - 1).min(lines.len()), line);
+    std::fs::write(path, lines.join("\n") + "\n")
 }

@@ -8,7 +8,7 @@ use leptos_router::components::A;
 use crate::api::indicators::indicators_summary;
 use crate::components::i18n_context::use_i18n;
 use crate::domain::indicators::{ExplorerOptions, GroupBy, SummaryQuery, SummaryRow};
-use crate::i18n::{format_duration_ms, format_percent, Lang};
+use crate::i18n::{format_count, format_duration_ms, format_percent, Lang};
 
 use super::chart_data::label_of;
 use super::empty_state::EmptyState;
@@ -153,13 +153,13 @@ fn summary_row(
     view! {
         <tr>
             <th scope="row"><A href=href>{name}</A></th>
-            <td class="number">{row.runs}</td>
+            <td class="number">{format_count(lang, row.runs)}</td>
             <td class="number">{optional(row.availability_pct, |pct| format_percent(lang, pct))}</td>
             <td class="number">{duration(row.p50_ms)}</td>
             <td class="number">{duration(row.p95_ms)}</td>
             <td class="number">{duration(row.p99_ms)}</td>
-            <td class="number">{row.failed}</td>
-            <td class="number">{row.incidents}</td>
+            <td class="number">{format_count(lang, row.failed)}</td>
+            <td class="number">{format_count(lang, row.incidents)}</td>
             <td class="number">{format_downtime(row.downtime_s)}</td>
         </tr>
     }

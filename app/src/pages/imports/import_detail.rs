@@ -4,7 +4,7 @@ use crate::components::i18n_context::use_i18n;
 use crate::components::require_login::CurrentUser;
 use crate::domain::auth::Role;
 use crate::domain::imports::{ImportDetail, ImportFile, ImportStage};
-use crate::i18n::{format_duration_ms, format_time};
+use crate::i18n::{format_count, format_duration_ms, format_time};
 
 use super::continue_actions::{ContinueActions, Notice};
 use super::labels::{label, StatusBadge};
@@ -83,11 +83,13 @@ fn StagesTable(stages: Vec<ImportStage>) -> impl IntoView {
                             <td>{move || label(i18n, "imports.stage", &name)}</td>
                             <td><StatusBadge i18n status=stage.status/></td>
                             <td>{format_time(stage.started_at_ms)}</td>
-                            <td class="number">{stage.rows}</td>
+                            <td class="number">{move || format_count(i18n.lang(), stage.rows)}</td>
                             <td class="number">{move || duration
                                 .map(|ms| format_duration_ms(i18n.lang(), ms))
                                 .unwrap_or_else(|| "—".into())}</td>
-                            <td class="number">{rate.map(|rate| format!("{rate:.0}")).unwrap_or_else(|| "—".into())}</td>
+                            <td class="number">{move || rate
+                                .map(|rate| format_count(i18n.lang(), rate.round() as i64))
+                                .unwrap_or_else(|| "—".into())}</td>
                         </tr>
                     }
                 }).collect_view()}
@@ -117,10 +119,10 @@ fn FilesTable(files: Vec<ImportFile>) -> impl IntoView {
                     <tr>
                         <td>{file.file_type}</td>
                         <td>{file.file_name}</td>
-                        <td class="number">{file.read_rows}</td>
-                        <td class="number">{file.accepted_rows}</td>
+                        <td class="number">{move || format_count(i18n.lang(), file.read_rows)}</td>
+                        <td class="number">{move || format_count(i18n.lang(), file.accepted_rows)}</td>
                         <td class={if file.rejected_rows > 0 { "number has-rejects" } else { "number" }}>
-                            {file.rejected_rows}
+                            {move || format_count(i18n.lang(), file.rejected_rows)}
                         </td>
                     </tr>
                 }).collect_view()}

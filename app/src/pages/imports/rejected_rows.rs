@@ -170,11 +170,20 @@ fn RejectedTable(rows: Vec<RejectedRow>) -> impl IntoView {
                 {rows.into_iter().map(|row| {
                     let rule = row.rule.clone();
                     let message = row.message.clone();
+                    // A rejection of the whole line (it could not be read) names no column.
+                    let column = row.column.clone();
+                    let column = move || {
+                        if column.is_empty() {
+                            i18n.t("imports.rejections.whole_line")
+                        } else {
+                            column.clone()
+                        }
+                    };
                     view! {
                         <tr>
                             <td>{row.file_type}</td>
                             <td class="number">{row.line}</td>
-                            <td>{row.column}</td>
+                            <td>{column}</td>
                             <td title=row.rule>{move || label(i18n, "imports.rule", &rule)}</td>
                             <td>{move || message.render(i18n.lang())}</td>
                         </tr>
