@@ -30,8 +30,10 @@ pub struct DemoArgs {
           value_parser = clap::value_parser!(u32).range(1..=400))]
     pub days: u32,
 
-    /// Milliseconds between two simulated live runs.
-    #[arg(long, env = "VIGIE_DEMO_TICK_MS", default_value_t = 3000,
+    /// Milliseconds between two simulated live runs (probes in turn). The default keeps
+    /// each of the 20 demo probes at one run every 5 minutes, as in the history, so that
+    /// run volumes do not jump at "now"; lower it for a livelier board.
+    #[arg(long, env = "VIGIE_DEMO_TICK_MS", default_value_t = 15_000,
           value_parser = clap::value_parser!(u64).range(200..=600_000))]
     pub tick_ms: u64,
 }

@@ -1,4 +1,4 @@
-//! The live part of the demo: a new probe run every few seconds (probes in turn), and
+//! The live part of the demo: a new probe run every tick (`--tick-ms`; probes in turn), and
 //! now and then a prospect's journey, each announced to open status boards.
 
 use std::time::Duration;
