@@ -19,9 +19,10 @@ step "unit and integration tests (SQLite and PostgreSQL)"
 export VIGIE_TEST_POSTGRES_URL="${VIGIE_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 cargo test --workspace
 
-step "benchmark smoke run (small scale, both engines; fails if rollups and raw rows disagree)"
+step "benchmark smoke runs (small scale, both engines; fail if rollups and raw rows disagree, or if a posted run does not reach the board)"
 cargo build -p server
 "${CARGO_TARGET_DIR:-$PWD/target}/debug/vigie" bench --scale smoke --repeat 2 --postgres-url "$VIGIE_TEST_POSTGRES_URL"
+"${CARGO_TARGET_DIR:-$PWD/target}/debug/vigie" bench --mode ingest --scale smoke --repeat 5 --postgres-url "$VIGIE_TEST_POSTGRES_URL"
 
 step "front end"
 scripts/build-frontend.sh

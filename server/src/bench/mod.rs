@@ -6,6 +6,7 @@
 
 mod dataset;
 mod import;
+mod ingest;
 mod queries;
 mod raw;
 mod report;
@@ -45,7 +46,8 @@ pub struct BenchArgs {
     /// JSON report path.
     #[arg(long, default_value = "target/bench/bench.json")]
     pub out: PathBuf,
-    /// What to measure: indicator queries against raw GROUP BY, or an initial file import.
+    /// What to measure: indicator queries against raw GROUP BY, an initial file import, or
+    /// how soon a run posted to the ingest API is on the status board (`--repeat` runs).
     #[arg(long, value_enum, default_value = "queries")]
     pub mode: BenchMode,
     /// Keep the generated databases (their URLs are printed) instead of removing them.
@@ -64,6 +66,7 @@ pub struct BenchArgs {
 pub enum BenchMode {
     Queries,
     Import,
+    Ingest,
 }
 
 /// The engine a `--engines` name stands for.
@@ -201,16 +204,18 @@ impl Scratch {
 pub async fn run(args: BenchArgs) -> Result<BenchReport, BenchError> {
     let days = days_of(&args.scale)?;
     let mut report = BenchReport::new(&args.scale, days, args.probes);
-    if args.mode == BenchMode::Import {
-        let figures = import::run(&args, days).await?;
-        if let Some(parent) = args.out.parent() {
-            std::fs::create_dir_all(parent)?;
+    match args.mode {
+        BenchMode::Import => {
+            let figures = import::run(&args, days).await?;
+            write_figures(&args, &figures, "import")?;
+            return Ok(report);
         }
-        let json = serde_json::to_string_pretty(&figures)
-            .map_err(|error| BenchError::Query(error.to_string()))?;
-        std::fs::write(&args.out, json)?;
-        println!("[bench import] report written to {}", args.out.display());
-        return Ok(report);
+        BenchMode::Ingest => {
+            let figures = ingest::run(&args, days).await?;
+            write_figures(&args, &figures, "ingest")?;
+            return Ok(report);
+        }
+        BenchMode::Queries => {}
     }
     if let Some(url) = &args.reuse {
         return reuse(&args, url, report).await;
@@ -243,6 +248,22 @@ pub async fn run(args: BenchArgs) -> Result<BenchReport, BenchError> {
         }
     }
     write_report(&args, report)
+}
+
+/// Writes the figures of a mode other than the query mix as the JSON report.
+fn write_figures(
+    args: &BenchArgs,
+    figures: &impl serde::Serialize,
+    mode: &str,
+) -> Result<(), BenchError> {
+    if let Some(parent) = args.out.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let json = serde_json::to_string_pretty(figures)
+        .map_err(|error| BenchError::Query(error.to_string()))?;
+    std::fs::write(&args.out, json)?;
+    println!("[bench {mode}] report written to {}", args.out.display());
+    Ok(())
 }
 
 fn write_report(args: &BenchArgs, report: BenchReport) -> Result<BenchReport, BenchError> {

@@ -110,7 +110,7 @@ fn mix() -> Vec<(&'static str, Shape)> {
     ]
 }
 
-fn percentile(sorted: &[f64], q: f64) -> f64 {
+pub(super) fn percentile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
@@ -118,7 +118,7 @@ fn percentile(sorted: &[f64], q: f64) -> f64 {
     sorted[rank - 1]
 }
 
-fn query_error(error: impl std::fmt::Display) -> BenchError {
+pub(super) fn query_error(error: impl std::fmt::Display) -> BenchError {
     BenchError::Query(error.to_string())
 }
 
