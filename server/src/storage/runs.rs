@@ -370,8 +370,11 @@ pub async fn recent_runs(
     db: &Database,
     since_ms: i64,
 ) -> StorageResult<HashMap<String, Vec<RunSummary>>> {
+    // Ordered by time only, and grouped here: ordered by probe too, SQLite read the whole
+    // (probe, time) index for its order instead of the recent end of the time index (the
+    // board took 82 ms instead of 11 over a year of runs).
     let sql = format!(
-        "SELECT {RUN_SUMMARY_COLUMNS} FROM probe_runs WHERE started_at >= $1 ORDER BY probe_code, started_at"
+        "SELECT {RUN_SUMMARY_COLUMNS} FROM probe_runs WHERE started_at >= $1 ORDER BY started_at"
     );
     let rows = sqlx::query(&sql)
         .bind(since_ms)
