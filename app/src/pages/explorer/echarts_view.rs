@@ -70,6 +70,7 @@ mod wasm {
 
     use super::{escape_html, Picture};
     use crate::i18n::{format_datetime, translate, Lang};
+    use crate::pages::explorer::chart_kind::Unit;
     use crate::pages::explorer::paris_time::format_paris;
 
     const ZOOM_PAUSE: Duration = Duration::from_millis(600);
@@ -225,6 +226,17 @@ mod wasm {
         })
     }
 
+    /// The value axis from 0; counts get whole-number steps (an axis of 0 to 2 failures
+    /// read "0, 1, 1, 2, 2": steps of 0.5 shown rounded).
+    fn value_axis(unit: Unit) -> Axis {
+        let axis = Axis::new().type_(AxisType::Value).min(0);
+        if unit == Unit::Count {
+            axis.min_interval(1)
+        } else {
+            axis
+        }
+    }
+
     fn build(picture: &Picture<'_>) -> Chart {
         let (from, to) = picture.range;
         let mut chart = Chart::new()
@@ -237,7 +249,7 @@ mod wasm {
                     .min(from as f64)
                     .max(to as f64),
             )
-            .y_axis(Axis::new().type_(AxisType::Value).min(0))
+            .y_axis(value_axis(picture.kind.unit()))
             .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
             .data_zoom(DataZoom::new().type_(DataZoomType::Slider).bottom(12));
         for series in picture.series {
