@@ -11,6 +11,8 @@ use crate::i18n::{translate, Lang};
 pub struct NamedSeries {
     pub name: String,
     pub points: Vec<(i64, f64)>,
+    /// Width of its buckets when fixed (not Paris days, weeks or months).
+    pub step_ms: Option<i64>,
 }
 
 /// One row of a chart's table: a time, a series name, a value.
@@ -27,6 +29,8 @@ pub struct KeyedSeries {
     pub prefix: Option<&'static str>,
     pub key: BTreeMap<String, String>,
     pub points: Vec<(i64, f64)>,
+    /// Width of its buckets when fixed (not Paris days, weeks or months).
+    pub step_ms: Option<i64>,
 }
 
 /// Names the series for people; `fallback` names a series without key or prefix.
@@ -41,8 +45,32 @@ pub fn name_series(
         .map(|series| NamedSeries {
             name: series_name(series.prefix, &series.key, options, lang, fallback),
             points: series.points.clone(),
+            step_ms: series.step_ms,
         })
         .collect()
+}
+
+/// At most this many buckets are filled in.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+const MAX_FILLED: i64 = 20_000;
+
+/// The points of a count series over `[from, to)` with a zero in each empty bucket of
+/// `step_ms` (bucket starts are multiples of it): the server sends only buckets that
+/// counted something, and a line drawn straight across an empty bucket would show counts
+/// that never happened. Points are kept as they are when the range holds too many buckets.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub fn zero_filled(points: &[(i64, f64)], (from, to): (i64, i64), step_ms: i64) -> Vec<(i64, f64)> {
+    if step_ms <= 0 || to <= from || (to - from) / step_ms > MAX_FILLED {
+        return points.to_vec();
+    }
+    let counted: BTreeMap<i64, f64> = points.iter().copied().collect();
+    let mut filled: BTreeMap<i64, f64> = counted.clone();
+    let mut start = from - from.rem_euclid(step_ms);
+    while start < to {
+        filled.entry(start).or_insert(0.0);
+        start += step_ms;
+    }
+    filled.into_iter().collect()
 }
 
 /// Whether there is at least one point to show.
@@ -175,15 +203,33 @@ mod tests {
             NamedSeries {
                 name: "a".into(),
                 points: vec![(2, 1.0), (3, 2.0)],
+                step_ms: None,
             },
             NamedSeries {
                 name: "b".into(),
                 points: vec![(1, 5.0)],
+                step_ms: None,
             },
         ];
         let times: Vec<i64> = rows(&series).iter().map(|row| row.time_ms).collect();
         assert_eq!(times, vec![1, 2, 3]);
         assert!(has_points(&series));
         assert!(!has_points(&[]));
+    }
+
+    #[test]
+    fn empty_buckets_of_a_count_are_zeros() {
+        // Buckets of 10 from 20 to 60; the range starts inside the bucket of 20.
+        let filled = zero_filled(&[(30, 2.0), (50, 1.0)], (25, 61), 10);
+        assert_eq!(
+            filled,
+            vec![(20, 0.0), (30, 2.0), (40, 0.0), (50, 1.0), (60, 0.0)]
+        );
+        // Too many buckets, or no width: as sent.
+        assert_eq!(
+            zero_filled(&[(30, 2.0)], (0, 1_000_000), 1),
+            vec![(30, 2.0)]
+        );
+        assert_eq!(zero_filled(&[(30, 2.0)], (0, 100), 0), vec![(30, 2.0)]);
     }
 }

@@ -70,6 +70,7 @@ mod wasm {
 
     use super::{escape_html, Picture};
     use crate::i18n::{format_datetime, translate, Lang};
+    use crate::pages::explorer::chart_data::zero_filled;
     use crate::pages::explorer::chart_kind::Unit;
     use crate::pages::explorer::paris_time::format_paris;
 
@@ -252,9 +253,16 @@ mod wasm {
             .y_axis(value_axis(picture.kind.unit()))
             .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
             .data_zoom(DataZoom::new().type_(DataZoomType::Slider).bottom(12));
+        let counts_as_lines = picture.kind.unit() == Unit::Count && !picture.kind.is_stacked_bars();
         for series in picture.series {
-            let points: Vec<Vec<f64>> = series
-                .points
+            // A count line goes down to zero over empty buckets instead of across them.
+            let filled = match series.step_ms {
+                Some(step_ms) if counts_as_lines => {
+                    zero_filled(&series.points, picture.range, step_ms)
+                }
+                _ => series.points.clone(),
+            };
+            let points: Vec<Vec<f64>> = filled
                 .iter()
                 .map(|(time, value)| vec![*time as f64, *value])
                 .collect();

@@ -27,6 +27,8 @@ pub struct Progress {
 /// The merged parts of one query of a chart.
 struct QueryParts {
     prefix: Option<&'static str>,
+    /// The width of the answer's buckets when fixed.
+    step_ms: Option<i64>,
     merged: MergedSeries,
     lines: LineBuffer,
     received: usize,
@@ -40,6 +42,8 @@ impl QueryParts {
         for line in lines {
             match SeriesLine::parse(&line)? {
                 SeriesLine::Part(part) => {
+                    let bucket = part.response.bucket;
+                    self.step_ms = (!bucket.is_calendar()).then(|| bucket.nominal_ms());
                     self.merged.add(part.response.series);
                     self.received += 1;
                     self.expected = Some(part.count);
@@ -64,6 +68,7 @@ fn keyed(queries: &[QueryParts]) -> Vec<KeyedSeries> {
                 prefix: query.prefix,
                 key: series.key,
                 points: series.points,
+                step_ms: query.step_ms,
             })
         })
         .collect()
@@ -83,6 +88,7 @@ pub async fn stream_chart(queries: Vec<ChartQuery>, mut report: impl FnMut(Progr
         .iter()
         .map(|query| QueryParts {
             prefix: query.prefix,
+            step_ms: None,
             merged: MergedSeries::default(),
             lines: LineBuffer::default(),
             received: 0,
