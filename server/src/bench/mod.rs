@@ -256,24 +256,25 @@ fn write_figures(
     figures: &impl serde::Serialize,
     mode: &str,
 ) -> Result<(), BenchError> {
-    if let Some(parent) = args.out.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
     let json = serde_json::to_string_pretty(figures)
         .map_err(|error| BenchError::Query(error.to_string()))?;
-    std::fs::write(&args.out, json)?;
-    println!("[bench {mode}] report written to {}", args.out.display());
-    Ok(())
+    write_json(args, &json, &format!("[bench {mode}]"))
 }
 
 fn write_report(args: &BenchArgs, report: BenchReport) -> Result<BenchReport, BenchError> {
     report.print();
+    write_json(args, &report.to_json(), "[bench]")?;
+    Ok(report)
+}
+
+/// Writes `json` to `--out`, creating its folder.
+fn write_json(args: &BenchArgs, json: &str, tag: &str) -> Result<(), BenchError> {
     if let Some(parent) = args.out.parent() {
         std::fs::create_dir_all(parent)?;
     }
-    std::fs::write(&args.out, report.to_json())?;
-    println!("[bench] report written to {}", args.out.display());
-    Ok(report)
+    std::fs::write(&args.out, json)?;
+    println!("{tag} report written to {}", args.out.display());
+    Ok(())
 }
 
 /// The query mix on a kept database: no generation, no load figures.

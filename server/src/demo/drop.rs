@@ -1,8 +1,8 @@
 //! The demo's file imports: yesterday's drop (the catalogue as reference files, a few
 //! prospects and journey events, and rows with known defects, one of them a line with a
-//! stray quote), imported through the real
-//! pipeline; then an incomplete drop (no `probe_steps` file) that fails at the check
-//! stage and raises an alert. The Imports page then has something to show.
+//! stray quote), imported through the real pipeline; then an incomplete drop (no
+//! `probe_steps` file) that fails at the check stage and raises an alert. The Imports
+//! page then has something to show.
 
 use std::path::Path;
 

@@ -63,8 +63,7 @@ pub fn zero_filled(points: &[(i64, f64)], (from, to): (i64, i64), step_ms: i64) 
     if step_ms <= 0 || to <= from || (to - from) / step_ms > MAX_FILLED {
         return points.to_vec();
     }
-    let counted: BTreeMap<i64, f64> = points.iter().copied().collect();
-    let mut filled: BTreeMap<i64, f64> = counted.clone();
+    let mut filled: BTreeMap<i64, f64> = points.iter().copied().collect();
     let mut start = from - from.rem_euclid(step_ms);
     while start < to {
         filled.entry(start).or_insert(0.0);
