@@ -610,6 +610,76 @@ async fn an_initial_load_killed_in_load_keeps_the_fact_keys(engine: Engine) -> T
 }
 on_both_engines!(an_initial_load_killed_in_load_keeps_the_fact_keys);
 
+/// Columns (type, collation, nullability, default, position), constraints, indexes and
+/// persistence of the fact tables, one line each, sorted.
+async fn fact_tables_schema(db: &Database) -> Result<String, Box<dyn std::error::Error>> {
+    Ok(sqlx::query_scalar(
+        "SELECT string_agg(line, E'\\n' ORDER BY line) FROM ( \
+           SELECT 'column ' || c.relname || ' ' || a.attname || ' ' \
+               || format_type(a.atttypid, a.atttypmod) || ' ' || COALESCE(co.collname, '-') \
+               || ' ' || a.attnotnull::TEXT || ' ' || COALESCE(pg_get_expr(d.adbin, d.adrelid), '-') \
+               || ' ' || row_number() OVER (PARTITION BY c.relname ORDER BY a.attnum) AS line \
+           FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid \
+           LEFT JOIN pg_collation co ON co.oid = a.attcollation \
+           LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum \
+           WHERE c.oid IN ('probe_runs'::REGCLASS, 'probe_steps'::REGCLASS) \
+             AND a.attnum > 0 AND NOT a.attisdropped \
+           UNION ALL SELECT 'constraint ' || conrelid::REGCLASS::TEXT || ' ' || conname || ' ' \
+               || pg_get_constraintdef(oid) FROM pg_constraint \
+           WHERE conrelid IN ('probe_runs'::REGCLASS, 'probe_steps'::REGCLASS) \
+           UNION ALL SELECT 'index ' || indexdef FROM pg_indexes \
+           WHERE schemaname = current_schema() AND tablename IN ('probe_runs', 'probe_steps') \
+           UNION ALL SELECT 'table ' || relname || ' ' || relpersistence::TEXT || ' ' || relkind::TEXT FROM pg_class \
+           WHERE oid IN ('probe_runs'::REGCLASS, 'probe_steps'::REGCLASS)) lines",
+    )
+    .fetch_one(db.pool())
+    .await?)
+}
+
+/// On PostgreSQL an initial load into empty fact tables puts its work tables in their
+/// place instead of copying their rows once more: the tables it leaves have the same
+/// columns, keys, checks and indexes as the migrations made, and the same rows as a
+/// daily import of the drop.
+#[tokio::test]
+async fn an_initial_load_into_empty_tables_puts_its_work_tables_in_place() -> TestResult {
+    let geography = fake_geography().await?;
+    let folder = tempfile::tempdir()?;
+    write_drop(folder.path(), true)?;
+    let cipher = cipher()?;
+    let expected =
+        uninterrupted_tables(Engine::Postgres, &geography, folder.path(), &cipher).await?;
+    let database = TestDatabase::new(Engine::Postgres).await?;
+    let schema = fact_tables_schema(&database.db).await?;
+    assert!(
+        schema.contains("constraint probe_steps probe_steps_pkey PRIMARY KEY (run_id, step_code)")
+    );
+    assert!(
+        schema.contains("column probe_steps run_id text C true - 1"),
+        "{schema}"
+    );
+
+    let output = import(
+        &database.url,
+        &geography,
+        &["import", "initial", &folder_arg(folder.path())],
+    )
+    .await?;
+    let log = text(&output.stdout) + &text(&output.stderr);
+    assert!(output.status.success(), "{log}");
+    for table in ["probe_runs", "probe_steps"] {
+        assert!(
+            log.contains(&format!("\"table\":\"{table}\""))
+                && log.contains("put in place of their empty table"),
+            "{table} not put in place: {log}"
+        );
+    }
+    assert_eq!(fact_tables_schema(&database.db).await?, schema);
+    assert_eq!(final_tables(&database.db, &cipher).await?, expected);
+    assert!(facts_need_what_they_name(&database.db).await?);
+    assert_eq!(bulk_work_tables(&database.db).await?, 0, "work tables left");
+    Ok(())
+}
+
 /// Changes the duration of the first data row of one of the drop's files.
 fn change_first_duration(folder: &Path, file: &str, column: usize) -> TestResult {
     let path = folder.join(format!("{file}_{}.csv", support::drop::DATE));
