@@ -7,7 +7,7 @@
 //! steps as a bit set over its product's journey.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 
 use app::i18n::Message;
 use sqlx::AnyConnection;
@@ -159,11 +159,37 @@ fn push_errors(
     }
 }
 
+/// Hashes a key to the 64 bits the drop's state keeps of it.
 fn key_hash(parts: &[&str]) -> u64 {
     let mut hasher = DefaultHasher::new();
     parts.hash(&mut hasher);
     hasher.finish()
 }
+
+/// The hasher of sets and maps whose keys are already [`key_hash`]es: the key is its own
+/// hash, instead of being hashed a second time (a few of which per step row were a
+/// tenth of an initial load's validation).
+#[derive(Default)]
+struct AlreadyHashed(u64);
+
+impl Hasher for AlreadyHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
+        }
+    }
+
+    fn write_u64(&mut self, key: u64) {
+        self.0 = key;
+    }
+}
+
+type HashedKeys = HashSet<u64, BuildHasherDefault<AlreadyHashed>>;
+type ByHashedKey<V> = HashMap<u64, V, BuildHasherDefault<AlreadyHashed>>;
 
 /// A run the drop's steps may belong to: its product, and which of the product's
 /// journey steps were seen for it.
@@ -179,17 +205,17 @@ pub(super) struct DropState {
     now_ms: i64,
     pub references: References,
     pub catalog: Catalog,
-    keys: HashMap<FileType, HashSet<u64>>,
+    keys: HashMap<FileType, HashedKeys>,
     step_positions: HashSet<(String, i64)>,
     products: Vec<String>,
     product_index: HashMap<String, u16>,
     /// (product index, step code) → bit of that step in a run's `steps_seen`.
-    step_bits: HashMap<(u16, String), u8>,
+    step_bits: HashMap<u16, HashMap<String, u8>>,
     steps_per_product: HashMap<u16, usize>,
-    runs: HashMap<u64, RunSlot>,
+    runs: ByHashedKey<RunSlot>,
     /// Steps beyond a product's 64th, as hashes of (run, step).
-    wide_steps: HashSet<u64>,
-    prospects: HashSet<u64>,
+    wide_steps: HashedKeys,
+    prospects: HashedKeys,
 }
 
 impl DropState {
@@ -204,9 +230,9 @@ impl DropState {
             product_index: HashMap::new(),
             step_bits: HashMap::new(),
             steps_per_product: HashMap::new(),
-            runs: HashMap::new(),
-            wide_steps: HashSet::new(),
-            prospects: HashSet::new(),
+            runs: ByHashedKey::default(),
+            wide_steps: HashedKeys::default(),
+            prospects: HashedKeys::default(),
         }
     }
 
@@ -327,7 +353,9 @@ impl DropState {
                 let product = self.product_index(&step.product_code);
                 let count = self.steps_per_product.entry(product).or_insert(0);
                 self.step_bits
-                    .insert((product, step.step_code.clone()), (*count).min(255) as u8);
+                    .entry(product)
+                    .or_default()
+                    .insert(step.step_code.clone(), (*count).min(255) as u8);
                 *count += 1;
                 self.references
                     .journey_steps
@@ -417,20 +445,23 @@ impl DropState {
     }
 
     fn check_step(&mut self, record: &Record) -> Result<(String, ProbeStep), Vec<FieldError>> {
-        let run_id = record.raw("run_id").unwrap_or_default().to_string();
-        let run_hash = key_hash(&[&run_id]);
+        let run_hash = key_hash(&[record.raw("run_id").unwrap_or_default()]);
         let slot = self.runs.get(&run_hash).copied();
-        let product = slot.and_then(|slot| self.products.get(slot.product as usize).cloned());
-        let (run_id, step) =
-            validate_file_step(record, product.as_ref(), &self.references, self.now_ms)?;
-        let (Some(slot), Some(_)) = (slot, product) else {
+        let product = slot.and_then(|slot| self.products.get(slot.product as usize));
+        let known_product = product.is_some();
+        let (run_id, step) = validate_file_step(record, product, &self.references, self.now_ms)?;
+        let (Some(slot), true) = (slot, known_product) else {
             return Err(vec![record.error(
                 "run_id",
                 Rule::UnknownReference,
                 Message::new("rejection.unknown_drop_run"),
             )]);
         };
-        let duplicate = match self.step_bits.get(&(slot.product, step.step_code.clone())) {
+        let bit = self
+            .step_bits
+            .get(&slot.product)
+            .and_then(|bits| bits.get(&step.step_code));
+        let duplicate = match bit {
             Some(bit) if *bit < 64 => {
                 let mask = 1u64 << bit;
                 let seen = slot.steps_seen & mask != 0;
