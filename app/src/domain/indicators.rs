@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::time_range::{floor_calendar, next_calendar, CalendarUnit};
+
 /// What a series measures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -146,6 +148,33 @@ impl Bucket {
     /// Whether buckets follow the Europe/Paris calendar (day, week, month).
     pub fn is_calendar(self) -> bool {
         matches!(self, Bucket::Day | Bucket::Week | Bucket::Month)
+    }
+
+    /// The Paris calendar unit of a day, week or month bucket.
+    fn calendar_unit(self) -> Option<CalendarUnit> {
+        match self {
+            Bucket::Day => Some(CalendarUnit::Day),
+            Bucket::Week => Some(CalendarUnit::Week),
+            Bucket::Month => Some(CalendarUnit::Month),
+            _ => None,
+        }
+    }
+
+    /// Start of the bucket containing `time`: a Paris day, week or month, or a multiple
+    /// of the bucket's width.
+    pub fn start_of(self, time: i64) -> i64 {
+        match self.calendar_unit() {
+            Some(unit) => floor_calendar(time, unit),
+            None => time - time.rem_euclid(self.nominal_ms()),
+        }
+    }
+
+    /// Start of the bucket after the one containing `time`.
+    pub fn next_start(self, time: i64) -> i64 {
+        match self.calendar_unit() {
+            Some(unit) => next_calendar(time, unit),
+            None => self.start_of(time) + self.nominal_ms(),
+        }
     }
 
     /// The finest fixed bucket that keeps a range of `range_ms` at or under `max_points`.

@@ -3,7 +3,6 @@
 use std::collections::{BTreeMap, HashMap};
 
 use app::domain::indicators::{Bucket, Filters, GroupBy, Metric, Series};
-use app::domain::time_range::{floor_calendar, CalendarUnit};
 
 use super::catalog::QueryCatalog;
 use super::facts::{fetch_facts, FactKind, Tally};
@@ -171,15 +170,7 @@ pub fn coarsest_for(bucket: Bucket) -> Resolution {
 
 /// Start of the series bucket containing `time`.
 pub fn series_bucket_start(bucket: Bucket, time: i64) -> i64 {
-    match bucket {
-        Bucket::Day => floor_calendar(time, CalendarUnit::Day),
-        Bucket::Week => floor_calendar(time, CalendarUnit::Week),
-        Bucket::Month => floor_calendar(time, CalendarUnit::Month),
-        other => {
-            let width = other.nominal_ms();
-            time - time.rem_euclid(width)
-        }
-    }
+    bucket.start_of(time)
 }
 
 /// What one (group, bucket) cell holds: every fact, and the counted ones (outside

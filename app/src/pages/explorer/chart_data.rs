@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::domain::indicators::{Choice, ExplorerOptions};
+use crate::domain::indicators::{Bucket, Choice, ExplorerOptions};
 use crate::i18n::{translate, Lang};
 
 /// A series ready to draw: a readable name and its points `(t_ms, value)`.
@@ -11,8 +11,8 @@ use crate::i18n::{translate, Lang};
 pub struct NamedSeries {
     pub name: String,
     pub points: Vec<(i64, f64)>,
-    /// Width of its buckets when fixed (not Paris days, weeks or months).
-    pub step_ms: Option<i64>,
+    /// Its buckets (fixed widths, or Paris days, weeks or months).
+    pub bucket: Option<Bucket>,
 }
 
 /// One row of a chart's table: a time, a series name, a value.
@@ -29,8 +29,8 @@ pub struct KeyedSeries {
     pub prefix: Option<&'static str>,
     pub key: BTreeMap<String, String>,
     pub points: Vec<(i64, f64)>,
-    /// Width of its buckets when fixed (not Paris days, weeks or months).
-    pub step_ms: Option<i64>,
+    /// Its buckets (fixed widths, or Paris days, weeks or months).
+    pub bucket: Option<Bucket>,
 }
 
 /// Names the series for people; `fallback` names a series without key or prefix.
@@ -45,7 +45,7 @@ pub fn name_series(
         .map(|series| NamedSeries {
             name: series_name(series.prefix, &series.key, options, lang, fallback),
             points: series.points.clone(),
-            step_ms: series.step_ms,
+            bucket: series.bucket,
         })
         .collect()
 }
@@ -54,20 +54,24 @@ pub fn name_series(
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 const MAX_FILLED: i64 = 20_000;
 
-/// The points of a count series over `[from, to)` with a zero in each empty bucket of
-/// `step_ms` (bucket starts are multiples of it): the server sends only buckets that
+/// The points of a count series over `[from, to)` with a zero in each empty bucket
+/// (fixed widths, or Paris days, weeks and months): the server sends only buckets that
 /// counted something, and a line drawn straight across an empty bucket would show counts
 /// that never happened. Points are kept as they are when the range holds too many buckets.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-pub fn zero_filled(points: &[(i64, f64)], (from, to): (i64, i64), step_ms: i64) -> Vec<(i64, f64)> {
-    if step_ms <= 0 || to <= from || (to - from) / step_ms > MAX_FILLED {
+pub fn zero_filled(
+    points: &[(i64, f64)],
+    (from, to): (i64, i64),
+    bucket: Bucket,
+) -> Vec<(i64, f64)> {
+    if bucket == Bucket::Auto || to <= from || (to - from) / bucket.nominal_ms() > MAX_FILLED {
         return points.to_vec();
     }
     let mut filled: BTreeMap<i64, f64> = points.iter().copied().collect();
-    let mut start = from - from.rem_euclid(step_ms);
+    let mut start = bucket.start_of(from);
     while start < to {
         filled.entry(start).or_insert(0.0);
-        start += step_ms;
+        start = bucket.next_start(start);
     }
     filled.into_iter().collect()
 }
@@ -202,12 +206,12 @@ mod tests {
             NamedSeries {
                 name: "a".into(),
                 points: vec![(2, 1.0), (3, 2.0)],
-                step_ms: None,
+                bucket: None,
             },
             NamedSeries {
                 name: "b".into(),
                 points: vec![(1, 5.0)],
-                step_ms: None,
+                bucket: None,
             },
         ];
         let times: Vec<i64> = rows(&series).iter().map(|row| row.time_ms).collect();
@@ -218,17 +222,37 @@ mod tests {
 
     #[test]
     fn empty_buckets_of_a_count_are_zeros() {
-        // Buckets of 10 from 20 to 60; the range starts inside the bucket of 20.
-        let filled = zero_filled(&[(30, 2.0), (50, 1.0)], (25, 61), 10);
-        assert_eq!(
-            filled,
-            vec![(20, 0.0), (30, 2.0), (40, 0.0), (50, 1.0), (60, 0.0)]
+        const MINUTE: i64 = 60_000;
+        // Minutes from 2 to 6; the range starts inside the minute of 2.
+        let filled = zero_filled(
+            &[(3 * MINUTE, 2.0), (5 * MINUTE, 1.0)],
+            (2 * MINUTE + 500, 6 * MINUTE + 1),
+            Bucket::Minute,
         );
-        // Too many buckets, or no width: as sent.
+        let minutes: Vec<(i64, f64)> = filled.iter().map(|(t, v)| (t / MINUTE, *v)).collect();
         assert_eq!(
-            zero_filled(&[(30, 2.0)], (0, 1_000_000), 1),
-            vec![(30, 2.0)]
+            minutes,
+            vec![(2, 0.0), (3, 2.0), (4, 0.0), (5, 1.0), (6, 0.0)]
         );
-        assert_eq!(zero_filled(&[(30, 2.0)], (0, 100), 0), vec![(30, 2.0)]);
+        // Too many buckets, or no resolved bucket: as sent.
+        assert_eq!(
+            zero_filled(&[(MINUTE, 2.0)], (0, 30_000 * MINUTE), Bucket::Minute),
+            vec![(MINUTE, 2.0)]
+        );
+        assert_eq!(
+            zero_filled(&[(MINUTE, 2.0)], (0, 10 * MINUTE), Bucket::Auto),
+            vec![(MINUTE, 2.0)]
+        );
+    }
+
+    #[test]
+    fn empty_paris_days_of_a_count_are_zeros_across_a_dst_change() {
+        // 24 to 27 October 2026 in Paris: the 25th has 25 hours (back to UTC+1).
+        let day_24 = 1_792_792_800_000; // 2026-10-24T00:00+02:00
+        let day_25 = 1_792_879_200_000; // 2026-10-25T00:00+02:00
+        let day_26 = 1_792_969_200_000; // 2026-10-26T00:00+01:00
+        let day_27 = 1_793_055_600_000; // 2026-10-27T00:00+01:00
+        let filled = zero_filled(&[(day_25, 4.0)], (day_24, day_27), Bucket::Day);
+        assert_eq!(filled, vec![(day_24, 0.0), (day_25, 4.0), (day_26, 0.0)]);
     }
 }

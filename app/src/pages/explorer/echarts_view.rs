@@ -256,9 +256,9 @@ mod wasm {
         let counts_as_lines = picture.kind.unit() == Unit::Count && !picture.kind.is_stacked_bars();
         for series in picture.series {
             // A count line goes down to zero over empty buckets instead of across them.
-            let filled = match series.step_ms {
-                Some(step_ms) if counts_as_lines => {
-                    zero_filled(&series.points, picture.range, step_ms)
+            let filled = match series.bucket {
+                Some(bucket) if counts_as_lines => {
+                    zero_filled(&series.points, picture.range, bucket)
                 }
                 _ => series.points.clone(),
             };

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 
 use crate::api::indicators::indicators_series_stream;
 use crate::domain::error::AppError;
+use crate::domain::indicators::Bucket;
 use crate::domain::series_parts::{LineBuffer, MergedSeries, SeriesLine};
 
 use super::chart_data::KeyedSeries;
@@ -27,8 +28,8 @@ pub struct Progress {
 /// The merged parts of one query of a chart.
 struct QueryParts {
     prefix: Option<&'static str>,
-    /// The width of the answer's buckets when fixed.
-    step_ms: Option<i64>,
+    /// The buckets of the answer.
+    bucket: Option<Bucket>,
     merged: MergedSeries,
     lines: LineBuffer,
     received: usize,
@@ -42,8 +43,7 @@ impl QueryParts {
         for line in lines {
             match SeriesLine::parse(&line)? {
                 SeriesLine::Part(part) => {
-                    let bucket = part.response.bucket;
-                    self.step_ms = (!bucket.is_calendar()).then(|| bucket.nominal_ms());
+                    self.bucket = Some(part.response.bucket);
                     self.merged.add(part.response.series);
                     self.received += 1;
                     self.expected = Some(part.count);
@@ -68,7 +68,7 @@ fn keyed(queries: &[QueryParts]) -> Vec<KeyedSeries> {
                 prefix: query.prefix,
                 key: series.key,
                 points: series.points,
-                step_ms: query.step_ms,
+                bucket: query.bucket,
             })
         })
         .collect()
@@ -88,7 +88,7 @@ pub async fn stream_chart(queries: Vec<ChartQuery>, mut report: impl FnMut(Progr
         .iter()
         .map(|query| QueryParts {
             prefix: query.prefix,
-            step_ms: None,
+            bucket: None,
             merged: MergedSeries::default(),
             lines: LineBuffer::default(),
             received: 0,
