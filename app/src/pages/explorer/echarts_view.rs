@@ -72,7 +72,7 @@ mod wasm {
     use crate::i18n::{format_datetime, translate, Lang};
     use crate::pages::explorer::chart_data::zero_filled;
     use crate::pages::explorer::chart_kind::Unit;
-    use crate::pages::explorer::paris_time::format_paris;
+    use crate::pages::explorer::paris_time::axis_time_label;
 
     const ZOOM_PAUSE: Duration = Duration::from_millis(600);
 
@@ -159,12 +159,7 @@ mod wasm {
         });
         let span = picture.range.1 - picture.range.0;
         let axis_label = Closure::<dyn Fn(f64) -> String>::new(move |value: f64| {
-            let pattern = if span > 2 * 86_400_000 {
-                "%d/%m\n%H:%M"
-            } else {
-                "%H:%M"
-            };
-            format_paris(value as i64, pattern)
+            axis_time_label(value as i64, span)
         });
         let value_label =
             Closure::<dyn Fn(f64) -> String>::new(move |value: f64| unit.format(lang, value));
@@ -174,6 +169,8 @@ mod wasm {
         set(&functions, "tooltip", &tooltip_option);
         let label = Object::new();
         set(&label, "formatter", axis_label.as_ref());
+        // Two-line labels (day, then time) apart instead of overlapping.
+        set(&label, "lineHeight", &JsValue::from_f64(14.0));
         let axis = Object::new();
         set(&axis, "axisLabel", &label);
         set(&functions, "xAxis", &Array::of1(&axis));

@@ -52,9 +52,35 @@ pub fn format_paris(epoch_ms: i64, pattern: &str) -> String {
         .unwrap_or_default()
 }
 
+/// A label of the time axis: hours and minutes over two days or less; beyond, the
+/// day and month, with the time only when the tick is not a Paris midnight.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub fn axis_time_label(epoch_ms: i64, span_ms: i64) -> String {
+    if span_ms <= 2 * 86_400_000 {
+        return format_paris(epoch_ms, "%H:%M");
+    }
+    if format_paris(epoch_ms, "%H:%M") == "00:00" {
+        format_paris(epoch_ms, "%d/%m")
+    } else {
+        format_paris(epoch_ms, "%d/%m\n%H:%M")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn axis_labels_show_the_time_only_where_it_says_something() {
+        let day = 86_400_000;
+        let paris_midnight = 1_792_969_200_000; // 2026-10-26T00:00+01:00
+        assert_eq!(axis_time_label(paris_midnight, day), "00:00");
+        assert_eq!(axis_time_label(paris_midnight, 7 * day), "26/10");
+        assert_eq!(
+            axis_time_label(paris_midnight + 3_600_000, 7 * day),
+            "26/10\n01:00"
+        );
+    }
 
     #[test]
     fn inputs_are_read_as_paris_time_across_daylight_saving() {
