@@ -147,7 +147,7 @@ impl Bucket {
 
     /// Whether buckets follow the Europe/Paris calendar (day, week, month).
     pub fn is_calendar(self) -> bool {
-        matches!(self, Bucket::Day | Bucket::Week | Bucket::Month)
+        self.calendar_unit().is_some()
     }
 
     /// The Paris calendar unit of a day, week or month bucket.

@@ -9,7 +9,6 @@ use sqlx::Row;
 use super::BenchError;
 use crate::indicators::histogram::exact_quantile;
 use crate::indicators::maintenance::MaintenanceIndex;
-use crate::indicators::series::series_bucket_start;
 use crate::storage::{Database, StorageError};
 
 /// A grouped cell of raw counts and durations.
@@ -129,7 +128,7 @@ async fn cells(
         }
         Some(key)
     };
-    let place = |time: i64| bucket.map_or(0, |bucket| series_bucket_start(bucket, time));
+    let place = |time: i64| bucket.map_or(0, |bucket| bucket.start_of(time));
     let mut cells: Cells = BTreeMap::new();
     if metric.quantile().is_some() || bucket.is_none() {
         let rows = sqlx::query(

@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use app::domain::indicators::{Bucket, Filters, GroupBy, Metric, Series};
 use sqlx::Row;
 
-use super::series::series_bucket_start;
 use super::IndicatorError;
 use crate::storage::Database;
 
@@ -102,7 +101,7 @@ pub async fn event_series(
                 *cells
                     .entry(key_of(value, Some(&event.outcome)))
                     .or_default()
-                    .entry(series_bucket_start(bucket, event.occurred_at_ms))
+                    .entry(bucket.start_of(event.occurred_at_ms))
                     .or_insert(0.0) += 1.0;
             }
         }
@@ -125,7 +124,7 @@ pub async fn event_series(
                 let cell = counts
                     .entry(key_of(value, None))
                     .or_default()
-                    .entry(series_bucket_start(bucket, event.occurred_at_ms))
+                    .entry(bucket.start_of(event.occurred_at_ms))
                     .or_insert((0.0, 0.0));
                 cell.0 += 1.0;
                 if completed.contains(event.journey_id.as_str()) {

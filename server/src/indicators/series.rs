@@ -168,11 +168,6 @@ pub fn coarsest_for(bucket: Bucket) -> Resolution {
     }
 }
 
-/// Start of the series bucket containing `time`.
-pub fn series_bucket_start(bucket: Bucket, time: i64) -> i64 {
-    bucket.start_of(time)
-}
-
 /// What one (group, bucket) cell holds: every fact, and the counted ones (outside
 /// maintenance windows) for availability, success rate and failures.
 #[derive(Debug, Clone, Default)]
@@ -270,7 +265,7 @@ pub fn build_series(
         };
         let start = *start_of
             .entry(row.key.bucket_start)
-            .or_insert_with(|| series_bucket_start(bucket, row.key.bucket_start));
+            .or_insert_with(|| bucket.start_of(row.key.bucket_start));
         groups[index].1.entry(start).or_default().add(row);
     }
     let mut series: Vec<Series> = groups

@@ -10,7 +10,6 @@ use app::domain::indicators::{Bucket, Metric, SeriesQuery};
 use app::domain::series_parts::SeriesPart;
 use futures::stream::{self, Stream, StreamExt};
 
-use super::series::series_bucket_start;
 use super::service::series_window;
 use super::{IndicatorError, IndicatorService};
 
@@ -32,7 +31,7 @@ pub fn split_range(bucket: Bucket, from: i64, to: i64, parts: i64) -> Vec<(i64, 
     let step = (to - from) / parts.max(1);
     let mut bounds = vec![from];
     for index in 1..parts {
-        let edge = series_bucket_start(bucket, from + index * step);
+        let edge = bucket.start_of(from + index * step);
         if bounds.last().is_some_and(|last| edge > *last) && edge < to {
             bounds.push(edge);
         }

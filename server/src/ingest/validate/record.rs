@@ -139,7 +139,6 @@ impl Record {
         FieldError::new(&self.column(name), rule, detail)
     }
 
-    /// The field's text, when present as text.
     /// The field of that column, if present.
     fn get(&self, name: &str) -> Option<&Field> {
         self.fields
@@ -148,6 +147,7 @@ impl Record {
             .map(|(_, field)| field)
     }
 
+    /// The field's text, when present as text.
     pub fn raw(&self, name: &str) -> Option<&str> {
         match self.get(name) {
             Some(Field::Text(text)) => Some(text),
