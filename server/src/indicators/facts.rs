@@ -1,9 +1,14 @@
 //! Raw facts (runs or steps) as the rollups and the raw fallback read them, and the
 //! tally that aggregates them.
 
+use std::borrow::Cow;
+
+use serde::de::{Deserialize, Deserializer, Visitor};
+
+use super::codes::{CodeId, Codes};
 use super::histogram::Histogram;
 use super::rollups::Resolution;
-use crate::storage::packed::{fetch_rows, Param};
+use crate::storage::packed::{visit_rows, Param, RowSink};
 use crate::storage::{Database, StorageResult};
 
 /// Runs, or steps of runs.
@@ -44,16 +49,59 @@ impl FactKind {
     }
 }
 
-/// One run or one step, placed in time by its run's `started_at`.
-#[derive(Debug, Clone)]
+/// One run or one step, placed in time by its run's `started_at`. Its codes are indexes
+/// into the [`Facts`] it belongs to.
+#[derive(Debug, Clone, Copy)]
 pub struct Fact {
-    pub probe_code: String,
-    /// Empty for runs.
-    pub step_code: String,
+    pub probe: CodeId,
+    /// The empty code for runs.
+    pub step: CodeId,
     pub started_at_ms: i64,
     pub duration_ms: i64,
-    pub status: String,
-    pub error_code: Option<String>,
+    pub status: CodeId,
+    /// The empty code when there is none.
+    pub error: CodeId,
+}
+
+/// Facts read together, and their codes.
+#[derive(Debug, Default)]
+pub struct Facts {
+    pub codes: Codes,
+    pub items: Vec<Fact>,
+}
+
+impl Facts {
+    /// For each code, `keep(code)`, indexed like the codes (to filter facts by code
+    /// without comparing text per fact).
+    pub fn code_flags(&self, keep: impl Fn(&str) -> bool) -> Vec<bool> {
+        self.codes.texts().map(keep).collect()
+    }
+
+    /// For each code, what it means as a status.
+    pub fn outcomes(&self) -> Vec<Outcome> {
+        self.codes.texts().map(Outcome::of).collect()
+    }
+}
+
+/// What a status says, for counting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    Timeout,
+    Skipped,
+    /// FAILED, and any other status.
+    Failed,
+}
+
+impl Outcome {
+    pub fn of(status: &str) -> Outcome {
+        match status {
+            "OK" => Outcome::Ok,
+            "TIMEOUT" => Outcome::Timeout,
+            "SKIPPED" => Outcome::Skipped,
+            _ => Outcome::Failed,
+        }
+    }
 }
 
 /// Counts of a set of facts. For runs `other` counts timeouts; for steps, skipped steps
@@ -69,22 +117,22 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub fn add(&mut self, kind: FactKind, fact: &Fact) {
+    pub fn add(&mut self, kind: FactKind, outcome: Outcome, duration_ms: i64) {
         self.total += 1;
-        match (kind, fact.status.as_str()) {
-            (_, "OK") => self.ok += 1,
-            (FactKind::Runs, "TIMEOUT") => {
+        match (kind, outcome) {
+            (_, Outcome::Ok) => self.ok += 1,
+            (FactKind::Runs, Outcome::Timeout) => {
                 self.failed += 1;
                 self.other += 1;
             }
-            (FactKind::Steps, "SKIPPED") => {
+            (FactKind::Steps, Outcome::Skipped) => {
                 self.other += 1;
                 return;
             }
             _ => self.failed += 1,
         }
-        self.duration_sum += fact.duration_ms;
-        self.histogram.record(fact.duration_ms);
+        self.duration_sum += duration_ms;
+        self.histogram.record(duration_ms);
     }
 
     pub fn merge(&mut self, other: &Tally) {
@@ -97,17 +145,15 @@ impl Tally {
     }
 }
 
-/// A fact as read: probe, step, started_at, duration, status, error code.
-type FactRow = (String, String, i64, i64, String, Option<String>);
-
-/// Facts of runs started in `[from, to)`, optionally of one probe, in time order.
+/// Facts of runs started in `[from, to)`, optionally of one probe, in no particular
+/// order.
 pub async fn fetch_facts(
     db: &Database,
     kind: FactKind,
     from: i64,
     to: i64,
     probe: Option<&str>,
-) -> StorageResult<Vec<Fact>> {
+) -> StorageResult<Facts> {
     let probe_clause = if probe.is_some() {
         " AND r.probe_code = $3"
     } else {
@@ -126,24 +172,57 @@ pub async fn fetch_facts(
     };
     let mut params = vec![Param::Int(from), Param::Int(to)];
     params.extend(probe.map(Param::Text));
-    let rows: Vec<FactRow> = fetch_rows(db, &FACT_COLUMNS, &sql, &params).await?;
-    let mut facts: Vec<Fact> = rows
-        .into_iter()
-        .map(
-            |(probe_code, step_code, started_at_ms, duration_ms, status, error_code)| Fact {
-                probe_code,
-                step_code,
-                started_at_ms,
-                duration_ms,
-                status,
-                error_code,
-            },
-        )
-        .collect();
-    // By time only: comparing the codes of a run's steps (same start) cost a fifth of
-    // a rollup rebuild, and no reader needs an order within one instant.
-    facts.sort_unstable_by_key(|fact| fact.started_at_ms);
+    let mut facts = Facts::default();
+    visit_rows(db, &FACT_COLUMNS, &sql, &params, &mut facts).await?;
     Ok(facts)
+}
+
+impl RowSink for Facts {
+    fn row<'de, D: Deserializer<'de>>(&mut self, row: D) -> Result<(), D::Error> {
+        let (probe, step, started_at_ms, duration_ms, status, error): FactRow<'de> =
+            Deserialize::deserialize(row)?;
+        let fact = Fact {
+            probe: self.codes.id(&probe.0),
+            step: self.codes.id(&step.0),
+            started_at_ms,
+            duration_ms,
+            status: self.codes.id(&status.0),
+            error: self.codes.id(error.as_ref().map_or("", |error| &error.0)),
+        };
+        self.items.push(fact);
+        Ok(())
+    }
+}
+
+/// A fact as read: probe, step, started_at, duration, status, error code.
+type FactRow<'de> = (Text<'de>, Text<'de>, i64, i64, Text<'de>, Option<Text<'de>>);
+
+/// A text cell, borrowed from the row when the row allows it.
+struct Text<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Text<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = Text<'de>;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("text")
+            }
+
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                text: &'de str,
+            ) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(text)))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(text.to_string())))
+            }
+        }
+        deserializer.deserialize_str(TextVisitor)
+    }
 }
 
 const FACT_COLUMNS: [&str; 6] = [

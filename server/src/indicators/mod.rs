@@ -3,6 +3,7 @@
 //! alike, so that both give the same numbers.
 
 mod catalog;
+mod codes;
 mod events;
 pub mod facts;
 pub mod histogram;

@@ -7,12 +7,13 @@ use std::collections::{BTreeSet, HashMap};
 
 use app::domain::time_range::{floor_calendar, next_calendar, CalendarUnit};
 
-use super::facts::{fetch_facts, Fact, FactKind, Tally};
+use super::codes::{CodeId, FastBuildHasher};
+use super::facts::{fetch_facts, FactKind, Facts, Outcome, Tally};
 use super::histogram::Histogram;
 use super::maintenance::MaintenanceIndex;
 use crate::storage::copy::CopyRows;
 use crate::storage::packed::{fetch_rows, Param};
-use crate::storage::{BatchInsert, Database, StorageResult};
+use crate::storage::{BatchInsert, Database, Engine, StorageResult};
 
 const MINUTE_MS: i64 = 60_000;
 const QUARTER_HOUR_MS: i64 = 900_000;
@@ -121,34 +122,45 @@ pub struct RollupRow {
     pub tally: Tally,
 }
 
+/// Rollup rows being summed, by key.
+pub type RowTallies = HashMap<RowKey, Tally, FastBuildHasher>;
+
 /// Tallies facts into rows of one resolution.
 pub fn tally_facts(
     kind: FactKind,
-    facts: &[Fact],
+    facts: &Facts,
     resolution: Resolution,
     maintenance: &MaintenanceIndex,
-) -> HashMap<RowKey, Tally> {
-    // Keyed by borrowed codes while counting (a day holds tens of thousands of facts and
-    // a few thousand keys): owning the key of every fact cost more than the tally.
-    let mut rows: HashMap<(i64, &str, &str, &str, bool), Tally> = HashMap::new();
-    for fact in facts {
+) -> RowTallies {
+    // Keyed by code indexes while counting (a day holds tens of thousands of facts and
+    // a few thousand keys); the codes' text is looked up once per row at the end.
+    let outcomes = facts.outcomes();
+    let mut rows: HashMap<(i64, CodeId, CodeId, CodeId, bool), Tally, FastBuildHasher> =
+        HashMap::default();
+    for fact in &facts.items {
         let key = (
             resolution.floor(fact.started_at_ms),
-            fact.probe_code.as_str(),
-            fact.step_code.as_str(),
-            fact.error_code.as_deref().unwrap_or_default(),
-            maintenance.covers(&fact.probe_code, fact.started_at_ms),
+            fact.probe,
+            fact.step,
+            fact.error,
+            maintenance.covers(facts.codes.text(fact.probe), fact.started_at_ms),
         );
-        rows.entry(key).or_default().add(kind, fact);
+        let outcome = outcomes
+            .get(fact.status as usize)
+            .copied()
+            .unwrap_or(Outcome::Failed);
+        rows.entry(key)
+            .or_default()
+            .add(kind, outcome, fact.duration_ms);
     }
     rows.into_iter()
         .map(
             |((bucket_start, probe, step, error, in_maintenance), tally)| {
                 let key = RowKey {
                     bucket_start,
-                    probe_code: probe.to_string(),
-                    step_code: step.to_string(),
-                    error_code: error.to_string(),
+                    probe_code: facts.codes.text(probe).to_string(),
+                    step_code: facts.codes.text(step).to_string(),
+                    error_code: facts.codes.text(error).to_string(),
                     in_maintenance,
                 };
                 (key, tally)
@@ -168,6 +180,7 @@ pub async fn rebuild(db: &Database, from: i64, to: i64, probe: Option<&str>) -> 
     let mut tallied = spawn_day_tallies(db.clone(), maintenance, from, to, probe);
     let mut days = 0;
     let mut periods = BTreeSet::new();
+    let mut writers = DayWriters::new(db, probe);
     // Consecutive whole days are written together, at least `ROWS_PER_REBUILD_WRITE`
     // rows per transaction (the last one fewer).
     let mut batch: Option<DayTally> = None;
@@ -179,25 +192,76 @@ pub async fn rebuild(db: &Database, from: i64, to: i64, probe: Option<&str>) -> 
         *batch_end = next;
         batch_rows.extend(rows);
         if batch_rows.len() >= ROWS_PER_REBUILD_WRITE {
-            write_days(db, probe, batch.take()).await?;
+            writers.write(batch.take()).await?;
         }
     }
-    write_days(db, probe, batch.take()).await?;
+    writers.write(batch.take()).await?;
+    writers.finish().await?;
     for (resolution, start) in periods {
         sum_period(db, resolution, start, probe).await?;
     }
     Ok(days)
 }
 
-/// Replaces the day-level rows of the consecutive days a batch covers.
-async fn write_days(
-    db: &Database,
-    probe: Option<&str>,
-    batch: Option<DayTally>,
-) -> StorageResult<()> {
-    match batch {
-        Some((from, to, rows)) => replace_rows(db, &DAY_LEVELS, from, to, probe, rows).await,
-        None => Ok(()),
+/// Writes batches of day rows, each in a transaction of its own, several at once on
+/// PostgreSQL: the engine spends one core on a `COPY` into the indexed rollups, which
+/// was the slowest step of a rebuild (its batches cover disjoint days, so they do not
+/// wait for each other). SQLite takes one writer at a time.
+struct DayWriters {
+    db: Database,
+    probe: Option<String>,
+    running: tokio::task::JoinSet<StorageResult<()>>,
+    at_once: usize,
+}
+
+/// Batches of days written at once on PostgreSQL.
+const POSTGRES_WRITERS: usize = 2;
+
+impl DayWriters {
+    fn new(db: &Database, probe: Option<&str>) -> DayWriters {
+        DayWriters {
+            db: db.clone(),
+            probe: probe.map(str::to_string),
+            running: tokio::task::JoinSet::new(),
+            at_once: match db.engine() {
+                Engine::Postgres => POSTGRES_WRITERS,
+                Engine::Sqlite => 1,
+            },
+        }
+    }
+
+    /// Starts writing a batch (replacing the day-level rows of the days it covers) once
+    /// fewer than `at_once` are being written; answers the first failure among them.
+    async fn write(&mut self, batch: Option<DayTally>) -> StorageResult<()> {
+        let Some((from, to, rows)) = batch else {
+            return Ok(());
+        };
+        while self.running.len() >= self.at_once {
+            self.join_next().await?;
+        }
+        let (db, probe) = (self.db.clone(), self.probe.clone());
+        self.running.spawn(async move {
+            replace_rows(&db, &DAY_LEVELS, from, to, probe.as_deref(), rows).await
+        });
+        Ok(())
+    }
+
+    /// Waits for every batch started.
+    async fn finish(mut self) -> StorageResult<()> {
+        while !self.running.is_empty() {
+            self.join_next().await?;
+        }
+        Ok(())
+    }
+
+    async fn join_next(&mut self) -> StorageResult<()> {
+        match self.running.join_next().await {
+            Some(Ok(written)) => written,
+            Some(Err(error)) => Err(crate::storage::StorageError::Interrupted(format!(
+                "a batch of days' rollups: {error}"
+            ))),
+            None => Ok(()),
+        }
     }
 }
 
@@ -379,8 +443,8 @@ async fn day_rows(
 }
 
 /// Rows of a finer level merged into the buckets of `resolution`, which they nest in.
-fn coarsen(rows: &HashMap<RowKey, Tally>, resolution: Resolution) -> HashMap<RowKey, Tally> {
-    let mut coarser: HashMap<RowKey, Tally> = HashMap::new();
+fn coarsen(rows: &RowTallies, resolution: Resolution) -> RowTallies {
+    let mut coarser = RowTallies::default();
     for (key, tally) in rows {
         let key = RowKey {
             bucket_start: resolution.floor(key.bucket_start),

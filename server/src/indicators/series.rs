@@ -118,18 +118,15 @@ async fn read_raw_edges(
     let index = MaintenanceIndex::load(db).await?;
     let mut rows = Vec::new();
     for &(from, to) in edges {
-        let facts: Vec<_> = fetch_facts(db, kind, from, to, None)
-            .await?
-            .into_iter()
-            .filter(|fact| keeps(filter.probes.as_ref(), &fact.probe_code))
-            .filter(|fact| kind == FactKind::Runs || keeps(filter.steps.as_ref(), &fact.step_code))
-            .filter(|fact| {
-                keeps(
-                    filter.error_codes.as_ref(),
-                    fact.error_code.as_deref().unwrap_or_default(),
-                )
-            })
-            .collect();
+        let mut facts = fetch_facts(db, kind, from, to, None).await?;
+        let probes = facts.code_flags(|code| keeps(filter.probes.as_ref(), code));
+        let steps =
+            facts.code_flags(|code| kind == FactKind::Runs || keeps(filter.steps.as_ref(), code));
+        let errors = facts.code_flags(|code| keeps(filter.error_codes.as_ref(), code));
+        let kept = |flags: &[bool], code: u32| flags.get(code as usize).copied().unwrap_or(false);
+        facts.items.retain(|fact| {
+            kept(&probes, fact.probe) && kept(&steps, fact.step) && kept(&errors, fact.error)
+        });
         rows.extend(
             tally_facts(kind, &facts, Resolution::Minute, &index)
                 .into_iter()

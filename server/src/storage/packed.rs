@@ -78,6 +78,81 @@ pub async fn fetch_rows<T: DeserializeOwned>(
     }
 }
 
+/// Takes the rows of a [`visit_rows`] query one at a time, each as a serde deserializer
+/// of the row's cells in column order, whose text it may borrow while it reads them.
+pub trait RowSink {
+    fn row<'de, D: Deserializer<'de>>(&mut self, row: D) -> Result<(), D::Error>;
+}
+
+/// Hands each row of `sql` (see [`fetch_rows`]) to `sink` instead of decoding every
+/// row into owned values first: a reader that keeps a few distinct values of millions
+/// of rows (the rollups' facts) allocates none per row.
+pub async fn visit_rows<S: RowSink>(
+    db: &Database,
+    columns: &[&str],
+    sql: &str,
+    params: &[Param<'_>],
+    sink: &mut S,
+) -> StorageResult<()> {
+    let corrupt = |error: ValueError| StorageError::Corrupt(format!("rows: {error}"));
+    match db.pg_pool() {
+        Some(pool) => {
+            let rows = bind_all(sqlx::query(sql), params).fetch_all(pool).await?;
+            let Some(first) = rows.first() else {
+                return Ok(());
+            };
+            let kinds = column_kinds(first)?;
+            for row in &rows {
+                sink.row(SeqAccessDeserializer::new(PgCells {
+                    row,
+                    kinds: &kinds,
+                    next: 0,
+                }))
+                .map_err(corrupt)?;
+            }
+            Ok(())
+        }
+        None => {
+            let packed = packed_sql(columns, sql);
+            let row = bind_all(sqlx::query(&packed), params)
+                .fetch_one(db.pool())
+                .await?;
+            let text: Option<String> = row.try_get(0)?;
+            let mut rows = serde_json::Deserializer::from_str(text.as_deref().unwrap_or("[]"));
+            rows.deserialize_seq(RowsVisitor(sink))
+                .and_then(|()| rows.end())
+                .map_err(|error| StorageError::Corrupt(format!("packed rows: {error}")))
+        }
+    }
+}
+
+/// The packed JSON array of rows, each handed to the sink as it is read.
+struct RowsVisitor<'s, S>(&'s mut S);
+
+impl<'de, S: RowSink> Visitor<'de> for RowsVisitor<'_, S> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("an array of rows")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut rows: A) -> Result<(), A::Error> {
+        while rows.next_element_seed(OneRow(&mut *self.0))?.is_some() {}
+        Ok(())
+    }
+}
+
+/// One packed row, handed to the sink.
+struct OneRow<'s, S>(&'s mut S);
+
+impl<'de, S: RowSink> DeserializeSeed<'de> for OneRow<'_, S> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, row: D) -> Result<(), D::Error> {
+        self.0.row(row)
+    }
+}
+
 /// `query` with `params` bound in order, whichever driver runs it.
 fn bind_all<'q, DB>(
     mut query: Query<'q, DB, <DB as sqlx::Database>::Arguments<'q>>,
