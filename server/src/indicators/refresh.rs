@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use futures::StreamExt;
+
 use super::incidents;
 use super::maintenance::MaintenanceIndex;
 use super::rollups;
@@ -23,6 +25,9 @@ pub async fn after_runs_stored(db: &Database, touched: &[(String, i64)]) -> Stor
     }
     Ok(())
 }
+
+/// Probes whose incidents are detected at once by [`rebuild`].
+const PROBES_IN_FLIGHT: usize = 2;
 
 /// Recomputes rollups and incidents of every probe over `[from, to)` (after a bulk load,
 /// a change of maintenance windows, or on demand with `vigie rollups rebuild`).
@@ -46,24 +51,17 @@ pub async fn rebuild(db: &Database, from: i64, to: i64) -> StorageResult<u64> {
     let probes: Vec<String> = sqlx::query_scalar("SELECT probe_code FROM probes")
         .fetch_all(db.pool())
         .await?;
-    // Each probe's runs are read while the previous probe's incidents are written.
-    let mut detected: Option<incidents::Recomputed> = None;
-    for probe in &probes {
-        let previous = detected.take();
-        let (read, written) = tokio::join!(
-            incidents::detect_around(db, &maintenance, probe, from, to),
-            async {
-                match previous {
-                    Some(previous) => previous.write(db).await,
-                    None => Ok(()),
-                }
-            }
-        );
-        written?;
-        detected = Some(read?);
-    }
-    if let Some(last) = detected {
-        last.write(db).await?;
+    // Two probes' runs are read at once (the engine and our side each keep a core busy
+    // then); each probe's incidents are written as soon as they are detected.
+    // (Futures made beforehand: a closure in the stream would make the spawned import
+    // future's `Send` too general for the compiler to prove.)
+    let detections: Vec<_> = probes
+        .iter()
+        .map(|probe| incidents::detect_around(db, &maintenance, probe, from, to))
+        .collect();
+    let mut detected = futures::stream::iter(detections).buffered(PROBES_IN_FLIGHT);
+    while let Some(recomputed) = detected.next().await {
+        recomputed?.write(db).await?;
     }
     tracing::info!(
         seconds = timer.elapsed().as_secs_f64(),
