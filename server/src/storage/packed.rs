@@ -48,33 +48,18 @@ pub async fn fetch_rows<T: DeserializeOwned>(
     sql: &str,
     params: &[Param<'_>],
 ) -> StorageResult<Vec<T>> {
-    match db.pg_pool() {
-        Some(pool) => {
-            let rows = bind_all(sqlx::query(sql), params).fetch_all(pool).await?;
-            let Some(first) = rows.first() else {
-                return Ok(Vec::new());
-            };
-            let kinds = column_kinds(first)?;
-            rows.iter()
-                .map(|row| {
-                    T::deserialize(SeqAccessDeserializer::new(PgCells {
-                        row,
-                        kinds: &kinds,
-                        next: 0,
-                    }))
-                    .map_err(|error| StorageError::Corrupt(format!("rows: {error}")))
-                })
-                .collect()
-        }
-        None => {
-            let packed = packed_sql(columns, sql);
-            let row = bind_all(sqlx::query(&packed), params)
-                .fetch_one(db.pool())
-                .await?;
-            let text: Option<String> = row.try_get(0)?;
-            serde_json::from_str(text.as_deref().unwrap_or("[]"))
-                .map_err(|error| StorageError::Corrupt(format!("packed rows: {error}")))
-        }
+    let mut rows = Collect(Vec::new());
+    visit_rows(db, columns, sql, params, &mut rows).await?;
+    Ok(rows.0)
+}
+
+/// Rows decoded into owned values, kept in order.
+struct Collect<T>(Vec<T>);
+
+impl<T: DeserializeOwned> RowSink for Collect<T> {
+    fn row<'de, D: Deserializer<'de>>(&mut self, row: D) -> Result<(), D::Error> {
+        self.0.push(T::deserialize(row)?);
+        Ok(())
     }
 }
 
