@@ -302,6 +302,36 @@ test('auto-refresh fetches the charts again while keeping the filters', async ({
   expect(again.postData()).toContain('"product":["PEA"]');
 });
 
+test('a count chart shades the hour being counted now; a ratio chart does not', async ({ page }) => {
+  await openExplorer(page, '?from=now-2h&to=now&bucket=1h');
+  const picture = chart(page, 'Passages').getByRole('img');
+  await expect(picture).toBeVisible();
+  const spans = async () =>
+    picture.evaluate((element) => {
+      const instance = (window as any).echarts.getInstanceByDom(element);
+      const areas = instance?.getOption()?.series?.[0]?.markArea?.data ?? [];
+      return areas.map((area: any[]) => [area[0].xAxis, area[1].xAxis, area[0].name ?? '']);
+    });
+  await expect.poll(async () => (await spans()).length).toBeGreaterThan(0);
+  const shaded: [number, number, string][] = await spans();
+  const [lastFrom, lastTo, label] = shaded[shaded.length - 1];
+  // The current hour: from its start to now.
+  expect(lastFrom % 3_600_000).toBe(0);
+  expect(Math.abs(lastTo - Date.now())).toBeLessThan(120_000);
+  expect(lastTo - lastFrom).toBeLessThanOrEqual(3_600_000);
+  // Labelled when wide enough to hold it (here more than an eighth of two hours), and
+  // in the tooltip in any case.
+  if (lastTo - lastFrom >= 900_000) expect(label).toBe('période incomplète');
+  else expect(label).toBe('');
+  // Availability (a ratio) is not shaded: a part of an hour is not lower for it.
+  const ratios = chart(page, 'Disponibilité').getByRole('img');
+  await expect(ratios).toBeVisible();
+  const ratioAreas = await ratios.evaluate(
+    (element) => (window as any).echarts.getInstanceByDom(element)?.getOption()?.series?.[0]?.markArea?.data?.length ?? 0,
+  );
+  expect(ratioAreas).toBe(0);
+});
+
 test('an empty range says why there is nothing', async ({ page }) => {
   await openExplorer(page, '?from=2001-01-01T00:00:00%2B01:00&to=2001-01-02T00:00:00%2B01:00');
   await expect(chart(page, 'Disponibilité').getByRole('status')).toHaveText('Aucune donnée sur cette période.');

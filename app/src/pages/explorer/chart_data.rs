@@ -76,6 +76,32 @@ pub fn zero_filled(
     filled.into_iter().collect()
 }
 
+/// The buckets at the ends of `[from, to)` that the range covers only in part, as the
+/// spans it covers: the bucket being counted now (this hour, today) or one cut by the
+/// range's start. A count there reads low without anything having gone wrong, so the
+/// chart shades them. At most two spans, in time order; one when both ends fall in one
+/// bucket.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub fn partial_buckets((from, to): (i64, i64), bucket: Bucket) -> Vec<(i64, i64)> {
+    if bucket == Bucket::Auto || to <= from {
+        return Vec::new();
+    }
+    let first = bucket.start_of(from);
+    let last = bucket.start_of(to - 1);
+    if first == last {
+        let whole = first == from && bucket.next_start(first) == to;
+        return if whole { Vec::new() } else { vec![(from, to)] };
+    }
+    let mut spans = Vec::new();
+    if first < from {
+        spans.push((from, bucket.next_start(first)));
+    }
+    if bucket.next_start(last) > to {
+        spans.push((last, to));
+    }
+    spans
+}
+
 /// Whether there is at least one point to show.
 pub fn has_points(series: &[NamedSeries]) -> bool {
     series.iter().any(|series| !series.points.is_empty())
@@ -242,6 +268,47 @@ mod tests {
         assert_eq!(
             zero_filled(&[(MINUTE, 2.0)], (0, 10 * MINUTE), Bucket::Auto),
             vec![(MINUTE, 2.0)]
+        );
+    }
+
+    #[test]
+    fn buckets_cut_by_the_range_are_the_partial_ones() {
+        const MINUTE: i64 = 60_000;
+        const HOUR: i64 = 60 * MINUTE;
+        // Whole hours: nothing partial.
+        assert_eq!(
+            partial_buckets((10 * HOUR, 14 * HOUR), Bucket::Hour),
+            vec![]
+        );
+        // Now is 13:20: the current hour is partial, and so is the first one.
+        assert_eq!(
+            partial_buckets(
+                (9 * HOUR + 20 * MINUTE, 13 * HOUR + 20 * MINUTE),
+                Bucket::Hour
+            ),
+            vec![
+                (9 * HOUR + 20 * MINUTE, 10 * HOUR),
+                (13 * HOUR, 13 * HOUR + 20 * MINUTE)
+            ]
+        );
+        // Both ends in one bucket: one span.
+        assert_eq!(
+            partial_buckets((HOUR + MINUTE, HOUR + 2 * MINUTE), Bucket::Hour),
+            vec![(HOUR + MINUTE, HOUR + 2 * MINUTE)]
+        );
+        assert_eq!(partial_buckets((0, 5 * HOUR), Bucket::Auto), vec![]);
+    }
+
+    #[test]
+    fn today_is_a_partial_paris_day_even_on_a_dst_change() {
+        let day_24 = 1_792_792_800_000; // 2026-10-24T00:00+02:00
+        let day_25 = 1_792_879_200_000; // 2026-10-25T00:00+02:00, 25 hours long
+        let day_26 = 1_792_969_200_000; // 2026-10-26T00:00+01:00
+        let noon_25 = day_25 + 13 * 3_600_000;
+        assert_eq!(partial_buckets((day_24, day_26), Bucket::Day), vec![]);
+        assert_eq!(
+            partial_buckets((day_24, noon_25), Bucket::Day),
+            vec![(day_25, noon_25)]
         );
     }
 

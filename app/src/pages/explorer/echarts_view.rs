@@ -70,7 +70,7 @@ mod wasm {
 
     use super::{escape_html, Picture};
     use crate::i18n::{format_datetime, translate, Lang};
-    use crate::pages::explorer::chart_data::zero_filled;
+    use crate::pages::explorer::chart_data::{partial_buckets, zero_filled};
     use crate::pages::explorer::chart_kind::Unit;
     use crate::pages::explorer::paris_time::axis_time_label;
 
@@ -137,6 +137,9 @@ mod wasm {
         };
         let handle: ChartHandle = JsValue::from(rendered).unchecked_into();
         let (lang, unit) = (picture.lang, picture.kind.unit());
+        let partial = partial_spans(&picture);
+        let partial_in_tooltip = partial.clone();
+        let range_start = picture.range.0;
         let tooltip = Closure::<dyn Fn(JsValue) -> String>::new(move |params: JsValue| {
             let items = Array::from(&params);
             let mut html = String::new();
@@ -145,6 +148,16 @@ mod wasm {
                 let time = value.get(0).as_f64().unwrap_or_default() as i64;
                 if html.is_empty() {
                     html.push_str(&format!("<b>{}</b>", format_datetime(lang, time)));
+                    let cut = time < range_start
+                        || partial_in_tooltip
+                            .iter()
+                            .any(|(from, to)| *from <= time && time < *to);
+                    if cut {
+                        html.push_str(&format!(
+                            " <i>({})</i>",
+                            translate(lang, "explorer.chart.partial_bucket")
+                        ));
+                    }
                 }
                 let name = get(&item, "seriesName").as_string().unwrap_or_default();
                 let marker = get(&item, "marker").as_string().unwrap_or_default();
@@ -183,6 +196,9 @@ mod wasm {
         set(&functions, "animation", &JsValue::FALSE);
         handle.set_option(&functions);
         handle.set_option(&brush_option(lang));
+        if !partial.is_empty() {
+            handle.set_option(&partial_option(&partial, picture.range, lang));
+        }
         handle.dispatch_action(&brush_cursor());
 
         let range = picture.range;
@@ -280,6 +296,52 @@ mod wasm {
             };
         }
         chart
+    }
+
+    /// The partial buckets a count chart shades (see [`partial_buckets`]).
+    fn partial_spans(picture: &Picture<'_>) -> Vec<(i64, i64)> {
+        let bucket = picture.series.iter().find_map(|series| series.bucket);
+        match bucket {
+            Some(bucket) if picture.kind.unit() == Unit::Count => {
+                partial_buckets(picture.range, bucket)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Shades `spans` behind the first series, those wide enough to hold it labelled
+    /// "incomplete period" in `lang` (the tooltip says it of every one). Set through
+    /// ECharts' own option: charming's mark areas take axis values as text, and bars
+    /// have none.
+    fn partial_option(spans: &[(i64, i64)], range: (i64, i64), lang: Lang) -> Object {
+        let label_text = translate(lang, "explorer.chart.partial_bucket");
+        let data = Array::new();
+        for (from, to) in spans {
+            let start = Object::new();
+            set(&start, "xAxis", &JsValue::from_f64(*from as f64));
+            if (to - from) * 8 >= range.1 - range.0 {
+                set(&start, "name", &label_text.as_str().into());
+            }
+            let end = Object::new();
+            set(&end, "xAxis", &JsValue::from_f64(*to as f64));
+            data.push(&Array::of2(&start, &end));
+        }
+        let style = Object::new();
+        set(&style, "color", &"rgba(110, 120, 135, 0.14)".into());
+        let label = Object::new();
+        set(&label, "position", &"insideTop".into());
+        set(&label, "color", &"#5a6270".into());
+        set(&label, "fontSize", &JsValue::from(11));
+        let mark_area = Object::new();
+        set(&mark_area, "silent", &JsValue::TRUE);
+        set(&mark_area, "itemStyle", &style);
+        set(&mark_area, "label", &label);
+        set(&mark_area, "data", &data);
+        let first_series = Object::new();
+        set(&first_series, "markArea", &mark_area);
+        let option = Object::new();
+        set(&option, "series", &Array::of1(&first_series));
+        option
     }
 
     /// A brush that selects a time span (`lineX`) on the time axis, one at a time, with
