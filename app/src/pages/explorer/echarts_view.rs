@@ -148,10 +148,13 @@ mod wasm {
                 let time = value.get(0).as_f64().unwrap_or_default() as i64;
                 if html.is_empty() {
                     html.push_str(&format!("<b>{}</b>", format_datetime(lang, time)));
-                    let cut = time < range_start
-                        || partial_in_tooltip
-                            .iter()
-                            .any(|(from, to)| *from <= time && time < *to);
+                    // Only where the chart shades (counts); a point before the range
+                    // is the first bucket's, which the range cuts.
+                    let cut = !partial_in_tooltip.is_empty()
+                        && (time < range_start
+                            || partial_in_tooltip
+                                .iter()
+                                .any(|(from, to)| *from <= time && time < *to));
                     if cut {
                         html.push_str(&format!(
                             " <i>({})</i>",
