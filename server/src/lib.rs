@@ -10,6 +10,7 @@ pub mod clock;
 pub mod crypto;
 pub mod demo;
 pub mod enrich;
+pub mod hashing;
 pub mod http;
 pub mod import;
 pub mod indicators;

@@ -7,7 +7,7 @@
 //! steps as a bit set over its product's journey.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use app::i18n::Message;
 use sqlx::AnyConnection;
@@ -18,6 +18,7 @@ use super::stage::Phase;
 use super::stage::Stage;
 use super::staged::{spawn_opened_chunks, OpenedChunk};
 use super::PipelineError;
+use crate::hashing::FastBuildHasher;
 use crate::ingest::validate::{
     validate_error_code, validate_event, validate_file_step, validate_journey_step,
     validate_maintenance_window, validate_probe, validate_product, validate_prospect, validate_run,
@@ -166,30 +167,10 @@ fn key_hash(parts: &[&str]) -> u64 {
     hasher.finish()
 }
 
-/// The hasher of sets and maps whose keys are already [`key_hash`]es: the key is its own
-/// hash, instead of being hashed a second time (a few of which per step row were a
-/// tenth of an initial load's validation).
-#[derive(Default)]
-struct AlreadyHashed(u64);
-
-impl Hasher for AlreadyHashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
-        }
-    }
-
-    fn write_u64(&mut self, key: u64) {
-        self.0 = key;
-    }
-}
-
-type HashedKeys = HashSet<u64, BuildHasherDefault<AlreadyHashed>>;
-type ByHashedKey<V> = HashMap<u64, V, BuildHasherDefault<AlreadyHashed>>;
+// Sets and maps of [`key_hash`]es: hashing them again with SipHash (a few times per
+// step row) was a tenth of an initial load's validation.
+type HashedKeys = HashSet<u64, FastBuildHasher>;
+type ByHashedKey<V> = HashMap<u64, V, FastBuildHasher>;
 
 /// A run the drop's steps may belong to: its product, and which of the product's
 /// journey steps were seen for it.

@@ -1,5 +1,4 @@
-//! Codes (probe, step, error, status) stored once per batch of facts, and the cheap
-//! hasher of the maps that tally facts.
+//! Codes (probe, step, error, status) stored once per batch of facts.
 //!
 //! A year's rollup rebuild tallies 17 million facts: owning, hashing and comparing three
 //! codes per fact (SipHash, then `memcmp` on every hit) took about half of its CPU time
@@ -7,7 +6,8 @@
 //! integers.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+
+use crate::hashing::FastBuildHasher;
 
 /// The index of a code in its [`Codes`].
 pub type CodeId = u32;
@@ -45,75 +45,9 @@ impl Codes {
     }
 }
 
-/// A fast, non-cryptographic hasher for maps keyed by small integers and short codes
-/// that no one outside chooses adversarially (a batch's own codes and bucket starts):
-/// one multiply per word instead of SipHash's rounds.
-#[derive(Debug, Clone, Copy)]
-pub struct FastHasher(u64);
-
-impl Default for FastHasher {
-    fn default() -> Self {
-        // Not zero, which a zero word would leave as it is.
-        FastHasher(Self::FACTOR)
-    }
-}
-
-/// Builds [`FastHasher`]s for `HashMap` and `HashSet`.
-pub type FastBuildHasher = BuildHasherDefault<FastHasher>;
-
-impl FastHasher {
-    const FACTOR: u64 = 0x9e37_79b9_7f4a_7c15;
-
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::FACTOR);
-    }
-}
-
-impl Hasher for FastHasher {
-    fn finish(&self) -> u64 {
-        // The multiply leaves the low bits, which pick a map's slot, the weakest.
-        self.0 ^ (self.0 >> 29)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0; 8];
-            word.copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            // The last byte, free in a partial word, tells how long it is ("A" and
-            // "A\0" differ).
-            let mut word = [0; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            word[7] = rest.len() as u8;
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u8(&mut self, value: u8) {
-        self.add(u64::from(value));
-    }
-
-    fn write_u32(&mut self, value: u32) {
-        self.add(u64::from(value));
-    }
-
-    fn write_u64(&mut self, value: u64) {
-        self.add(value);
-    }
-
-    fn write_usize(&mut self, value: usize) {
-        self.add(value as u64);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::hash::BuildHasher;
 
     #[test]
     fn a_code_gets_one_index_and_gives_it_back() {
@@ -125,22 +59,5 @@ mod tests {
         assert_eq!(codes.text(step), "LANDING");
         assert_eq!(codes.text(99), "");
         assert_eq!(codes.texts().collect::<Vec<_>>(), ["PRB_A", "LANDING"]);
-    }
-
-    #[test]
-    fn the_hasher_tells_apart_codes_that_share_a_prefix_and_their_lengths() {
-        let build = FastBuildHasher::default();
-        let hashes: std::collections::HashSet<u64> = [
-            "PRB_CCO_WEB_PROD",
-            "PRB_CCO_WEB_PRO",
-            "PRB_CCO_APP_PROD",
-            "",
-            "\0",
-            "\0\0\0\0\0\0\0\0",
-        ]
-        .iter()
-        .map(|code| build.hash_one(code))
-        .collect();
-        assert_eq!(hashes.len(), 6);
     }
 }

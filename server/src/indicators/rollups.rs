@@ -5,19 +5,16 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use app::domain::time_range::{floor_calendar, next_calendar, CalendarUnit};
+use app::domain::indicators::Bucket;
 
-use super::codes::{CodeId, FastBuildHasher};
+use super::codes::CodeId;
 use super::facts::{fetch_facts, FactKind, Facts, Outcome, Tally};
 use super::histogram::Histogram;
 use super::maintenance::MaintenanceIndex;
+use crate::hashing::FastBuildHasher;
 use crate::storage::copy::CopyRows;
 use crate::storage::packed::{fetch_rows, Param};
 use crate::storage::{BatchInsert, Database, Engine, StorageResult};
-
-const MINUTE_MS: i64 = 60_000;
-const QUARTER_HOUR_MS: i64 = 900_000;
-const HOUR_MS: i64 = 3_600_000;
 
 /// The version of the rollup rows this code writes; stored rows of an older format are
 /// rebuilt from raw rows at start-up (`refresh::ensure_rollups_current`).
@@ -64,14 +61,22 @@ impl Resolution {
         self <= outer && !(self == Resolution::Week && outer == Resolution::Month)
     }
 
+    /// The series bucket of the same span: its starts are this level's.
+    fn bucket(self) -> Bucket {
+        match self {
+            Resolution::Minute => Bucket::Minute,
+            Resolution::QuarterHour => Bucket::FifteenMinutes,
+            Resolution::Hour => Bucket::Hour,
+            Resolution::Day => Bucket::Day,
+            Resolution::Week => Bucket::Week,
+            Resolution::Month => Bucket::Month,
+        }
+    }
+
     /// The width of this level's buckets when fixed (`None` for Paris calendar levels).
     pub fn fixed_width_ms(self) -> Option<i64> {
-        match self {
-            Resolution::Minute => Some(60_000),
-            Resolution::QuarterHour => Some(900_000),
-            Resolution::Hour => Some(3_600_000),
-            Resolution::Day | Resolution::Week | Resolution::Month => None,
-        }
+        let bucket = self.bucket();
+        (!bucket.is_calendar()).then(|| bucket.nominal_ms())
     }
 
     /// Whether rows of this level are summed from day rows rather than raw rows.
@@ -79,29 +84,15 @@ impl Resolution {
         self > Resolution::Day
     }
 
-    /// Start of the bucket containing `time` (Paris days; hours and shorter in UTC, which
-    /// Paris shares since its offsets are whole hours).
+    /// Start of the bucket containing `time` (Paris days, weeks and months; hours and
+    /// shorter in UTC, which Paris shares since its offsets are whole hours).
     pub fn floor(self, time: i64) -> i64 {
-        match self {
-            Resolution::Minute => time - time.rem_euclid(MINUTE_MS),
-            Resolution::QuarterHour => time - time.rem_euclid(QUARTER_HOUR_MS),
-            Resolution::Hour => time - time.rem_euclid(HOUR_MS),
-            Resolution::Day => floor_calendar(time, CalendarUnit::Day),
-            Resolution::Week => floor_calendar(time, CalendarUnit::Week),
-            Resolution::Month => floor_calendar(time, CalendarUnit::Month),
-        }
+        self.bucket().start_of(time)
     }
 
     /// Start of the bucket after the one starting at `start`.
     pub fn next(self, start: i64) -> i64 {
-        match self {
-            Resolution::Minute => start + MINUTE_MS,
-            Resolution::QuarterHour => start + QUARTER_HOUR_MS,
-            Resolution::Hour => start + HOUR_MS,
-            Resolution::Day => next_calendar(start, CalendarUnit::Day),
-            Resolution::Week => next_calendar(start, CalendarUnit::Week),
-            Resolution::Month => next_calendar(start, CalendarUnit::Month),
-        }
+        self.bucket().next_start(start)
     }
 }
 
