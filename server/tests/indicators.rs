@@ -22,7 +22,7 @@ use vigie::board::RunNotifier;
 use vigie::indicators::{refresh, IndicatorService};
 use vigie::ingest::RunRecorder;
 use vigie::storage::reference::{
-    upsert_catalog, Catalog, JourneyStep, MaintenanceWindow, Probe, Product, Service,
+    upsert_catalog, Catalog, ErrorCode, JourneyStep, MaintenanceWindow, Probe, Product, Service,
 };
 use vigie::storage::runs::{ProbeRun, ProbeStep};
 use vigie::storage::Engine;
@@ -57,6 +57,12 @@ const PROBES: [Probe3; 3] = [
     },
 ];
 const STEPS: [(&str, &str); 3] = [("FORM", "FRONT"), ("SIGN", "ESIGN"), ("OPEN", "CORE")];
+/// The category of each step's error code (`E_<step>`).
+const ERROR_CATEGORIES: [(&str, &str); 3] = [
+    ("E_FORM", "functional"),
+    ("E_SIGN", "partner"),
+    ("E_OPEN", "technical"),
+];
 
 fn windows() -> Vec<MaintenanceWindow> {
     vec![
@@ -126,7 +132,15 @@ fn catalog() -> Catalog {
                 enabled: true,
             })
             .collect(),
-        error_codes: vec![],
+        error_codes: ERROR_CATEGORIES
+            .iter()
+            .map(|(code, category)| ErrorCode {
+                error_code: code.to_string(),
+                label: code.to_string(),
+                category: category.to_string(),
+                service_code: None,
+            })
+            .collect(),
         maintenance_windows: windows(),
     }
 }
@@ -330,6 +344,12 @@ fn expected(
                     Some(code) => code.clone(),
                     None => continue,
                 },
+                Some(GroupBy::ErrorCategory) => match error_code
+                    .and_then(|code| ERROR_CATEGORIES.iter().find(|(c, _)| c == code))
+                {
+                    Some((_, category)) => category.to_string(),
+                    None => continue,
+                },
             };
             let acc = cells
                 .entry(key)
@@ -476,6 +496,7 @@ async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::T
                     Some(GroupBy::Step),
                     Some(GroupBy::Service),
                     Some(GroupBy::ErrorCode),
+                    Some(GroupBy::ErrorCategory),
                 ] {
                     let by_step = matches!(group, Some(GroupBy::Step | GroupBy::Service));
                     if by_step && !matches!(metric, Metric::SuccessRate | Metric::Failures) {
@@ -577,7 +598,13 @@ async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::T
         ("2026-03-24T00:00:00Z", "2026-04-12T00:00:00Z"),
         ranges[0],
     ] {
-        for group in [None, Some(GroupBy::Probe)] {
+        let mut incidents_by_group = Vec::new();
+        for group in [
+            None,
+            Some(GroupBy::Probe),
+            Some(GroupBy::Service),
+            Some(GroupBy::Step),
+        ] {
             let query = SummaryQuery {
                 group_by: group,
                 filters: Filters::default(),
@@ -585,6 +612,7 @@ async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::T
                 to: to.into(),
             };
             let summary = service.summary(&query, at("2026-11-26T00:00:00Z")).await?;
+            incidents_by_group.push(summary.rows.iter().map(|row| row.incidents).sum::<i64>());
             for metric in [Metric::Runs, Metric::Availability, Metric::DurationP95] {
                 let got: BTreeMap<String, BTreeMap<i64, f64>> = summary
                     .rows
@@ -613,11 +641,18 @@ async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::T
                 compared += assert_same_points(metric, &got, &want, &context);
             }
         }
+        // Every incident has a failed step: grouped by probe, service or step, the
+        // incidents add up to the same number.
+        assert!(
+            incidents_by_group[1..]
+                .iter()
+                .all(|count| *count == incidents_by_group[1]),
+            "incidents by probe, service, step: {incidents_by_group:?}"
+        );
     }
-    assert_eq!(
-        compared,
-        3 * 3 * (1 + PROBES.len()),
-        "summary values compared"
+    assert!(
+        compared >= 3 * 3 * (1 + PROBES.len() + 2 * STEPS.len()),
+        "summary values compared: {compared}"
     );
     for level in ["w", "M"] {
         let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rollups WHERE resolution = $1")
@@ -848,6 +883,45 @@ async fn the_api_answers_every_metric_and_names_bad_parameters(
             "{probe}"
         );
     }
+    // By service: the executions of each service's steps, skipped ones included.
+    let by_service: Value = client
+        .get(app.url(&format!(
+            "/api/v1/indicators/summary?group_by=service&{range}"
+        )))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let mut per_service: HashMap<&str, i64> = HashMap::new();
+    for run in runs.iter().filter(|r| {
+        r.started_at_ms >= at("2026-03-28T00:00:00Z")
+            && r.started_at_ms < at("2026-03-30T00:00:00Z")
+    }) {
+        for step in &run.steps {
+            let service = STEPS
+                .iter()
+                .find(|(code, _)| *code == step.step_code)
+                .map(|(_, service)| *service)
+                .unwrap_or_default();
+            *per_service.entry(service).or_default() += 1;
+        }
+    }
+    let got: HashMap<&str, i64> = by_service["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|row| Some((row["key"]["service"].as_str()?, row["runs"].as_i64()?)))
+        .collect();
+    assert_eq!(got, per_service);
+    let refused = client
+        .get(app.url(&format!(
+            "/api/v1/indicators/summary?group_by=error_category&{range}"
+        )))
+        .send()
+        .await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let body: Value = refused.json().await?;
+    assert_eq!(body["error"]["details"][0]["parameter"], "group_by");
     let openapi: Value = client
         .get(app.url("/api/openapi.json"))
         .send()

@@ -197,10 +197,12 @@ pub enum GroupBy {
     Channel,
     Environment,
     ErrorCode,
+    /// The category of the error code (`technical`, `functional`, `partner`).
+    ErrorCategory,
 }
 
 impl GroupBy {
-    pub const ALL: [GroupBy; 7] = [
+    pub const ALL: [GroupBy; 8] = [
         GroupBy::Probe,
         GroupBy::Product,
         GroupBy::Service,
@@ -208,6 +210,7 @@ impl GroupBy {
         GroupBy::Channel,
         GroupBy::Environment,
         GroupBy::ErrorCode,
+        GroupBy::ErrorCategory,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -219,6 +222,7 @@ impl GroupBy {
             GroupBy::Channel => "channel",
             GroupBy::Environment => "environment",
             GroupBy::ErrorCode => "error_code",
+            GroupBy::ErrorCategory => "error_category",
         }
     }
 
@@ -226,6 +230,20 @@ impl GroupBy {
         GroupBy::ALL
             .into_iter()
             .find(|group| group.as_str() == text)
+    }
+
+    /// Whether the summary table can be grouped this way: an availability per error code
+    /// (or category) would count only failures.
+    pub fn groups_summary(self) -> bool {
+        !matches!(self, GroupBy::ErrorCode | GroupBy::ErrorCategory)
+    }
+
+    /// Whether journey events carry this dimension.
+    pub fn groups_events(self) -> bool {
+        matches!(
+            self,
+            GroupBy::Product | GroupBy::Step | GroupBy::Channel | GroupBy::ErrorCode
+        )
     }
 }
 

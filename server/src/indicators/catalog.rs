@@ -1,5 +1,5 @@
 //! The reference data a query needs to filter and group: each probe's product, channel
-//! and environment, and each (product, step)'s service.
+//! and environment, each (product, step)'s service and each error code's category.
 
 use std::collections::{HashMap, HashSet};
 
@@ -19,6 +19,7 @@ pub struct ProbeInfo {
 pub struct QueryCatalog {
     pub probes: HashMap<String, ProbeInfo>,
     pub step_service: HashMap<(String, String), String>,
+    pub error_category: HashMap<String, String>,
 }
 
 impl QueryCatalog {
@@ -45,6 +46,14 @@ impl QueryCatalog {
                 (row.try_get("product_code")?, row.try_get("step_code")?),
                 row.try_get("service_code")?,
             );
+        }
+        for row in sqlx::query("SELECT error_code, category FROM error_codes")
+            .fetch_all(db.pool())
+            .await?
+        {
+            catalog
+                .error_category
+                .insert(row.try_get("error_code")?, row.try_get("category")?);
         }
         Ok(catalog)
     }
@@ -130,6 +139,7 @@ impl QueryCatalog {
             GroupBy::Service => self.service_of(probe, step).cloned(),
             // Successful facts carry no error code: they belong to no error group.
             GroupBy::ErrorCode => (!error_code.is_empty()).then(|| error_code.to_string()),
+            GroupBy::ErrorCategory => self.error_category.get(error_code).cloned(),
         }
     }
 }

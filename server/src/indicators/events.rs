@@ -30,10 +30,7 @@ pub async fn event_series(
     to: i64,
 ) -> Result<Vec<Series>, IndicatorError> {
     if let Some(group) = group_by {
-        if !matches!(
-            group,
-            GroupBy::Product | GroupBy::Step | GroupBy::Channel | GroupBy::ErrorCode
-        ) {
+        if !group.groups_events() {
             return Err(IndicatorError::bad(
                 "group_by",
                 format!("journey events cannot be grouped by {}", group.as_str()),

@@ -15,7 +15,7 @@ use super::params::validate_filters;
 use super::planner::SummedInto;
 use super::rollups::{Fold, RollupRow, RowFilter};
 use super::series::{build_series, coarsest_for, collect_rows, fact_kind, Cell};
-use super::summary::{check_group, summarise, Period};
+use super::summary::{check_group, summarise, Period, Scope};
 use super::IndicatorError;
 use crate::clock::rfc3339;
 use crate::storage::Database;
@@ -77,7 +77,7 @@ fn fold_for(bucket: Bucket, group_by: Option<GroupBy>, kind: FactKind) -> Fold {
                 group_by,
                 Some(GroupBy::Probe | GroupBy::Product | GroupBy::Channel | GroupBy::Environment)
             ),
-        error_code: group_by == Some(GroupBy::ErrorCode),
+        error_code: matches!(group_by, Some(GroupBy::ErrorCode | GroupBy::ErrorCategory)),
     }
 }
 
@@ -156,19 +156,24 @@ impl IndicatorService {
         validate_filters(&query.filters)?;
         check_group(query.group_by).map_err(|message| IndicatorError::bad("group_by", message))?;
         let (from, to) = resolve_range(&query.from, &query.to, now)?;
-        // The incidents do not depend on the filters: they are read beside the rollups.
+        // Steps when grouped by (or filtered on) step or service, as a series would.
+        let kind = fact_kind(Metric::Availability, query.group_by, &query.filters);
+        // The incidents are read beside the rollups, and filtered with them.
         let rollups = async {
             let catalog = QueryCatalog::load(&self.db).await?;
             let probes = catalog.probes_matching(&query.filters);
             let filter = RowFilter {
                 probes: probes.clone(),
-                steps: None,
+                steps: (kind == FactKind::Steps)
+                    .then(|| catalog.steps_matching(&query.filters))
+                    .flatten(),
                 error_codes: (!query.filters.error_code.is_empty())
                     .then(|| query.filters.error_code.clone()),
                 with_histograms: true,
                 fold: None,
             };
-            let rows = self.run_rows_over(from, to, &filter).await?;
+            let summed = SummedInto::WholeRange;
+            let rows = collect_rows(&self.db, kind, from, to, summed, &filter).await?;
             Ok::<_, IndicatorError>((catalog, probes, rows))
         };
         let incidents =
@@ -181,8 +186,12 @@ impl IndicatorService {
                 &catalog,
                 &rows,
                 &incidents,
-                query.group_by,
-                probes.as_ref(),
+                Scope {
+                    group_by: query.group_by,
+                    filters: &query.filters,
+                    probes: probes.as_ref(),
+                    kind,
+                },
                 Period { from, to, now },
             ),
         })

@@ -1,9 +1,11 @@
 //! The summary table: per group, runs, availability, percentiles, failures, incidents
-//! and downtime over the period.
+//! and downtime over the period. Grouped by (or filtered on) step or service, its rows
+//! are about steps: a service's runs are the executions of its steps, its availability
+//! their success rate, its incidents those whose failed step it serves.
 
 use std::collections::{BTreeMap, HashMap};
 
-use app::domain::indicators::{GroupBy, Metric, SummaryRow};
+use app::domain::indicators::{Filters, GroupBy, Metric, SummaryRow};
 
 use super::catalog::QueryCatalog;
 use super::facts::FactKind;
@@ -19,18 +21,47 @@ pub struct Period {
     pub now: i64,
 }
 
-/// Rows of the summary from run rollups and the incidents overlapping the period.
+/// What a summary is over: its group-by, its filters, the probes they keep (`None`:
+/// all) and the facts its rows count (runs, or steps).
+#[derive(Debug, Clone, Copy)]
+pub struct Scope<'a> {
+    pub group_by: Option<GroupBy>,
+    pub filters: &'a Filters,
+    pub probes: Option<&'a Vec<String>>,
+    pub kind: FactKind,
+}
+
+impl Scope<'_> {
+    /// Whether a fact of `probe` at `step` passes the step and service filters (always,
+    /// for runs).
+    fn keeps_step(&self, catalog: &QueryCatalog, probe: &str, step: &str) -> bool {
+        self.kind == FactKind::Runs
+            || ((self.filters.step.is_empty() || self.filters.step.iter().any(|s| s == step))
+                && catalog.step_passes(self.filters, probe, step))
+    }
+}
+
+/// Rows of the summary from rollup rows (of `scope.kind`) and the incidents overlapping
+/// the period.
 pub fn summarise(
     catalog: &QueryCatalog,
     rows: &[RollupRow],
     incidents: &[Incident],
-    group_by: Option<GroupBy>,
-    probes: Option<&Vec<String>>,
+    scope: Scope,
     period: Period,
 ) -> Vec<SummaryRow> {
     let Period { from, to, now } = period;
+    let Scope {
+        group_by,
+        probes,
+        kind,
+        ..
+    } = scope;
     let mut cells: HashMap<BTreeMap<String, String>, Cell> = HashMap::new();
     for row in rows {
+        if !scope.keeps_step(catalog, &row.key.probe_code, &row.key.step_code) {
+            continue;
+        }
         if let Some(key) = group_key(catalog, group_by, row) {
             cells.entry(key).or_default().add(row);
         }
@@ -42,6 +73,9 @@ pub fn summarise(
         }
         let error = incident.error_code.clone().unwrap_or_default();
         let step = incident.failed_step_code.clone().unwrap_or_default();
+        if !scope.keeps_step(catalog, &incident.probe_code, &step) {
+            continue;
+        }
         let Some(value) = group_by.map_or(Some(String::new()), |group| {
             catalog.group_value(group, &incident.probe_code, &step, &error)
         }) else {
@@ -66,10 +100,10 @@ pub fn summarise(
                 runs: cell.all.total,
                 ok: cell.counted.ok,
                 failed: cell.counted.failed,
-                availability_pct: cell.value(Metric::Availability, FactKind::Runs),
-                p50_ms: cell.value(Metric::DurationP50, FactKind::Runs),
-                p95_ms: cell.value(Metric::DurationP95, FactKind::Runs),
-                p99_ms: cell.value(Metric::DurationP99, FactKind::Runs),
+                availability_pct: cell.value(Metric::Availability, kind),
+                p50_ms: cell.value(Metric::DurationP50, kind),
+                p95_ms: cell.value(Metric::DurationP95, kind),
+                p99_ms: cell.value(Metric::DurationP99, kind),
                 incidents,
                 downtime_s,
                 key,
@@ -80,11 +114,12 @@ pub fn summarise(
     summary
 }
 
-/// Whether the summary can answer this group-by (it is over runs).
+/// Whether the summary can answer this group-by: an availability per error code (or
+/// category) would count only failures.
 pub fn check_group(group_by: Option<GroupBy>) -> Result<(), &'static str> {
     match group_by {
-        Some(GroupBy::Step | GroupBy::Service | GroupBy::ErrorCode) => {
-            Err("the summary groups runs by probe, product, channel or environment")
+        Some(group) if !group.groups_summary() => {
+            Err("the summary groups by probe, product, channel, environment, step or service")
         }
         _ => Ok(()),
     }

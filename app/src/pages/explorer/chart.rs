@@ -15,6 +15,7 @@ use super::chart_table::ChartTable;
 use super::csv::rows_to_csv;
 use super::echarts_view::{draw, DrawnChart, Picture};
 use super::empty_state::EmptyState;
+use super::failure_split::FailureSplit;
 use super::paris_time::now_ms;
 use super::series_loader::{stream_chart, LatestOnly};
 use super::url_state::ViewState;
@@ -203,6 +204,7 @@ pub fn ExplorerChart(
             data-chart=kind.id() aria-busy=busy>
             <header class="chart-head">
                 <h2 id=format!("title-{}", kind.id())>{title}</h2>
+                {(kind == ChartKind::Failures).then(|| view! { <FailureSplit state on_change/> })}
                 <div class="chart-actions">
                     <button type="button" aria-pressed=move || as_table.get().to_string()
                         on:click=toggle_table>

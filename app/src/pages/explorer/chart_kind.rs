@@ -88,10 +88,16 @@ impl ChartKind {
         self == ChartKind::Failures
     }
 
-    /// The group-by of this chart: the chosen one, or error codes for failures.
+    /// The group-by of this chart: for failures, the split chosen on the chart, else the
+    /// chosen group-by, else error codes; for journey events, the chosen group-by when
+    /// events carry it; for the others, the chosen group-by.
     pub fn group_by(self, state: &ViewState) -> Option<GroupBy> {
         match self {
-            ChartKind::Failures => state.group_by.or(Some(GroupBy::ErrorCode)),
+            ChartKind::Failures => state
+                .failures_by
+                .or(state.group_by)
+                .or(Some(GroupBy::ErrorCode)),
+            ChartKind::Events => state.group_by.filter(|group| group.groups_events()),
             _ => state.group_by,
         }
     }
@@ -188,13 +194,32 @@ mod tests {
     }
 
     #[test]
-    fn failures_are_split_by_error_code_unless_grouped_otherwise() {
-        let state = ViewState::default();
+    fn failures_are_split_by_error_code_unless_grouped_or_split_otherwise() {
+        let mut state = ViewState::default();
         assert_eq!(
             ChartKind::Failures.group_by(&state),
             Some(GroupBy::ErrorCode)
         );
         assert_eq!(ChartKind::Runs.group_by(&state), None);
+        state.group_by = Some(GroupBy::Product);
+        assert_eq!(ChartKind::Failures.group_by(&state), Some(GroupBy::Product));
+        state.failures_by = Some(GroupBy::ErrorCategory);
+        assert_eq!(
+            ChartKind::Failures.group_by(&state),
+            Some(GroupBy::ErrorCategory)
+        );
+        assert_eq!(ChartKind::Runs.group_by(&state), Some(GroupBy::Product));
+    }
+
+    #[test]
+    fn journey_events_keep_only_the_groups_they_carry() {
+        let mut state = ViewState {
+            group_by: Some(GroupBy::Channel),
+            ..ViewState::default()
+        };
+        assert_eq!(ChartKind::Events.group_by(&state), Some(GroupBy::Channel));
+        state.group_by = Some(GroupBy::Probe);
+        assert_eq!(ChartKind::Events.group_by(&state), None);
     }
 
     #[test]

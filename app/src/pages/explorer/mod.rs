@@ -12,6 +12,7 @@ mod csv;
 mod echarts_view;
 mod empty_state;
 mod explorer_page;
+mod failure_split;
 mod filters;
 mod paris_time;
 mod refresh_select;

@@ -16,9 +16,12 @@ use super::summary_sort::{compare_rows, SummaryColumn};
 use super::table_sort::sort_header;
 use super::url_state::{Tab, ViewState};
 
-/// The summary's group-by: the chosen one, or probes.
+/// The summary's group-by: the chosen one when the summary can group by it, or probes.
 pub fn summary_group(state: &ViewState) -> GroupBy {
-    state.group_by.unwrap_or(GroupBy::Probe)
+    state
+        .group_by
+        .filter(|group| group.groups_summary())
+        .unwrap_or(GroupBy::Probe)
 }
 
 /// The explorer's charts filtered on one row's key, over the same range.

@@ -105,6 +105,8 @@ pub struct ViewState {
     pub group_by: Option<GroupBy>,
     /// The percentile drawn per group on the durations chart.
     pub duration_metric: Metric,
+    /// What the failures chart is split by, when chosen on the chart.
+    pub failures_by: Option<GroupBy>,
     pub filters: Filters,
     pub tab: Tab,
     /// Charts shown as tables, by chart id.
@@ -124,6 +126,7 @@ impl Default for ViewState {
             bucket: Bucket::Auto,
             group_by: None,
             duration_metric: Metric::DurationP95,
+            failures_by: None,
             filters: Filters::default(),
             tab: Tab::Charts,
             tables: Vec::new(),
@@ -216,6 +219,7 @@ impl ViewState {
                 .and_then(Metric::parse)
                 .filter(|metric| DURATION_METRICS.contains(metric))
                 .unwrap_or(defaults.duration_metric),
+            failures_by: last("failures_by").as_deref().and_then(GroupBy::parse),
             filters,
             tab: last("tab")
                 .as_deref()
@@ -245,6 +249,9 @@ impl ViewState {
         }
         if self.duration_metric != defaults.duration_metric {
             pairs.push(("metric", self.duration_metric.as_str().to_string()));
+        }
+        if let Some(split) = self.failures_by {
+            pairs.push(("failures_by", split.as_str().to_string()));
         }
         pairs.extend(filter_pairs(&self.filters));
         if self.tab != defaults.tab {
@@ -385,6 +392,7 @@ mod tests {
             bucket: Bucket::Hour,
             group_by: Some(GroupBy::ErrorCode),
             duration_metric: Metric::DurationP99,
+            failures_by: Some(GroupBy::ErrorCategory),
             tab: Tab::Summary,
             tables: vec!["failures".into(), "runs".into()],
             zoom: Some(("now-7d".into(), "now".into())),
@@ -401,6 +409,7 @@ mod tests {
         assert!(text.contains("product=CCO&product=PEA"), "{text}");
         assert!(text.contains("refresh=30s"), "{text}");
         assert!(text.contains("sort=-p95"), "{text}");
+        assert!(text.contains("failures_by=error_category"), "{text}");
         assert!(text.contains("from=now-1d%2Fd"), "{text}");
         let decoded: Vec<(String, String)> = text
             .trim_start_matches('?')
