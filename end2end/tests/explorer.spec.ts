@@ -200,6 +200,46 @@ test('the summary tab lists probes, and a row opens the charts filtered on it', 
   await expect(page.getByRole('tab', { name: 'Graphiques' })).toHaveAttribute('aria-selected', 'true');
 });
 
+test('the failures chart splits by error category, and the summary grouped by service opens the charts on one', async ({ page }) => {
+  await openExplorer(page, '?from=now-7d&to=now');
+  const failures = chart(page, 'Échecs');
+  await expect(failures.getByLabel('Répartir par')).toHaveValue('error_code');
+  await failures.getByLabel('Répartir par').selectOption({ label: "Catégorie d'erreur" });
+  await expect(page).toHaveURL(/failures_by=error_category/);
+  // Stacked bars: every series has a point at the same times (ECharts stacks by index).
+  const picture = failures.getByRole('img');
+  await expect(picture).toBeVisible();
+  const times = () =>
+    picture.evaluate((element) => {
+      const series = (window as any).echarts.getInstanceByDom(element)?.getOption()?.series ?? [];
+      return series.map((one: any) => (one.data ?? []).map((point: number[]) => point[0]).join(','));
+    });
+  await expect.poll(async () => (await times()).length).toBeGreaterThan(1);
+  expect(new Set(await times()).size).toBe(1);
+  await failures.getByRole('button', { name: 'Tableau' }).click();
+  await expect(failures.getByRole('table')).toBeVisible();
+  // The demo's week holds a partner outage and technical errors.
+  await expect.poll(() => seriesNames(failures)).toEqual(expect.arrayContaining(['Partenaire', 'Technique']));
+  for (const name of await seriesNames(failures)) {
+    expect(['Technique', 'Fonctionnelle', 'Partenaire']).toContain(name);
+  }
+  // The split is the failures chart's own: the others stay whole.
+  const runs = chart(page, 'Passages');
+  await runs.getByRole('button', { name: 'Tableau' }).click();
+  await expect.poll(() => seriesNames(runs)).toEqual(['Passages']);
+
+  await page.getByLabel('Regrouper par').selectOption({ label: 'Service' });
+  await expect(page).toHaveURL(/group_by=service/);
+  await page.getByRole('tab', { name: 'Synthèse' }).click();
+  const table = page.getByRole('table', { name: 'Synthèse' });
+  await expect(table.getByRole('columnheader', { name: 'Service' })).toBeVisible();
+  await expect.poll(() => table.locator('tbody tr').count()).toBeGreaterThan(3);
+  await expect(table.locator('tbody tr').first().locator('td').nth(1)).toHaveText(/^\d{1,3},\d %$|^—$/);
+  await table.locator('tbody tr').first().getByRole('link').click();
+  await expect(page).toHaveURL(/[?&]service=[A-Z_]+/);
+  await expect(page.getByRole('tab', { name: 'Graphiques' })).toHaveAttribute('aria-selected', 'true');
+});
+
 test('a filter changed twice quickly shows the last choice, never the first', async ({ page }) => {
   // The first choice answers slowly: its request must be dropped, and its data never drawn.
   const slow = (body: string | null) => (body ?? '').includes('"product":["CCO"]');

@@ -76,6 +76,27 @@ pub fn zero_filled(
     filled.into_iter().collect()
 }
 
+/// Stacked series with a point at every time any of them has one, zero where a series
+/// has none: ECharts stacks series on a time axis by point index, not by time, so a
+/// series with a gap would be drawn on top of the wrong bar of the series below.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub fn aligned_for_stacking(series: &[Vec<(i64, f64)>]) -> Vec<Vec<(i64, f64)>> {
+    let times: std::collections::BTreeSet<i64> = series
+        .iter()
+        .flat_map(|points| points.iter().map(|(time, _)| *time))
+        .collect();
+    series
+        .iter()
+        .map(|points| {
+            let values: BTreeMap<i64, f64> = points.iter().copied().collect();
+            times
+                .iter()
+                .map(|time| (*time, values.get(time).copied().unwrap_or(0.0)))
+                .collect()
+        })
+        .collect()
+}
+
 /// The buckets at the ends of `[from, to)` that the range covers only in part, as the
 /// spans it covers: the bucket being counted now (this hour, today) or one cut by the
 /// range's start. A count there reads low without anything having gone wrong, so the
@@ -186,6 +207,23 @@ fn series_name(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn stacked_series_share_every_time_with_zeros_in_their_gaps() {
+        let aligned = super::aligned_for_stacking(&[
+            vec![(10, 1.0), (30, 2.0)],
+            vec![(20, 5.0), (30, 1.0)],
+            vec![],
+        ]);
+        assert_eq!(
+            aligned,
+            vec![
+                vec![(10, 1.0), (20, 0.0), (30, 2.0)],
+                vec![(10, 0.0), (20, 5.0), (30, 1.0)],
+                vec![(10, 0.0), (20, 0.0), (30, 0.0)],
+            ]
+        );
+    }
+
     use super::*;
 
     fn options() -> ExplorerOptions {

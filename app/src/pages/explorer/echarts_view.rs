@@ -70,7 +70,7 @@ mod wasm {
 
     use super::{escape_html, Picture};
     use crate::i18n::{format_datetime, translate, Lang};
-    use crate::pages::explorer::chart_data::{partial_buckets, zero_filled};
+    use crate::pages::explorer::chart_data::{aligned_for_stacking, partial_buckets, zero_filled};
     use crate::pages::explorer::chart_kind::Unit;
     use crate::pages::explorer::paris_time::axis_time_label;
 
@@ -269,20 +269,34 @@ mod wasm {
             .y_axis(value_axis(picture.kind.unit()))
             .data_zoom(DataZoom::new().type_(DataZoomType::Inside))
             .data_zoom(DataZoom::new().type_(DataZoomType::Slider).bottom(12));
-        let counts_as_lines = picture.kind.unit() == Unit::Count && !picture.kind.is_stacked_bars();
-        for series in picture.series {
+        let stacked = picture.kind.is_stacked_bars();
+        let counts_as_lines = picture.kind.unit() == Unit::Count && !stacked;
+        let drawn: Vec<Vec<(i64, f64)>> = if stacked {
+            let points: Vec<Vec<(i64, f64)>> = picture
+                .series
+                .iter()
+                .map(|series| series.points.clone())
+                .collect();
+            aligned_for_stacking(&points)
+        } else {
             // A count line goes down to zero over empty buckets instead of across them.
-            let filled = match series.bucket {
-                Some(bucket) if counts_as_lines => {
-                    zero_filled(&series.points, picture.range, bucket)
-                }
-                _ => series.points.clone(),
-            };
+            picture
+                .series
+                .iter()
+                .map(|series| match series.bucket {
+                    Some(bucket) if counts_as_lines => {
+                        zero_filled(&series.points, picture.range, bucket)
+                    }
+                    _ => series.points.clone(),
+                })
+                .collect()
+        };
+        for (series, filled) in picture.series.iter().zip(drawn) {
             let points: Vec<Vec<f64>> = filled
                 .iter()
                 .map(|(time, value)| vec![*time as f64, *value])
                 .collect();
-            chart = if picture.kind.is_stacked_bars() {
+            chart = if stacked {
                 chart.series(
                     Bar::new()
                         .name(series.name.as_str())
