@@ -1,6 +1,8 @@
 //! Incidents in the summary: which ones overlap a range (started inside it, started
 //! before it and ended inside or after it, or still open), and their downtime clipped
-//! to the range, compared with the streaks written out by hand. Both engines.
+//! to the range, compared with the streaks written out by hand; a group's incidents are
+//! its periods of unavailability (overlapping incidents of its probes count once). Both
+//! engines.
 
 mod support;
 
@@ -10,7 +12,9 @@ use vigie::board::RunNotifier;
 use vigie::clock::rfc3339;
 use vigie::indicators::IndicatorService;
 use vigie::ingest::RunRecorder;
-use vigie::storage::reference::{upsert_catalog, Catalog, ErrorCode, Probe, Product};
+use vigie::storage::reference::{
+    upsert_catalog, Catalog, ErrorCode, JourneyStep, Probe, Product, Service,
+};
 use vigie::storage::runs::ProbeRun;
 use vigie::storage::Engine;
 
@@ -25,14 +29,30 @@ fn catalog() -> Catalog {
             label: "Livret".into(),
             active: true,
         }],
-        probes: vec![Probe {
-            probe_code: "P1".into(),
-            label: "Livret web".into(),
+        probes: [("P1", "web"), ("P2", "mobile")]
+            .into_iter()
+            .map(|(code, channel)| Probe {
+                probe_code: code.into(),
+                label: format!("Livret {channel}"),
+                product_code: "LIVRET".into(),
+                channel: channel.into(),
+                environment: "prod".into(),
+                interval_s: 300,
+                enabled: true,
+            })
+            .collect(),
+        services: vec![Service {
+            service_code: "FRONT".into(),
+            label: "Portail".into(),
+            kind: "internal".into(),
+            owner_team: None,
+        }],
+        journey_steps: vec![JourneyStep {
             product_code: "LIVRET".into(),
-            channel: "web".into(),
-            environment: "prod".into(),
-            interval_s: 300,
-            enabled: true,
+            step_code: "FORM".into(),
+            position: 1,
+            label: "Formulaire".into(),
+            service_code: "FRONT".into(),
         }],
         error_codes: vec![ErrorCode {
             error_code: "E500".into(),
@@ -44,16 +64,15 @@ fn catalog() -> Catalog {
     }
 }
 
-/// A run every 5 minutes: streaks at minutes 5–15 (A), 25–40 (B) and from 45, still open (C).
-fn runs() -> Vec<ProbeRun> {
-    let failed_at = [5, 10, 25, 30, 35, 45, 50];
+/// A run every 5 minutes from minute 0 to 50, failed at the minutes given.
+fn runs_of(probe: &str, failed_at: &[i64]) -> Vec<ProbeRun> {
     (0..=10)
         .map(|slot| {
             let minute = slot * 5;
             let failed = failed_at.contains(&minute);
             ProbeRun {
-                run_id: format!("R{minute}"),
-                probe_code: "P1".into(),
+                run_id: format!("{probe}-R{minute}"),
+                probe_code: probe.into(),
                 started_at_ms: BASE + minute * MINUTE,
                 duration_ms: 1_000,
                 status: if failed { "KO" } else { "OK" }.into(),
@@ -66,6 +85,11 @@ fn runs() -> Vec<ProbeRun> {
         })
         .filter(|run| run.started_at_ms <= BASE + 50 * MINUTE)
         .collect()
+}
+
+/// P1: streaks at minutes 5–15 (A), 25–40 (B) and from 45, still open (C).
+fn runs() -> Vec<ProbeRun> {
+    runs_of("P1", &[5, 10, 25, 30, 35, 45, 50])
 }
 
 async fn the_summary_counts_overlapping_incidents_and_clipped_downtime(
@@ -105,3 +129,59 @@ async fn the_summary_counts_overlapping_incidents_and_clipped_downtime(
     Ok(())
 }
 on_both_engines!(the_summary_counts_overlapping_incidents_and_clipped_downtime);
+
+async fn a_groups_incidents_are_its_periods_of_unavailability(
+    engine: Engine,
+) -> support::TestResult {
+    let test = TestDatabase::new(engine).await?;
+    upsert_catalog(&test.db, &catalog()).await?;
+    // P2 (same product, same failing step) is down from 30 to 45: inside P1's B, and
+    // up to the start of P1's C.
+    let mut all = runs();
+    all.extend(runs_of("P2", &[30, 35, 40]));
+    RunRecorder::new(test.db.clone(), RunNotifier::default())
+        .record(&all)
+        .await?;
+    let service = IndicatorService::new(test.db.clone());
+    let now = BASE + 60 * MINUTE;
+    // (group, range in minutes) → (key, incidents, downtime in seconds), by hand:
+    // P1 [5,15) [25,40) [45,60); P2 [30,45); together [5,15) and [25,60).
+    let cases = [
+        (Some(GroupBy::Probe), (0, 60), "P1", (3, 40 * 60)),
+        (Some(GroupBy::Probe), (0, 60), "P2", (1, 15 * 60)),
+        (
+            Some(GroupBy::Product),
+            (0, 60),
+            "LIVRET",
+            (2, (10 + 35) * 60),
+        ),
+        (
+            Some(GroupBy::Service),
+            (0, 60),
+            "FRONT",
+            (2, (10 + 35) * 60),
+        ),
+        (Some(GroupBy::Channel), (0, 60), "mobile", (1, 15 * 60)),
+        (None, (0, 60), "", (2, (10 + 35) * 60)),
+        (Some(GroupBy::Product), (33, 50), "LIVRET", (1, 17 * 60)),
+        (Some(GroupBy::Product), (16, 20), "LIVRET", (0, 0)),
+    ];
+    for (group, (from, to), key, expected) in cases {
+        let query = SummaryQuery {
+            group_by: group,
+            filters: Filters::default(),
+            from: rfc3339(BASE + from * MINUTE),
+            to: rfc3339(BASE + to * MINUTE),
+        };
+        let summary = service.summary(&query, now).await?;
+        let got = summary
+            .rows
+            .iter()
+            .find(|row| row.key.values().next().map_or("", String::as_str) == key)
+            .map(|row| (row.incidents, row.downtime_s))
+            .unwrap_or((0, 0));
+        assert_eq!(got, expected, "{group:?} {key} {from}..{to} min");
+    }
+    Ok(())
+}
+on_both_engines!(a_groups_incidents_are_its_periods_of_unavailability);

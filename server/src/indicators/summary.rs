@@ -2,6 +2,11 @@
 //! and downtime over the period. Grouped by (or filtered on) step or service, its rows
 //! are about steps: a service's runs are the executions of its steps, its availability
 //! their success rate, its incidents those whose failed step it serves.
+//!
+//! A group's incidents are its periods of unavailability: the incidents of its probes
+//! that overlap (or touch) in time make one period, so a partner outage seen by five
+//! probes is one incident of the service, and its downtime is counted once, not five
+//! times. A probe's own incidents never overlap.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -66,7 +71,7 @@ pub fn summarise(
             cells.entry(key).or_default().add(row);
         }
     }
-    let mut downtime: HashMap<BTreeMap<String, String>, (i64, i64)> = HashMap::new();
+    let mut spans: HashMap<BTreeMap<String, String>, Vec<(i64, i64)>> = HashMap::new();
     for incident in incidents {
         if probes.is_some_and(|probes| !probes.contains(&incident.probe_code)) {
             continue;
@@ -86,16 +91,15 @@ pub fn summarise(
             key.insert(group.as_str().to_string(), value);
         }
         let start = incident.started_at_ms.max(from);
-        let end = incident.ended_at_ms.unwrap_or(now).min(to);
-        let entry = downtime.entry(key.clone()).or_insert((0, 0));
-        entry.0 += 1;
-        entry.1 += (end - start).max(0) / 1000;
+        let end = incident.ended_at_ms.unwrap_or(now).min(to).max(start);
+        spans.entry(key.clone()).or_default().push((start, end));
         cells.entry(key).or_default();
     }
     let mut summary: Vec<SummaryRow> = cells
         .into_iter()
         .map(|(key, cell)| {
-            let (incidents, downtime_s) = downtime.get(&key).copied().unwrap_or((0, 0));
+            let (incidents, downtime_ms) = spans.remove(&key).map_or((0, 0), periods);
+            let downtime_s = downtime_ms / 1000;
             SummaryRow {
                 runs: cell.all.total,
                 ok: cell.counted.ok,
@@ -114,6 +118,33 @@ pub fn summarise(
     summary
 }
 
+/// The periods that `spans` make once those that overlap or touch are merged: how many,
+/// and their total length.
+fn periods(mut spans: Vec<(i64, i64)>) -> (i64, i64) {
+    spans.sort_unstable();
+    let mut count = 0;
+    let mut total = 0;
+    let mut current: Option<(i64, i64)> = None;
+    for (start, end) in spans {
+        match &mut current {
+            Some((_, current_end)) if start <= *current_end => {
+                *current_end = (*current_end).max(end);
+            }
+            _ => {
+                if let Some((from, to)) = current.replace((start, end)) {
+                    count += 1;
+                    total += to - from;
+                }
+            }
+        }
+    }
+    if let Some((from, to)) = current {
+        count += 1;
+        total += to - from;
+    }
+    (count, total)
+}
+
 /// Whether the summary can answer this group-by: an availability per error code (or
 /// category) would count only failures.
 pub fn check_group(group_by: Option<GroupBy>) -> Result<(), &'static str> {
@@ -122,5 +153,19 @@ pub fn check_group(group_by: Option<GroupBy>) -> Result<(), &'static str> {
             Err("the summary groups by probe, product, channel, environment, step or service")
         }
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::periods;
+
+    #[test]
+    fn overlapping_and_touching_spans_make_one_period() {
+        assert_eq!(periods(vec![]), (0, 0));
+        assert_eq!(periods(vec![(30, 45), (5, 15), (25, 40)]), (2, 10 + 20));
+        assert_eq!(periods(vec![(0, 10), (10, 20)]), (1, 20));
+        assert_eq!(periods(vec![(0, 100), (10, 20), (30, 40)]), (1, 100));
+        assert_eq!(periods(vec![(0, 10), (11, 20)]), (2, 19));
     }
 }
