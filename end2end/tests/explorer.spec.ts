@@ -240,6 +240,22 @@ test('the failures chart splits by error category, and the summary grouped by se
   await expect(page.getByRole('tab', { name: 'Graphiques' })).toHaveAttribute('aria-selected', 'true');
 });
 
+test('the step success rate chart draws one series per step when grouped by step', async ({ page }) => {
+  await openExplorer(page, '?from=now-24h&to=now&group_by=step');
+  const rates = chart(page, 'Taux de succès des étapes');
+  await expect(rates.getByRole('img')).toBeVisible();
+  await rates.getByRole('button', { name: 'Tableau' }).click();
+  await expect(rates.getByRole('table')).toBeVisible();
+  await expect.poll(async () => (await seriesNames(rates)).length).toBeGreaterThan(3);
+  const values = await rates.locator('tbody td:nth-child(3)').allTextContents();
+  expect(values.length).toBeGreaterThan(0);
+  for (const value of values) {
+    const percent = Number(value.replace(/\s|%/g, '').replace(',', '.'));
+    expect(percent).toBeGreaterThanOrEqual(0);
+    expect(percent).toBeLessThanOrEqual(100);
+  }
+});
+
 test('a filter changed twice quickly shows the last choice, never the first', async ({ page }) => {
   // The first choice answers slowly: its request must be dropped, and its data never drawn.
   const slow = (body: string | null) => (body ?? '').includes('"product":["CCO"]');

@@ -9,6 +9,8 @@ use super::url_state::{filter_pairs, query_string, ViewState, DURATION_METRICS};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChartKind {
     Availability,
+    /// The success rate of steps (skipped steps take no part).
+    SuccessRate,
     Durations,
     Failures,
     Runs,
@@ -51,8 +53,9 @@ pub struct ChartQuery {
 }
 
 impl ChartKind {
-    pub const ALL: [ChartKind; 5] = [
+    pub const ALL: [ChartKind; 6] = [
         ChartKind::Availability,
+        ChartKind::SuccessRate,
         ChartKind::Durations,
         ChartKind::Failures,
         ChartKind::Runs,
@@ -63,6 +66,7 @@ impl ChartKind {
     pub fn id(self) -> &'static str {
         match self {
             ChartKind::Availability => "availability",
+            ChartKind::SuccessRate => "success_rate",
             ChartKind::Durations => "durations",
             ChartKind::Failures => "failures",
             ChartKind::Runs => "runs",
@@ -76,7 +80,7 @@ impl ChartKind {
 
     pub fn unit(self) -> Unit {
         match self {
-            ChartKind::Availability => Unit::Percent,
+            ChartKind::Availability | ChartKind::SuccessRate => Unit::Percent,
             ChartKind::Durations => Unit::Milliseconds,
             ChartKind::Failures | ChartKind::Runs | ChartKind::Events => Unit::Count,
         }
@@ -107,6 +111,7 @@ impl ChartKind {
     pub fn metrics(self, state: &ViewState) -> Vec<Metric> {
         match self {
             ChartKind::Availability => vec![Metric::Availability],
+            ChartKind::SuccessRate => vec![Metric::SuccessRate],
             ChartKind::Durations if state.group_by.is_some() => vec![state.duration_metric],
             ChartKind::Durations => DURATION_METRICS.to_vec(),
             ChartKind::Failures => vec![Metric::Failures],
