@@ -930,6 +930,21 @@ async fn the_api_answers_every_metric_and_names_bad_parameters(
         .await?;
     assert_eq!(openapi["openapi"], "3.0.3");
     assert!(openapi["paths"]["/indicators/series"]["get"].is_object());
+    let group_values = |path: &str| -> Vec<String> {
+        openapi["paths"][path]["get"]["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|parameter| parameter["name"] == "group_by")
+            .flat_map(|parameter| parameter["schema"]["enum"].as_array().cloned())
+            .flatten()
+            .filter_map(|value| value.as_str().map(str::to_string))
+            .collect()
+    };
+    assert!(group_values("/indicators/series").contains(&"error_category".to_string()));
+    let summary_groups = group_values("/indicators/summary");
+    assert!(summary_groups.contains(&"service".to_string()));
+    assert!(!summary_groups.contains(&"error_code".to_string()));
     assert!(openapi["paths"]["/ingest/probe-runs"]["post"]["responses"]["413"].is_object());
     assert!(openapi["components"]["schemas"]["IngestAnswer"].is_object());
     Ok(())

@@ -53,16 +53,19 @@ pub fn document() -> Value {
     let metrics = names(&Metric::ALL, Metric::as_str);
     let mut buckets = vec![Bucket::Auto.as_str()];
     buckets.extend(names(&Bucket::FIXED, Bucket::as_str));
-    let groups = names(&GroupBy::ALL, GroupBy::as_str);
-    let group_parameter = json!({ "name": "group_by", "in": "query", "schema": { "type": "string", "enum": groups } });
+    let group_parameter = |groups: Vec<&str>| json!({ "name": "group_by", "in": "query", "schema": { "type": "string", "enum": groups } });
+    let summary_groups: Vec<GroupBy> = GroupBy::ALL
+        .into_iter()
+        .filter(|group| group.groups_summary())
+        .collect();
     let mut series_parameters = vec![
         json!({ "name": "metric", "in": "query", "required": true, "schema": { "type": "string", "enum": metrics } }),
         json!({ "name": "bucket", "in": "query", "schema": { "type": "string", "enum": buckets, "default": "auto" } }),
-        group_parameter.clone(),
+        group_parameter(names(&GroupBy::ALL, GroupBy::as_str)),
     ];
     series_parameters.extend(time_parameters());
     series_parameters.extend(filter_parameters());
-    let mut summary_parameters = vec![group_parameter];
+    let mut summary_parameters = vec![group_parameter(names(&summary_groups, GroupBy::as_str))];
     summary_parameters.extend(time_parameters());
     summary_parameters.extend(filter_parameters());
     let ok = |schema: &str| json!({ "description": "OK", "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } });
