@@ -92,6 +92,30 @@ fn runs() -> Vec<ProbeRun> {
     runs_of("P1", &[5, 10, 25, 30, 35, 45, 50])
 }
 
+/// The summary's (incidents, downtime in seconds) of the row `key` (`""` for the one row
+/// of an ungrouped summary) over a range in minutes after `BASE`; (0, 0) without a row.
+async fn incidents_of(
+    service: &IndicatorService,
+    group_by: Option<GroupBy>,
+    (from, to): (i64, i64),
+    key: &str,
+    now: i64,
+) -> Result<(i64, i64), Box<dyn std::error::Error>> {
+    let query = SummaryQuery {
+        group_by,
+        filters: Filters::default(),
+        from: rfc3339(BASE + from * MINUTE),
+        to: rfc3339(BASE + to * MINUTE),
+    };
+    let summary = service.summary(&query, now).await?;
+    Ok(summary
+        .rows
+        .iter()
+        .find(|row| row.key.values().next().map_or("", String::as_str) == key)
+        .map(|row| (row.incidents, row.downtime_s))
+        .unwrap_or((0, 0)))
+}
+
 async fn the_summary_counts_overlapping_incidents_and_clipped_downtime(
     engine: Engine,
 ) -> support::TestResult {
@@ -110,21 +134,9 @@ async fn the_summary_counts_overlapping_incidents_and_clipped_downtime(
         ((0, 60), (3, (10 + 15 + 15) * 60)),       // A, B whole; C open until now
         ((14, 26), (2, (1 + 1) * 60)),             // A's end, B's start
     ];
-    for ((from, to), expected) in cases {
-        let query = SummaryQuery {
-            group_by: Some(GroupBy::Probe),
-            filters: Filters::default(),
-            from: rfc3339(BASE + from * MINUTE),
-            to: rfc3339(BASE + to * MINUTE),
-        };
-        let summary = service.summary(&query, now).await?;
-        let got = summary
-            .rows
-            .iter()
-            .find(|row| row.key.get("probe").map(String::as_str) == Some("P1"))
-            .map(|row| (row.incidents, row.downtime_s))
-            .unwrap_or((0, 0));
-        assert_eq!(got, expected, "range {from}..{to} min");
+    for (range, expected) in cases {
+        let got = incidents_of(&service, Some(GroupBy::Probe), range, "P1", now).await?;
+        assert_eq!(got, expected, "range {range:?} min");
     }
     Ok(())
 }
@@ -166,21 +178,9 @@ async fn a_groups_incidents_are_its_periods_of_unavailability(
         (Some(GroupBy::Product), (33, 50), "LIVRET", (1, 17 * 60)),
         (Some(GroupBy::Product), (16, 20), "LIVRET", (0, 0)),
     ];
-    for (group, (from, to), key, expected) in cases {
-        let query = SummaryQuery {
-            group_by: group,
-            filters: Filters::default(),
-            from: rfc3339(BASE + from * MINUTE),
-            to: rfc3339(BASE + to * MINUTE),
-        };
-        let summary = service.summary(&query, now).await?;
-        let got = summary
-            .rows
-            .iter()
-            .find(|row| row.key.values().next().map_or("", String::as_str) == key)
-            .map(|row| (row.incidents, row.downtime_s))
-            .unwrap_or((0, 0));
-        assert_eq!(got, expected, "{group:?} {key} {from}..{to} min");
+    for (group, range, key, expected) in cases {
+        let got = incidents_of(&service, group, range, key, now).await?;
+        assert_eq!(got, expected, "{group:?} {key} {range:?} min");
     }
     Ok(())
 }

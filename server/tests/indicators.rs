@@ -867,12 +867,12 @@ async fn the_api_answers_every_metric_and_names_bad_parameters(
         .await?;
     let rows = summary["rows"].as_array().cloned().unwrap_or_default();
     assert_eq!(rows.len(), 3);
-    let raw_runs = runs.iter().filter(|r| {
+    let in_range = |r: &&ProbeRun| {
         r.started_at_ms >= at("2026-03-28T00:00:00Z")
             && r.started_at_ms < at("2026-03-30T00:00:00Z")
-    });
+    };
     let mut per_probe: HashMap<String, i64> = HashMap::new();
-    for run in raw_runs {
+    for run in runs.iter().filter(in_range) {
         *per_probe.entry(run.probe_code.clone()).or_default() += 1;
     }
     for row in &rows {
@@ -893,10 +893,7 @@ async fn the_api_answers_every_metric_and_names_bad_parameters(
         .json()
         .await?;
     let mut per_service: HashMap<&str, i64> = HashMap::new();
-    for run in runs.iter().filter(|r| {
-        r.started_at_ms >= at("2026-03-28T00:00:00Z")
-            && r.started_at_ms < at("2026-03-30T00:00:00Z")
-    }) {
+    for run in runs.iter().filter(in_range) {
         for step in &run.steps {
             let service = STEPS
                 .iter()
