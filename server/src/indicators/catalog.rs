@@ -23,12 +23,16 @@ pub struct QueryCatalog {
 }
 
 impl QueryCatalog {
+    /// Reads the three tables side by side: a query's latency pays one round trip.
     pub async fn load(db: &Database) -> StorageResult<QueryCatalog> {
+        let fetch = |sql: &'static str| sqlx::query(sql).fetch_all(db.pool());
+        let (probes, steps, errors) = futures::try_join!(
+            fetch("SELECT probe_code, product_code, channel, environment FROM probes"),
+            fetch("SELECT product_code, step_code, service_code FROM journey_steps"),
+            fetch("SELECT error_code, category FROM error_codes"),
+        )?;
         let mut catalog = QueryCatalog::default();
-        for row in sqlx::query("SELECT probe_code, product_code, channel, environment FROM probes")
-            .fetch_all(db.pool())
-            .await?
-        {
+        for row in probes {
             catalog.probes.insert(
                 row.try_get("probe_code")?,
                 ProbeInfo {
@@ -38,19 +42,13 @@ impl QueryCatalog {
                 },
             );
         }
-        for row in sqlx::query("SELECT product_code, step_code, service_code FROM journey_steps")
-            .fetch_all(db.pool())
-            .await?
-        {
+        for row in steps {
             catalog.step_service.insert(
                 (row.try_get("product_code")?, row.try_get("step_code")?),
                 row.try_get("service_code")?,
             );
         }
-        for row in sqlx::query("SELECT error_code, category FROM error_codes")
-            .fetch_all(db.pool())
-            .await?
-        {
+        for row in errors {
             catalog
                 .error_category
                 .insert(row.try_get("error_code")?, row.try_get("category")?);
