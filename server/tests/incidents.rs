@@ -41,31 +41,42 @@ fn catalog() -> Catalog {
                 enabled: true,
             })
             .collect(),
-        services: vec![Service {
-            service_code: "FRONT".into(),
-            label: "Portail".into(),
-            kind: "internal".into(),
-            owner_team: None,
-        }],
-        journey_steps: vec![JourneyStep {
-            product_code: "LIVRET".into(),
-            step_code: "FORM".into(),
-            position: 1,
-            label: "Formulaire".into(),
-            service_code: "FRONT".into(),
-        }],
-        error_codes: vec![ErrorCode {
-            error_code: "E500".into(),
-            label: "Erreur".into(),
-            category: "technical".into(),
-            service_code: None,
-        }],
+        services: ["FRONT", "ESIGN"]
+            .into_iter()
+            .map(|code| Service {
+                service_code: code.into(),
+                label: code.into(),
+                kind: "internal".into(),
+                owner_team: None,
+            })
+            .collect(),
+        journey_steps: [("FORM", "FRONT"), ("SIGN", "ESIGN")]
+            .into_iter()
+            .enumerate()
+            .map(|(index, (step, service))| JourneyStep {
+                product_code: "LIVRET".into(),
+                step_code: step.into(),
+                position: index as i64 + 1,
+                label: step.into(),
+                service_code: service.into(),
+            })
+            .collect(),
+        error_codes: [("E500", "technical"), ("E503", "partner")]
+            .into_iter()
+            .map(|(code, category)| ErrorCode {
+                error_code: code.into(),
+                label: "Erreur".into(),
+                category: category.into(),
+                service_code: None,
+            })
+            .collect(),
         ..Catalog::default()
     }
 }
 
-/// A run every 5 minutes from minute 0 to 50, failed at the minutes given.
-fn runs_of(probe: &str, failed_at: &[i64]) -> Vec<ProbeRun> {
+/// A run every 5 minutes from minute 0 to 50, failed at the minutes given, at `step`
+/// with `error`.
+fn runs_of(probe: &str, failed_at: &[i64], (step, error): (&str, &str)) -> Vec<ProbeRun> {
     (0..=10)
         .map(|slot| {
             let minute = slot * 5;
@@ -76,8 +87,8 @@ fn runs_of(probe: &str, failed_at: &[i64]) -> Vec<ProbeRun> {
                 started_at_ms: BASE + minute * MINUTE,
                 duration_ms: 1_000,
                 status: if failed { "KO" } else { "OK" }.into(),
-                failed_step_code: failed.then(|| "FORM".into()),
-                error_code: failed.then(|| "E500".into()),
+                failed_step_code: failed.then(|| step.into()),
+                error_code: failed.then(|| error.into()),
                 error_message: None,
                 agent: None,
                 steps: vec![],
@@ -89,21 +100,21 @@ fn runs_of(probe: &str, failed_at: &[i64]) -> Vec<ProbeRun> {
 
 /// P1: streaks at minutes 5–15 (A), 25–40 (B) and from 45, still open (C).
 fn runs() -> Vec<ProbeRun> {
-    runs_of("P1", &[5, 10, 25, 30, 35, 45, 50])
+    runs_of("P1", &[5, 10, 25, 30, 35, 45, 50], ("FORM", "E500"))
 }
 
 /// The summary's (incidents, downtime in seconds) of the row `key` (`""` for the one row
 /// of an ungrouped summary) over a range in minutes after `BASE`; (0, 0) without a row.
 async fn incidents_of(
     service: &IndicatorService,
-    group_by: Option<GroupBy>,
+    (group_by, filters): (Option<GroupBy>, Filters),
     (from, to): (i64, i64),
     key: &str,
     now: i64,
 ) -> Result<(i64, i64), Box<dyn std::error::Error>> {
     let query = SummaryQuery {
         group_by,
-        filters: Filters::default(),
+        filters,
         from: rfc3339(BASE + from * MINUTE),
         to: rfc3339(BASE + to * MINUTE),
     };
@@ -135,7 +146,8 @@ async fn the_summary_counts_overlapping_incidents_and_clipped_downtime(
         ((14, 26), (2, (1 + 1) * 60)),             // A's end, B's start
     ];
     for (range, expected) in cases {
-        let got = incidents_of(&service, Some(GroupBy::Probe), range, "P1", now).await?;
+        let scope = (Some(GroupBy::Probe), Filters::default());
+        let got = incidents_of(&service, scope, range, "P1", now).await?;
         assert_eq!(got, expected, "range {range:?} min");
     }
     Ok(())
@@ -147,10 +159,11 @@ async fn a_groups_incidents_are_its_periods_of_unavailability(
 ) -> support::TestResult {
     let test = TestDatabase::new(engine).await?;
     upsert_catalog(&test.db, &catalog()).await?;
-    // P2 (same product, same failing step) is down from 30 to 45: inside P1's B, and
-    // up to the start of P1's C.
+    // P2 (same product, failing at SIGN, served by ESIGN, with E503) is down from 30 to
+    // 45: inside P1's B (at FORM, served by FRONT, with E500), and up to the start of
+    // P1's C.
     let mut all = runs();
-    all.extend(runs_of("P2", &[30, 35, 40]));
+    all.extend(runs_of("P2", &[30, 35, 40], ("SIGN", "E503")));
     RunRecorder::new(test.db.clone(), RunNotifier::default())
         .record(&all)
         .await?;
@@ -158,29 +171,112 @@ async fn a_groups_incidents_are_its_periods_of_unavailability(
     let now = BASE + 60 * MINUTE;
     // (group, range in minutes) → (key, incidents, downtime in seconds), by hand:
     // P1 [5,15) [25,40) [45,60); P2 [30,45); together [5,15) and [25,60).
+    let only = |set: fn(&mut Filters, Vec<String>), code: &str| {
+        let mut filters = Filters::default();
+        set(&mut filters, vec![code.to_string()]);
+        filters
+    };
+    let all_runs = Filters::default();
     let cases = [
-        (Some(GroupBy::Probe), (0, 60), "P1", (3, 40 * 60)),
-        (Some(GroupBy::Probe), (0, 60), "P2", (1, 15 * 60)),
+        (
+            Some(GroupBy::Probe),
+            all_runs.clone(),
+            (0, 60),
+            "P1",
+            (3, 40 * 60),
+        ),
+        (
+            Some(GroupBy::Probe),
+            all_runs.clone(),
+            (0, 60),
+            "P2",
+            (1, 15 * 60),
+        ),
         (
             Some(GroupBy::Product),
+            all_runs.clone(),
             (0, 60),
             "LIVRET",
-            (2, (10 + 35) * 60),
+            (2, 45 * 60),
+        ),
+        (
+            Some(GroupBy::Channel),
+            all_runs.clone(),
+            (0, 60),
+            "mobile",
+            (1, 15 * 60),
+        ),
+        (None, all_runs.clone(), (0, 60), "", (2, 45 * 60)),
+        (
+            Some(GroupBy::Product),
+            all_runs.clone(),
+            (33, 50),
+            "LIVRET",
+            (1, 17 * 60),
+        ),
+        (
+            Some(GroupBy::Product),
+            all_runs.clone(),
+            (16, 20),
+            "LIVRET",
+            (0, 0),
+        ),
+        // Each incident belongs to the service and step of its failed step.
+        (
+            Some(GroupBy::Service),
+            all_runs.clone(),
+            (0, 60),
+            "FRONT",
+            (3, 40 * 60),
         ),
         (
             Some(GroupBy::Service),
+            all_runs.clone(),
             (0, 60),
-            "FRONT",
-            (2, (10 + 35) * 60),
+            "ESIGN",
+            (1, 15 * 60),
         ),
-        (Some(GroupBy::Channel), (0, 60), "mobile", (1, 15 * 60)),
-        (None, (0, 60), "", (2, (10 + 35) * 60)),
-        (Some(GroupBy::Product), (33, 50), "LIVRET", (1, 17 * 60)),
-        (Some(GroupBy::Product), (16, 20), "LIVRET", (0, 0)),
+        (
+            Some(GroupBy::Step),
+            all_runs.clone(),
+            (0, 60),
+            "SIGN",
+            (1, 15 * 60),
+        ),
+        // Filters keep incidents by failed step, service and error code.
+        (
+            None,
+            only(|f, v| f.service = v, "ESIGN"),
+            (0, 60),
+            "",
+            (1, 15 * 60),
+        ),
+        (
+            None,
+            only(|f, v| f.step = v, "FORM"),
+            (0, 60),
+            "",
+            (3, 40 * 60),
+        ),
+        (
+            None,
+            only(|f, v| f.error_code = v, "E503"),
+            (0, 60),
+            "",
+            (1, 15 * 60),
+        ),
+        (
+            None,
+            only(|f, v| f.probe = v, "P1"),
+            (25, 50),
+            "",
+            (2, 20 * 60),
+        ),
     ];
-    for (group, range, key, expected) in cases {
-        let got = incidents_of(&service, group, range, key, now).await?;
-        assert_eq!(got, expected, "{group:?} {key} {range:?} min");
+    for (group, filters, range, key, expected) in cases {
+        let context = format!("{group:?} {filters:?} {key} {range:?} min");
+        let got = incidents_of(&service, (group, filters), range, key, now).await?;
+        assert_eq!(got, expected, "{context}");
     }
     Ok(())
 }

@@ -23,14 +23,21 @@ pub struct QueryCatalog {
 }
 
 impl QueryCatalog {
-    /// Reads the three tables side by side: a query's latency pays one round trip.
+    /// Reads the three tables one after the other on one pooled connection (an explorer
+    /// page asks for several series at once; each should hold few connections).
     pub async fn load(db: &Database) -> StorageResult<QueryCatalog> {
-        let fetch = |sql: &'static str| sqlx::query(sql).fetch_all(db.pool());
-        let (probes, steps, errors) = futures::try_join!(
-            fetch("SELECT probe_code, product_code, channel, environment FROM probes"),
-            fetch("SELECT product_code, step_code, service_code FROM journey_steps"),
-            fetch("SELECT error_code, category FROM error_codes"),
-        )?;
+        let mut connection = db.pool().acquire().await?;
+        let probes =
+            sqlx::query("SELECT probe_code, product_code, channel, environment FROM probes")
+                .fetch_all(&mut *connection)
+                .await?;
+        let steps = sqlx::query("SELECT product_code, step_code, service_code FROM journey_steps")
+            .fetch_all(&mut *connection)
+            .await?;
+        let errors = sqlx::query("SELECT error_code, category FROM error_codes")
+            .fetch_all(&mut *connection)
+            .await?;
+        drop(connection);
         let mut catalog = QueryCatalog::default();
         for row in probes {
             catalog.probes.insert(
@@ -111,12 +118,13 @@ impl QueryCatalog {
         Some(steps)
     }
 
-    /// Whether a (probe, step) row passes the service filter.
+    /// Whether a fact of `probe` at `step` passes the step and service filters.
     pub fn step_passes(&self, filters: &Filters, probe: &str, step: &str) -> bool {
-        filters.service.is_empty()
-            || self
-                .service_of(probe, step)
-                .is_some_and(|service| filters.service.contains(service))
+        (filters.step.is_empty() || filters.step.iter().any(|kept| kept == step))
+            && (filters.service.is_empty()
+                || self
+                    .service_of(probe, step)
+                    .is_some_and(|service| filters.service.contains(service)))
     }
 
     /// The value of `group` for a row; `None` drops the row from a grouped query.
@@ -137,6 +145,8 @@ impl QueryCatalog {
             GroupBy::Service => self.service_of(probe, step).cloned(),
             // Successful facts carry no error code: they belong to no error group.
             GroupBy::ErrorCode => (!error_code.is_empty()).then(|| error_code.to_string()),
+            // A code missing from `error_codes` (ingest checks them; a later reference
+            // drop may remove one) belongs to no category.
             GroupBy::ErrorCategory => self.error_category.get(error_code).cloned(),
         }
     }

@@ -158,8 +158,8 @@ impl IndicatorService {
         let (from, to) = resolve_range(&query.from, &query.to, now)?;
         // Steps when grouped by (or filtered on) step or service, as a series would.
         let kind = fact_kind(Metric::Availability, query.group_by, &query.filters);
-        // The incidents are read beside the rollups, and kept by the same probe, step and
-        // service filters (an incident names its first failed step and error code only).
+        // The incidents are read beside the rollups and filtered with them (by their
+        // probe, first failed step and error code).
         let rollups = async {
             let catalog = QueryCatalog::load(&self.db).await?;
             let probes = catalog.probes_matching(&query.filters);

@@ -1,7 +1,9 @@
 //! The summary table: per group, runs, availability, percentiles, failures, incidents
 //! and downtime over the period. Grouped by (or filtered on) step or service, its rows
-//! are about steps: a service's runs are the executions of its steps, its availability
-//! their success rate, its incidents those whose failed step it serves.
+//! are about steps: a service's runs are its steps' records (skipped ones included, as
+//! the `runs` series counts them at step level), its availability and percentiles
+//! those of the steps that ran, its incidents those whose failed step it serves. The
+//! filters keep incidents by probe, failed step, service and error code.
 //!
 //! A group's incidents are its periods of unavailability: the incidents of its probes
 //! that overlap (or touch) in time make one period, so a partner outage seen by five
@@ -40,9 +42,18 @@ impl Scope<'_> {
     /// Whether a fact of `probe` at `step` passes the step and service filters (always,
     /// for runs).
     fn keeps_step(&self, catalog: &QueryCatalog, probe: &str, step: &str) -> bool {
-        self.kind == FactKind::Runs
-            || ((self.filters.step.is_empty() || self.filters.step.iter().any(|s| s == step))
-                && catalog.step_passes(self.filters, probe, step))
+        self.kind == FactKind::Runs || catalog.step_passes(self.filters, probe, step)
+    }
+
+    /// Whether an incident passes the filters: its probe, its failed step (step and
+    /// service filters) and its error code (error code filter).
+    fn keeps_incident(&self, catalog: &QueryCatalog, incident: &Incident, step: &str) -> bool {
+        let error = incident.error_code.as_deref().unwrap_or_default();
+        self.probes
+            .is_none_or(|probes| probes.contains(&incident.probe_code))
+            && self.keeps_step(catalog, &incident.probe_code, step)
+            && (self.filters.error_code.is_empty()
+                || self.filters.error_code.iter().any(|code| code == error))
     }
 }
 
@@ -56,12 +67,7 @@ pub fn summarise(
     period: Period,
 ) -> Vec<SummaryRow> {
     let Period { from, to, now } = period;
-    let Scope {
-        group_by,
-        probes,
-        kind,
-        ..
-    } = scope;
+    let Scope { group_by, kind, .. } = scope;
     let mut cells: HashMap<BTreeMap<String, String>, Cell> = HashMap::new();
     for row in rows {
         if !scope.keeps_step(catalog, &row.key.probe_code, &row.key.step_code) {
@@ -73,12 +79,9 @@ pub fn summarise(
     }
     let mut spans: HashMap<BTreeMap<String, String>, Vec<(i64, i64)>> = HashMap::new();
     for incident in incidents {
-        if probes.is_some_and(|probes| !probes.contains(&incident.probe_code)) {
-            continue;
-        }
         let error = incident.error_code.clone().unwrap_or_default();
         let step = incident.failed_step_code.clone().unwrap_or_default();
-        if !scope.keeps_step(catalog, &incident.probe_code, &step) {
+        if !scope.keeps_incident(catalog, incident, &step) {
             continue;
         }
         let Some(value) = group_by.map_or(Some(String::new()), |group| {

@@ -207,9 +207,11 @@ fn series_name(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn stacked_series_share_every_time_with_zeros_in_their_gaps() {
-        let aligned = super::aligned_for_stacking(&[
+        let aligned = aligned_for_stacking(&[
             vec![(10, 1.0), (30, 2.0)],
             vec![(20, 5.0), (30, 1.0)],
             vec![],
@@ -223,8 +225,6 @@ mod tests {
             ]
         );
     }
-
-    use super::*;
 
     fn options() -> ExplorerOptions {
         ExplorerOptions {

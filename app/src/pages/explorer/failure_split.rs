@@ -17,11 +17,12 @@ pub const FAILURE_SPLITS: [GroupBy; 4] = [
     GroupBy::Step,
 ];
 
-/// The choices of the split list: the fixed ones, then the chosen group-by if it is
-/// another one.
+/// The choices of the split list: the fixed ones, then the chosen group-by and the
+/// split in use (from a shared link, or kept after the group-by changed) when they are
+/// others, so that the list always shows what the chart is split by.
 pub fn split_choices(state: &ViewState) -> Vec<GroupBy> {
     let mut choices = FAILURE_SPLITS.to_vec();
-    if let Some(group) = state.group_by {
+    for group in [state.group_by, state.failures_by].into_iter().flatten() {
         if !choices.contains(&group) {
             choices.push(group);
         }
@@ -65,5 +66,11 @@ mod tests {
         state.group_by = Some(GroupBy::Product);
         assert_eq!(split_choices(&state).last(), Some(&GroupBy::Product));
         assert_eq!(split_choices(&state).len(), FAILURE_SPLITS.len() + 1);
+        // A split chosen under another group-by stays listed.
+        state.failures_by = Some(GroupBy::Product);
+        state.group_by = Some(GroupBy::Channel);
+        let choices = split_choices(&state);
+        assert!(choices.contains(&GroupBy::Product) && choices.contains(&GroupBy::Channel));
+        assert_eq!(choices.len(), FAILURE_SPLITS.len() + 2);
     }
 }
