@@ -280,6 +280,11 @@ impl Filters {
         ]
     }
 
+    /// Whether one filter's `list` keeps `value`: an empty list keeps every value.
+    pub fn keeps(list: &[String], value: &str) -> bool {
+        list.is_empty() || list.iter().any(|item| item == value)
+    }
+
     pub fn named_mut(&mut self, name: &str) -> Option<&mut Vec<String>> {
         match name {
             "probe" => Some(&mut self.probe),

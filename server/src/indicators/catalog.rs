@@ -73,9 +73,7 @@ impl QueryCatalog {
         if !constrained {
             return None;
         }
-        let keeps = |list: &Vec<String>, value: &str| {
-            list.is_empty() || list.iter().any(|item| item == value)
-        };
+        let keeps = Filters::keeps;
         let mut probes: Vec<String> = self
             .probes
             .iter()
@@ -108,7 +106,7 @@ impl QueryCatalog {
             .step_service
             .iter()
             .filter(|((_, step), service)| {
-                (filters.step.is_empty() || filters.step.contains(step))
+                Filters::keeps(&filters.step, step)
                     && (services.is_empty() || services.contains(service))
             })
             .map(|((_, step), _)| step.clone())
@@ -120,7 +118,7 @@ impl QueryCatalog {
 
     /// Whether a fact of `probe` at `step` passes the step and service filters.
     pub fn step_passes(&self, filters: &Filters, probe: &str, step: &str) -> bool {
-        (filters.step.is_empty() || filters.step.iter().any(|kept| kept == step))
+        Filters::keeps(&filters.step, step)
             && (filters.service.is_empty()
                 || self
                     .service_of(probe, step)

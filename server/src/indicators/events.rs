@@ -45,8 +45,6 @@ pub async fn event_series(
     .bind(to)
     .fetch_all(db.pool())
     .await?;
-    let keeps =
-        |list: &Vec<String>, value: &str| list.is_empty() || list.iter().any(|item| item == value);
     let mut events = Vec::with_capacity(rows.len());
     for row in &rows {
         let event = Event {
@@ -58,6 +56,7 @@ pub async fn event_series(
             channel: row.try_get("channel")?,
             error_code: row.try_get("error_code")?,
         };
+        let keeps = Filters::keeps;
         if keeps(&filters.product, &event.product_code)
             && keeps(&filters.step, &event.step_code)
             && keeps(&filters.channel, &event.channel)

@@ -137,7 +137,7 @@ async fn read_raw_edges(
 }
 
 fn keeps(list: Option<&Vec<String>>, value: &str) -> bool {
-    list.is_none_or(|list| list.iter().any(|item| item == value))
+    list.is_none_or(|list| Filters::keeps(list, value))
 }
 
 /// Which facts a metric reads: steps for step-level questions, runs otherwise.

@@ -45,15 +45,13 @@ impl Scope<'_> {
         self.kind == FactKind::Runs || catalog.step_passes(self.filters, probe, step)
     }
 
-    /// Whether an incident passes the filters: its probe, its failed step (step and
-    /// service filters) and its error code (error code filter).
-    fn keeps_incident(&self, catalog: &QueryCatalog, incident: &Incident, step: &str) -> bool {
-        let error = incident.error_code.as_deref().unwrap_or_default();
+    /// Whether an incident of `probe` that failed at `step` with `error` passes the
+    /// filters.
+    fn keeps_incident(&self, catalog: &QueryCatalog, probe: &str, step: &str, error: &str) -> bool {
         self.probes
-            .is_none_or(|probes| probes.contains(&incident.probe_code))
-            && self.keeps_step(catalog, &incident.probe_code, step)
-            && (self.filters.error_code.is_empty()
-                || self.filters.error_code.iter().any(|code| code == error))
+            .is_none_or(|probes| probes.iter().any(|kept| kept == probe))
+            && self.keeps_step(catalog, probe, step)
+            && Filters::keeps(&self.filters.error_code, error)
     }
 }
 
@@ -79,13 +77,14 @@ pub fn summarise(
     }
     let mut spans: HashMap<BTreeMap<String, String>, Vec<(i64, i64)>> = HashMap::new();
     for incident in incidents {
-        let error = incident.error_code.clone().unwrap_or_default();
-        let step = incident.failed_step_code.clone().unwrap_or_default();
-        if !scope.keeps_incident(catalog, incident, &step) {
+        let probe = incident.probe_code.as_str();
+        let step = incident.failed_step_code.as_deref().unwrap_or_default();
+        let error = incident.error_code.as_deref().unwrap_or_default();
+        if !scope.keeps_incident(catalog, probe, step, error) {
             continue;
         }
         let Some(value) = group_by.map_or(Some(String::new()), |group| {
-            catalog.group_value(group, &incident.probe_code, &step, &error)
+            catalog.group_value(group, probe, step, error)
         }) else {
             continue;
         };

@@ -80,7 +80,7 @@ pub fn zero_filled(
 /// has none: ECharts stacks series on a time axis by point index, not by time, so a
 /// series with a gap would be drawn on top of the wrong bar of the series below.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-pub fn aligned_for_stacking(series: &[Vec<(i64, f64)>]) -> Vec<Vec<(i64, f64)>> {
+pub fn aligned_for_stacking(series: &[&[(i64, f64)]]) -> Vec<Vec<(i64, f64)>> {
     let times: std::collections::BTreeSet<i64> = series
         .iter()
         .flat_map(|points| points.iter().map(|(time, _)| *time))
@@ -211,11 +211,8 @@ mod tests {
 
     #[test]
     fn stacked_series_share_every_time_with_zeros_in_their_gaps() {
-        let aligned = aligned_for_stacking(&[
-            vec![(10, 1.0), (30, 2.0)],
-            vec![(20, 5.0), (30, 1.0)],
-            vec![],
-        ]);
+        let aligned =
+            aligned_for_stacking(&[&[(10, 1.0), (30, 2.0)], &[(20, 5.0), (30, 1.0)], &[]]);
         assert_eq!(
             aligned,
             vec![

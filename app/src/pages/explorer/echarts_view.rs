@@ -272,10 +272,10 @@ mod wasm {
         let stacked = picture.kind.is_stacked_bars();
         let counts_as_lines = picture.kind.unit() == Unit::Count && !stacked;
         let drawn: Vec<Vec<(i64, f64)>> = if stacked {
-            let points: Vec<Vec<(i64, f64)>> = picture
+            let points: Vec<&[(i64, f64)]> = picture
                 .series
                 .iter()
-                .map(|series| series.points.clone())
+                .map(|series| series.points.as_slice())
                 .collect();
             aligned_for_stacking(&points)
         } else {
