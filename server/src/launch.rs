@@ -28,6 +28,9 @@ pub struct HttpOptions {
     pub cipher: PersonalDataCipher,
     /// The geography service imports enrich prospects with, when configured.
     pub geography: Option<GeographyClient>,
+    /// Whether to load the window of recent facts at start (else at the first question
+    /// that needs each day).
+    pub warm_up: bool,
 }
 
 /// A server running in the background.
@@ -70,6 +73,20 @@ pub fn spawn(
 ) -> std::io::Result<RunningServer> {
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
+    let indicators = IndicatorService::new(db.clone());
+    if options.warm_up {
+        let warming = indicators.clone();
+        tokio::spawn(async move {
+            let timer = std::time::Instant::now();
+            match warming.recent().warm_up(crate::clock::now_ms()).await {
+                Ok(()) => tracing::info!(
+                    seconds = timer.elapsed().as_secs_f64(),
+                    "recent facts loaded in memory"
+                ),
+                Err(error) => tracing::warn!(%error, "recent facts could not be loaded ahead"),
+            }
+        });
+    }
     let state = AppState {
         auth: AuthService::new(
             db.clone(),
@@ -79,8 +96,8 @@ pub fn spawn(
         tokens: TokenService::new(db.clone()),
         cipher: options.cipher.clone(),
         recorder: RunRecorder::new(db.clone(), notifier.clone()),
-        board: BoardService::new(db.clone()),
-        indicators: IndicatorService::new(db.clone()),
+        board: BoardService::new(db.clone(), indicators.clone()),
+        indicators,
         notifier: notifier.clone(),
         imports: ImportRunner::new(ImportContext::new(
             db.clone(),

@@ -444,26 +444,13 @@ fn assert_same_points(
     compared
 }
 
-async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::TestResult {
-    let test = TestDatabase::new(engine).await?;
-    upsert_catalog(&test.db, &catalog()).await?;
-    let mut runs = random_runs(7);
-    // Late data: shuffled batches; duplicates: a fifth of the runs recorded twice.
-    let mut order = runs.clone();
-    order.shuffle(&mut ChaCha8Rng::seed_from_u64(11));
-    let recorder = RunRecorder::new(test.db.clone(), RunNotifier::default());
-    for chunk in order.chunks(400) {
-        recorder.record(chunk).await?;
-    }
-    let duplicates: Vec<ProbeRun> = order.iter().step_by(5).cloned().collect();
-    assert_eq!(
-        recorder.record(&duplicates).await?,
-        0,
-        "duplicates are not stored again"
-    );
-    runs.sort_by_key(|run| run.started_at_ms);
-
-    let service = IndicatorService::new(test.db.clone());
+/// Compares every metric, bucket, group-by and filter set of `service` with the raw
+/// runs, each question asked at `now_of(to)`.
+async fn compare_with_raw_rows(
+    runs: &[ProbeRun],
+    service: &IndicatorService,
+    now_of: &dyn Fn(&str) -> i64,
+) -> support::TestResult {
     let ranges = [
         ("2026-03-27T21:17:13Z", "2026-03-30T02:03:20Z"),
         ("2026-10-24T22:00:00Z", "2026-10-26T03:59:59Z"),
@@ -510,7 +497,7 @@ async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::T
                         from: from.into(),
                         to: to.into(),
                     };
-                    let response = service.series(&query, at("2026-11-26T00:00:00Z")).await?;
+                    let response = service.series(&query, now_of(to)).await?;
                     let got = actual(&response);
                     let want = expected(
                         &runs,
@@ -573,7 +560,7 @@ async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::T
                         from: from.into(),
                         to: to.into(),
                     };
-                    let response = service.series(&query, at("2026-11-26T00:00:00Z")).await?;
+                    let response = service.series(&query, now_of(to)).await?;
                     let got = actual(&response);
                     let want = expected(
                         &runs,
@@ -611,7 +598,7 @@ async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::T
                 from: from.into(),
                 to: to.into(),
             };
-            let summary = service.summary(&query, at("2026-11-26T00:00:00Z")).await?;
+            let summary = service.summary(&query, now_of(to)).await?;
             incidents_by_group.push(summary.rows.iter().map(|row| row.incidents).sum::<i64>());
             for metric in [Metric::Runs, Metric::Availability, Metric::DurationP95] {
                 let got: BTreeMap<String, BTreeMap<i64, f64>> = summary
@@ -655,6 +642,41 @@ async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::T
         3 * 3 * (1 + PROBES.len() + 2 * STEPS.len()),
         "summary values compared"
     );
+    Ok(())
+}
+
+async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::TestResult {
+    let test = TestDatabase::new(engine).await?;
+    upsert_catalog(&test.db, &catalog()).await?;
+    let mut runs = random_runs(7);
+    // Late data: shuffled batches; duplicates: a fifth of the runs recorded twice.
+    let mut order = runs.clone();
+    order.shuffle(&mut ChaCha8Rng::seed_from_u64(11));
+    let recorder = RunRecorder::new(test.db.clone(), RunNotifier::default());
+    for chunk in order.chunks(400) {
+        recorder.record(chunk).await?;
+    }
+    let duplicates: Vec<ProbeRun> = order.iter().step_by(5).cloned().collect();
+    assert_eq!(
+        recorder.record(&duplicates).await?,
+        0,
+        "duplicates are not stored again"
+    );
+    runs.sort_by_key(|run| run.started_at_ms);
+
+    // Asked long after (rollups and raw edges), then right after each range (the
+    // window of recent facts holds every range of less than a month).
+    let rollups_only = IndicatorService::from_rollups_only(test.db.clone());
+    compare_with_raw_rows(&runs, &rollups_only, &|_| at("2026-11-26T00:00:00Z")).await?;
+    assert_eq!(rollups_only.recent().days_held().await, (0, 0));
+    let service = IndicatorService::new(test.db.clone());
+    compare_with_raw_rows(&runs, &service, &|to| at(to) + 3_600_000).await?;
+    let (run_days, step_days) = service.recent().days_held().await;
+    assert!(
+        run_days > 0 && step_days > 0,
+        "the window answered: {run_days} {step_days}"
+    );
+
     for level in ["w", "M"] {
         let rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rollups WHERE resolution = $1")
             .bind(level)
@@ -694,6 +716,91 @@ async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::T
     Ok(())
 }
 on_both_engines!(rollups_give_the_same_numbers_as_raw_rows);
+
+async fn the_window_of_recent_facts_sees_what_any_process_writes(
+    engine: Engine,
+) -> support::TestResult {
+    let test = TestDatabase::new(engine).await?;
+    upsert_catalog(&test.db, &catalog()).await?;
+    let (from, to) = ("2026-03-27T20:00:00Z", "2026-03-30T04:00:00Z");
+    let mut runs: Vec<ProbeRun> = random_runs(5)
+        .into_iter()
+        .filter(|run| run.started_at_ms >= at(from) && run.started_at_ms < at(to))
+        .collect();
+    runs.shuffle(&mut ChaCha8Rng::seed_from_u64(3));
+    let (first, later) = runs.split_at(runs.len() / 2);
+    RunRecorder::new(test.db.clone(), RunNotifier::default())
+        .record(first)
+        .await?;
+
+    let service = IndicatorService::new(test.db.clone());
+    let rollups_only = IndicatorService::from_rollups_only(test.db.clone());
+    let now = at(to) + 3_600_000;
+    let questions = [
+        (Metric::Availability, Bucket::Hour, Some(GroupBy::Probe)),
+        (Metric::DurationP95, Bucket::Day, None),
+        (
+            Metric::SuccessRate,
+            Bucket::FifteenMinutes,
+            Some(GroupBy::Step),
+        ),
+    ];
+    let ask = |service: &IndicatorService, (metric, bucket, group_by): (Metric, Bucket, _)| {
+        let query = SeriesQuery {
+            metric,
+            bucket,
+            group_by,
+            filters: Filters::default(),
+            from: from.into(),
+            to: to.into(),
+        };
+        let service = service.clone();
+        async move { Ok::<_, Box<dyn std::error::Error>>(actual(&service.series(&query, now).await?)) }
+    };
+    let compare = |stored: &[ProbeRun], got: &BTreeMap<String, BTreeMap<i64, f64>>, question| {
+        let (metric, bucket, group_by) = question;
+        let want = expected(
+            stored,
+            (metric, Some(bucket), group_by),
+            &Filters::default(),
+            at(from),
+            at(to),
+        );
+        assert_same_points(metric, got, &want, &format!("{question:?}"))
+    };
+    for question in questions {
+        compare(first, &ask(&service, question).await?, question);
+    }
+    assert_eq!(
+        service.recent().days_held().await,
+        (4, 4),
+        "Paris days 27 to 30 March"
+    );
+
+    // Another process (its own connections) records the rest, late runs included.
+    let other = vigie::storage::Database::connect(&test.url).await?;
+    RunRecorder::new(other.clone(), RunNotifier::default())
+        .record(later)
+        .await?;
+    for question in questions {
+        assert!(compare(&runs, &ask(&service, question).await?, question) > 0);
+    }
+
+    // It moves the end of a maintenance window, and rebuilds the rollups as an import
+    // would: the window's availability follows, as the rollups' does.
+    let question = questions[0];
+    let before = ask(&service, question).await?;
+    let mut changed = catalog();
+    changed.maintenance_windows[0].ends_at_ms = at("2026-03-29T01:30:00Z");
+    upsert_catalog(&other, &changed).await?;
+    refresh::rebuild(&other, at(from), at(to)).await?;
+    let after = ask(&service, question).await?;
+    assert_ne!(after, before);
+    assert_eq!(after, ask(&rollups_only, question).await?);
+    other.close().await;
+    Ok(())
+}
+on_both_engines!(the_window_of_recent_facts_sees_what_any_process_writes);
 
 async fn rollups_of_an_older_format_are_rebuilt_from_raw_rows(
     engine: Engine,

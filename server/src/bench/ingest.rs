@@ -95,6 +95,7 @@ async fn measure(scratch: &Scratch, args: &BenchArgs) -> Result<(Vec<f64>, Vec<f
             secure_cookie: false,
             cipher: PersonalDataCipher::new(Arc::new(LocalKeyProvider::demo())),
             geography: None,
+            warm_up: false,
         },
     )
     .map_err(loopback)?;

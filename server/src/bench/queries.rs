@@ -4,20 +4,24 @@
 use std::time::Instant;
 
 use app::domain::indicators::{
-    Bucket, Filters, GroupBy, Metric, Series, SeriesQuery, SummaryQuery,
+    Bucket, Filters, GroupBy, Metric, Series, SeriesQuery, SummaryQuery, SummaryRow,
 };
 use app::domain::time_range::resolve;
 
 use super::{raw, BenchError};
-use crate::indicators::IndicatorService;
+use crate::indicators::{IndicatorError, IndicatorService};
 use crate::storage::Database;
 
 /// One query of the mix and its figures.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct QueryFigures {
     pub name: String,
+    /// The service as the server runs it: recent ranges from the window in memory.
     pub service_p50_ms: f64,
     pub service_p95_ms: f64,
+    /// The service from rollups and raw rows only (no window in memory).
+    pub rollups_p50_ms: f64,
+    pub rollups_p95_ms: f64,
     pub raw_p50_ms: f64,
     pub speedup: f64,
     pub points: usize,
@@ -150,6 +154,23 @@ fn compare(metric: Metric, service: &[Series], raw: &[Series]) -> (bool, f64) {
     (true, worst)
 }
 
+/// Asks `ask` once untimed, then `repeat` times timed: the last answer and the timings
+/// (milliseconds).
+async fn timed<T, F, Fut>(repeat: u32, mut ask: F) -> Result<(T, Vec<f64>), BenchError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, IndicatorError>>,
+{
+    let mut answer = ask().await.map_err(query_error)?;
+    let mut timings = Vec::with_capacity(repeat as usize);
+    for _ in 0..repeat {
+        let timer = Instant::now();
+        answer = ask().await.map_err(query_error)?;
+        timings.push(timer.elapsed().as_secs_f64() * 1000.0);
+    }
+    Ok((answer, timings))
+}
+
 pub async fn run_mix(
     db: &Database,
     now: i64,
@@ -157,25 +178,25 @@ pub async fn run_mix(
     only: Option<&str>,
 ) -> Result<Vec<QueryFigures>, BenchError> {
     let service = IndicatorService::new(db.clone());
+    let rollups_only = IndicatorService::from_rollups_only(db.clone());
+    let timer = Instant::now();
+    service.recent().warm_up(now).await.map_err(query_error)?;
+    let (run_days, step_days) = service.recent().days_held().await;
+    println!(
+        "[bench]   recent window: {run_days} days of runs and {step_days} of steps loaded in {:.1} s",
+        timer.elapsed().as_secs_f64()
+    );
     let mut figures = Vec::new();
     let chosen = mix()
         .into_iter()
         .filter(|(name, _)| only.is_none_or(|text| name.contains(text)));
     for (name, shape) in chosen {
-        let mut timings = Vec::with_capacity(repeat as usize);
         let points;
-        let (agrees, worst, raw_ms) = match &shape {
+        let (agrees, worst, raw_ms, mut timings, mut rollup_timings) = match &shape {
             Shape::Series(query) => {
-                let mut answer = None;
-                for round in 0..=repeat {
-                    let timer = Instant::now();
-                    let response = service.series(query, now).await.map_err(query_error)?;
-                    if round > 0 {
-                        timings.push(timer.elapsed().as_secs_f64() * 1000.0);
-                    }
-                    answer = Some(response);
-                }
-                let answer = answer.ok_or_else(|| query_error("no answer"))?;
+                let (answer, timings) = timed(repeat, || service.series(query, now)).await?;
+                let (from_rollups, rollup_timings) =
+                    timed(repeat, || rollups_only.series(query, now)).await?;
                 points = answer.series.iter().map(|s| s.points.len()).sum();
                 let from = resolve(&query.from, now).map_err(query_error)?;
                 let timer = Instant::now();
@@ -183,53 +204,33 @@ pub async fn run_mix(
                     raw::series(db, query.metric, answer.bucket, query.group_by, from, now).await?;
                 let raw_ms = timer.elapsed().as_secs_f64() * 1000.0;
                 let (agrees, worst) = compare(query.metric, &answer.series, &raw);
-                (agrees, worst, raw_ms)
+                let (agrees_too, worst_too) = compare(query.metric, &from_rollups.series, &raw);
+                let worst = worst.max(worst_too);
+                (agrees && agrees_too, worst, raw_ms, timings, rollup_timings)
             }
             Shape::Summary(query) => {
-                let mut answer = None;
-                for round in 0..=repeat {
-                    let timer = Instant::now();
-                    let response = service.summary(query, now).await.map_err(query_error)?;
-                    if round > 0 {
-                        timings.push(timer.elapsed().as_secs_f64() * 1000.0);
-                    }
-                    answer = Some(response);
-                }
-                let answer = answer.ok_or_else(|| query_error("no answer"))?;
+                let (answer, timings) = timed(repeat, || service.summary(query, now)).await?;
+                let (from_rollups, rollup_timings) =
+                    timed(repeat, || rollups_only.summary(query, now)).await?;
                 points = answer.rows.len();
                 let from = resolve(&query.from, now).map_err(query_error)?;
                 let timer = Instant::now();
                 let raw = raw::summary(db, from, now).await?;
                 let raw_ms = timer.elapsed().as_secs_f64() * 1000.0;
-                let mut agrees = answer.rows.len() == raw.len();
-                let mut worst: f64 = 0.0;
-                for row in &answer.rows {
-                    let Some((runs, availability, p95)) =
-                        row.key.get("probe").and_then(|probe| raw.get(probe))
-                    else {
-                        agrees = false;
-                        continue;
-                    };
-                    agrees &= row.runs == *runs;
-                    agrees &= match (row.availability_pct, availability) {
-                        (Some(a), Some(b)) => (a - b).abs() < 1e-6,
-                        (None, None) => true,
-                        _ => false,
-                    };
-                    if let (Some(a), Some(b)) = (row.p95_ms, p95) {
-                        let error = (a - b).abs() / b.abs().max(1.0) * 100.0;
-                        worst = worst.max(error);
-                        agrees &= error <= 2.0;
-                    }
-                }
-                (agrees, worst, raw_ms)
+                let (agrees, worst) = compare_summary(&answer.rows, &raw);
+                let (agrees_too, worst_too) = compare_summary(&from_rollups.rows, &raw);
+                let worst = worst.max(worst_too);
+                (agrees && agrees_too, worst, raw_ms, timings, rollup_timings)
             }
         };
         timings.sort_by(f64::total_cmp);
+        rollup_timings.sort_by(f64::total_cmp);
         let p50 = percentile(&timings, 0.5);
         let figure = QueryFigures {
             service_p50_ms: p50,
             service_p95_ms: percentile(&timings, 0.95),
+            rollups_p50_ms: percentile(&rollup_timings, 0.5),
+            rollups_p95_ms: percentile(&rollup_timings, 0.95),
             raw_p50_ms: raw_ms,
             speedup: raw_ms / p50.max(1e-6),
             points,
@@ -238,10 +239,12 @@ pub async fn run_mix(
             name: name.to_string(),
         };
         println!(
-            "[bench]   {:<36} p50 {:>7.1} ms  p95 {:>7.1} ms  raw {:>8.1} ms  ×{:>6.1}  {}",
+            "[bench]   {:<36} p50 {:>7.2} ms  p95 {:>7.2} ms  (rollups only {:>6.1} / {:>6.1})  raw {:>8.1} ms  ×{:>7.1}  {}",
             figure.name,
             figure.service_p50_ms,
             figure.service_p95_ms,
+            figure.rollups_p50_ms,
+            figure.rollups_p95_ms,
             figure.raw_p50_ms,
             figure.speedup,
             if figure.agrees {
@@ -253,4 +256,30 @@ pub async fn run_mix(
         figures.push(figure);
     }
     Ok(figures)
+}
+
+/// Compares summary rows with the raw per-probe figures: runs and availability exactly,
+/// p95 within 2%.
+fn compare_summary(rows: &[SummaryRow], raw: &raw::SummaryByProbe) -> (bool, f64) {
+    let mut agrees = rows.len() == raw.len();
+    let mut worst: f64 = 0.0;
+    for row in rows {
+        let Some((runs, availability, p95)) = row.key.get("probe").and_then(|probe| raw.get(probe))
+        else {
+            agrees = false;
+            continue;
+        };
+        agrees &= row.runs == *runs;
+        agrees &= match (row.availability_pct, availability) {
+            (Some(a), Some(b)) => (a - b).abs() < 1e-6,
+            (None, None) => true,
+            _ => false,
+        };
+        if let (Some(a), Some(b)) = (row.p95_ms, p95) {
+            let error = (a - b).abs() / b.abs().max(1.0) * 100.0;
+            worst = worst.max(error);
+            agrees &= error <= 2.0;
+        }
+    }
+    (agrees, worst)
 }

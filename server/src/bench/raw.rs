@@ -52,11 +52,10 @@ pub async fn series(
 }
 
 /// Per-probe runs, availability and p95 over `[from, to)` from raw rows.
-pub async fn summary(
-    db: &Database,
-    from: i64,
-    to: i64,
-) -> Result<BTreeMap<String, (i64, Option<f64>, Option<f64>)>, BenchError> {
+/// Per probe: runs, availability and p95 over a range.
+pub type SummaryByProbe = BTreeMap<String, (i64, Option<f64>, Option<f64>)>;
+
+pub async fn summary(db: &Database, from: i64, to: i64) -> Result<SummaryByProbe, BenchError> {
     let cells = cells(
         db,
         Metric::DurationP95,

@@ -22,11 +22,10 @@ pub struct BoardService {
 }
 
 impl BoardService {
-    pub fn new(db: Database) -> BoardService {
-        BoardService {
-            indicators: IndicatorService::new(db.clone()),
-            db,
-        }
+    /// The board, with the indicator service it shares with the explorer (and so its
+    /// window of recent facts).
+    pub fn new(db: Database, indicators: IndicatorService) -> BoardService {
+        BoardService { db, indicators }
     }
 
     /// Availability per probe over `[from, to)`, from the indicator service (the same

@@ -145,6 +145,7 @@ fn start(
             secure_cookie: args.secure_cookie,
             cipher,
             geography,
+            warm_up: true,
         },
     )
     .map_err(CliError::Server)

@@ -13,7 +13,7 @@ use crate::hashing::FastBuildHasher;
 pub type CodeId = u32;
 
 /// Each distinct code of a batch, once.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Codes {
     texts: Vec<Box<str>>,
     ids: HashMap<Box<str>, CodeId, FastBuildHasher>,

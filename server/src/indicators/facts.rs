@@ -12,7 +12,7 @@ use crate::storage::packed::{visit_rows, Param, RowSink};
 use crate::storage::{Database, StorageResult};
 
 /// Runs, or steps of runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum FactKind {
     Runs,
     Steps,
@@ -118,6 +118,15 @@ pub struct Tally {
 
 impl Tally {
     pub fn add(&mut self, kind: FactKind, outcome: Outcome, duration_ms: i64) {
+        if self.count(kind, outcome) {
+            self.duration_sum += duration_ms;
+            self.histogram.record(duration_ms);
+        }
+    }
+
+    /// Counts one fact, without its duration; answers whether its duration counts (a
+    /// skipped step has none).
+    pub fn count(&mut self, kind: FactKind, outcome: Outcome) -> bool {
         self.total += 1;
         match (kind, outcome) {
             (_, Outcome::Ok) => self.ok += 1,
@@ -127,12 +136,11 @@ impl Tally {
             }
             (FactKind::Steps, Outcome::Skipped) => {
                 self.other += 1;
-                return;
+                return false;
             }
             _ => self.failed += 1,
         }
-        self.duration_sum += duration_ms;
-        self.histogram.record(duration_ms);
+        true
     }
 
     pub fn merge(&mut self, other: &Tally) {

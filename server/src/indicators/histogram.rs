@@ -12,7 +12,8 @@ pub struct Histogram {
     counts: BTreeMap<u32, u64>,
 }
 
-fn key_of(duration_ms: i64) -> u32 {
+/// The bucket a duration falls in (see [`Histogram::record_keys`]).
+pub fn key_of(duration_ms: i64) -> u32 {
     if duration_ms <= 1 {
         return 0;
     }
@@ -32,6 +33,23 @@ fn value_of(key: u32) -> f64 {
 impl Histogram {
     pub fn record(&mut self, duration_ms: i64) {
         *self.counts.entry(key_of(duration_ms)).or_insert(0) += 1;
+    }
+
+    /// Records durations by their buckets ([`key_of`]), computed beforehand: counted
+    /// in an array over their span first, then added to the tree once per bucket.
+    pub fn record_keys(&mut self, keys: &[u32]) {
+        let (Some(&low), Some(&high)) = (keys.iter().min(), keys.iter().max()) else {
+            return;
+        };
+        let mut counts = vec![0_u64; (high - low) as usize + 1];
+        for key in keys {
+            counts[(key - low) as usize] += 1;
+        }
+        for (offset, count) in counts.into_iter().enumerate() {
+            if count > 0 {
+                *self.counts.entry(low + offset as u32).or_insert(0) += count;
+            }
+        }
     }
 
     pub fn merge(&mut self, other: &Histogram) {

@@ -11,6 +11,7 @@ pub mod incidents;
 pub mod maintenance;
 mod params;
 pub mod planner;
+pub mod recent;
 pub mod refresh;
 pub mod rollups;
 pub mod series;

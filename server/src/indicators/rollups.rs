@@ -12,6 +12,7 @@ use super::facts::{fetch_facts, FactKind, Facts, Outcome, Tally};
 use super::histogram::Histogram;
 use super::maintenance::MaintenanceIndex;
 use crate::hashing::FastBuildHasher;
+use crate::storage::changes::record_change;
 use crate::storage::copy::CopyRows;
 use crate::storage::packed::{fetch_rows, Param};
 use crate::storage::{BatchInsert, Database, Engine, StorageResult};
@@ -191,6 +192,7 @@ pub async fn rebuild(db: &Database, from: i64, to: i64, probe: Option<&str>) -> 
     for (resolution, start) in periods {
         sum_period(db, resolution, start, probe).await?;
     }
+    record_change(db, from, to, probe).await?;
     Ok(days)
 }
 
@@ -273,7 +275,7 @@ pub async fn refresh(db: &Database, touched: &[(String, i64)]) -> StorageResult<
     }
     let maintenance = MaintenanceIndex::load(db).await?;
     let mut periods = BTreeSet::new();
-    for (probe, day) in days {
+    for (probe, day) in days.iter().cloned() {
         rebuild_day(
             db,
             &maintenance,
@@ -288,6 +290,9 @@ pub async fn refresh(db: &Database, touched: &[(String, i64)]) -> StorageResult<
     }
     for (probe, level, start) in periods {
         sum_period(db, level, start, Some(&probe)).await?;
+    }
+    for (probe, day) in &days {
+        record_change(db, *day, Resolution::Day.next(*day), Some(probe)).await?;
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Reading facts for a period through the planner, and turning them into series.
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
 
 use app::domain::indicators::{Bucket, Filters, GroupBy, Metric, Series};
 
@@ -8,7 +9,9 @@ use super::catalog::QueryCatalog;
 use super::facts::{fetch_facts, FactKind, Tally};
 use super::maintenance::MaintenanceIndex;
 use super::planner::{plan, Source, SummedInto};
+use super::recent::RecentFact;
 use super::rollups::{read_rows, tally_facts, AbortOnDrop, Resolution, RollupRow, RowFilter};
+use crate::hashing::FastBuildHasher;
 use crate::storage::{Database, StorageError, StorageResult};
 
 /// Rollup segments longer than this many buckets are read in parts.
@@ -136,7 +139,7 @@ async fn read_raw_edges(
     Ok(rows)
 }
 
-fn keeps(list: Option<&Vec<String>>, value: &str) -> bool {
+pub(super) fn keeps(list: Option<&Vec<String>>, value: &str) -> bool {
     list.is_none_or(|list| Filters::keeps(list, value))
 }
 
@@ -171,6 +174,9 @@ pub fn coarsest_for(bucket: Bucket) -> Resolution {
 pub struct Cell {
     pub all: Tally,
     pub counted: Tally,
+    /// Histogram keys of the durations of facts added one by one, not yet in `all`'s
+    /// histogram (see [`Cell::settle`]).
+    held_keys: Vec<u32>,
 }
 
 impl Cell {
@@ -181,6 +187,36 @@ impl Cell {
             self.counted.ok += row.tally.ok;
             self.counted.failed += row.tally.failed;
             self.counted.other += row.tally.other;
+        }
+    }
+
+    /// Adds one fact held in memory; its duration is kept for the histogram only
+    /// `with_histogram` (percentiles), until [`Cell::settle`].
+    pub fn add_fact(&mut self, kind: FactKind, fact: &RecentFact, with_histogram: bool) {
+        if self.all.count(kind, fact.outcome) {
+            self.all.duration_sum += fact.duration_ms;
+            if with_histogram {
+                self.held_keys.push(fact.duration_key);
+            }
+        }
+        if !fact.in_maintenance {
+            self.counted.count(kind, fact.outcome);
+        }
+    }
+
+    /// Adds what another cell holds.
+    pub fn absorb(&mut self, other: Cell) {
+        self.all.merge(&other.all);
+        self.counted.merge(&other.counted);
+        self.held_keys.extend(other.held_keys);
+    }
+
+    /// Puts the durations of the facts added one by one into the histogram: counted
+    /// at once, rather than one tree insertion per fact.
+    pub fn settle(&mut self) {
+        if !self.held_keys.is_empty() {
+            self.all.histogram.record_keys(&self.held_keys);
+            self.held_keys = Vec::new();
         }
     }
 
@@ -204,23 +240,104 @@ impl Cell {
     }
 }
 
-/// Group key of a row, or `None` when the row belongs to no group of `group_by`.
+/// Group key of facts of `probe` at `step` with `error` (codes; empty when none), or
+/// `None` when they belong to no group of `group_by`.
 pub fn group_key(
     catalog: &QueryCatalog,
     group_by: Option<GroupBy>,
-    row: &RollupRow,
+    [probe, step, error]: [&str; 3],
 ) -> Option<BTreeMap<String, String>> {
     let mut key = BTreeMap::new();
     if let Some(group) = group_by {
-        let value = catalog.group_value(
-            group,
-            &row.key.probe_code,
-            &row.key.step_code,
-            &row.key.error_code,
-        )?;
+        let value = catalog.group_value(group, probe, step, error)?;
         key.insert(group.as_str().to_string(), value);
     }
     Some(key)
+}
+
+/// The cells of series being built. Facts are many and their codes few: each (probe,
+/// step, error code) is placed in its group once, looked up by an identity of the
+/// caller's choosing (the codes' text for rollup rows, their indexes for facts held in
+/// memory).
+pub struct SeriesCells<'a, K> {
+    catalog: &'a QueryCatalog,
+    kind: FactKind,
+    group_by: Option<GroupBy>,
+    filters: &'a Filters,
+    groups: Vec<(BTreeMap<String, String>, BTreeMap<i64, Cell>)>,
+    group_of: HashMap<K, Option<usize>, FastBuildHasher>,
+    group_index: HashMap<BTreeMap<String, String>, usize>,
+}
+
+impl<'a, K: Hash + Eq> SeriesCells<'a, K> {
+    pub fn new(
+        catalog: &'a QueryCatalog,
+        kind: FactKind,
+        group_by: Option<GroupBy>,
+        filters: &'a Filters,
+    ) -> Self {
+        SeriesCells {
+            catalog,
+            kind,
+            group_by,
+            filters,
+            groups: Vec::new(),
+            group_of: HashMap::default(),
+            group_index: HashMap::new(),
+        }
+    }
+
+    /// The group of facts with these `codes` (probe, step, error code), known by
+    /// `identity`; `None` when the step and service filters leave them out or they
+    /// belong to no group.
+    pub fn group(&mut self, identity: K, codes: [&str; 3]) -> Option<usize> {
+        let Self {
+            catalog,
+            kind,
+            group_by,
+            filters,
+            groups,
+            group_index,
+            ..
+        } = self;
+        *self.group_of.entry(identity).or_insert_with(|| {
+            let [probe, step, _] = codes;
+            if *kind == FactKind::Steps && !catalog.step_passes(filters, probe, step) {
+                return None;
+            }
+            let key = group_key(catalog, *group_by, codes)?;
+            Some(*group_index.entry(key.clone()).or_insert_with(|| {
+                groups.push((key, BTreeMap::new()));
+                groups.len() - 1
+            }))
+        })
+    }
+
+    /// The cell of `group` for the series bucket starting at `start`.
+    pub fn cell(&mut self, group: usize, start: i64) -> &mut Cell {
+        self.groups[group].1.entry(start).or_default()
+    }
+
+    /// One series per group, one point per bucket where `metric` has a value.
+    pub fn into_series(self, metric: Metric) -> Vec<Series> {
+        let kind = self.kind;
+        let mut series: Vec<Series> = self
+            .groups
+            .into_iter()
+            .map(|(key, cells)| Series {
+                key,
+                points: cells
+                    .into_iter()
+                    .filter_map(|(start, mut cell)| {
+                        cell.settle();
+                        cell.value(metric, kind).map(|value| (start, value))
+                    })
+                    .collect(),
+            })
+            .collect();
+        series.sort_by(|a, b| a.key.cmp(&b.key));
+        series
+    }
 }
 
 /// Series of `metric` from rows: one per group, one point per bucket with a value.
@@ -230,53 +347,26 @@ pub fn build_series(
     metric: Metric,
     kind: FactKind,
     bucket: Bucket,
-    group_by: Option<GroupBy>,
-    filters: &Filters,
+    (group_by, filters): (Option<GroupBy>, &Filters),
 ) -> Vec<Series> {
-    // Rows are many and their keys few: each (probe, step, error code) is placed in its
-    // group once, each rollup bucket in its series bucket once (Paris calendar maths).
-    let mut groups: Vec<(BTreeMap<String, String>, BTreeMap<i64, Cell>)> = Vec::new();
-    let mut group_of: HashMap<(&str, &str, &str), Option<usize>> = HashMap::new();
-    let mut group_index: HashMap<BTreeMap<String, String>, usize> = HashMap::new();
+    let mut cells = SeriesCells::new(catalog, kind, group_by, filters);
+    // Each rollup bucket is placed in its series bucket once (Paris calendar maths).
     let mut start_of: HashMap<i64, i64> = HashMap::new();
     for row in rows {
-        let identity = (
+        let codes = [
             row.key.probe_code.as_str(),
             row.key.step_code.as_str(),
             row.key.error_code.as_str(),
-        );
-        let index = *group_of.entry(identity).or_insert_with(|| {
-            if kind == FactKind::Steps
-                && !catalog.step_passes(filters, &row.key.probe_code, &row.key.step_code)
-            {
-                return None;
-            }
-            let key = group_key(catalog, group_by, row)?;
-            Some(*group_index.entry(key.clone()).or_insert_with(|| {
-                groups.push((key, BTreeMap::new()));
-                groups.len() - 1
-            }))
-        });
-        let Some(index) = index else {
+        ];
+        let Some(group) = cells.group(codes, codes) else {
             continue;
         };
         let start = *start_of
             .entry(row.key.bucket_start)
             .or_insert_with(|| bucket.start_of(row.key.bucket_start));
-        groups[index].1.entry(start).or_default().add(row);
+        cells.cell(group, start).add(row);
     }
-    let mut series: Vec<Series> = groups
-        .into_iter()
-        .map(|(key, cells)| Series {
-            key,
-            points: cells
-                .into_iter()
-                .filter_map(|(start, cell)| cell.value(metric, kind).map(|value| (start, value)))
-                .collect(),
-        })
-        .collect();
-    series.sort_by(|a, b| a.key.cmp(&b.key));
-    series
+    cells.into_series(metric)
 }
 
 #[cfg(test)]

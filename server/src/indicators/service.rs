@@ -1,8 +1,10 @@
 //! The service behind `/api/v1/indicators/*` and the explorer's server functions.
 
+use std::sync::Arc;
+
 use app::domain::indicators::{
-    Bucket, Choice, ExplorerOptions, GroupBy, Metric, SeriesQuery, SeriesResponse, SummaryQuery,
-    SummaryResponse,
+    Bucket, Choice, ExplorerOptions, Filters, GroupBy, Metric, SeriesQuery, SeriesResponse,
+    SummaryQuery, SummaryResponse,
 };
 use app::domain::time_range::resolve;
 use sqlx::Row;
@@ -13,6 +15,7 @@ use super::facts::FactKind;
 use super::incidents;
 use super::params::validate_filters;
 use super::planner::SummedInto;
+use super::recent::RecentFacts;
 use super::rollups::{Fold, RollupRow, RowFilter};
 use super::series::{build_series, coarsest_for, collect_rows, fact_kind, Cell};
 use super::summary::{check_group, summarise, Period, Scope};
@@ -28,6 +31,7 @@ pub const MAX_POINTS: i64 = 20_000;
 #[derive(Clone, Debug)]
 pub struct IndicatorService {
     db: Database,
+    recent: RecentFacts,
 }
 
 /// A resolved `[from, to)` in epoch milliseconds.
@@ -81,9 +85,46 @@ fn fold_for(bucket: Bucket, group_by: Option<GroupBy>, kind: FactKind) -> Fold {
     }
 }
 
+/// The rows a question reads: those of the probes, steps and error codes its filters
+/// keep, with histograms when it asks for percentiles.
+fn row_filter(
+    catalog: &QueryCatalog,
+    filters: &Filters,
+    kind: FactKind,
+    with_histograms: bool,
+) -> RowFilter {
+    RowFilter {
+        probes: catalog.probes_matching(filters),
+        steps: (kind == FactKind::Steps)
+            .then(|| catalog.steps_matching(filters))
+            .flatten(),
+        error_codes: (!filters.error_code.is_empty()).then(|| filters.error_code.clone()),
+        with_histograms,
+        fold: None,
+    }
+}
+
 impl IndicatorService {
+    /// The service, with a window of recent facts in memory (see [`RecentFacts`]).
     pub fn new(db: Database) -> IndicatorService {
-        IndicatorService { db }
+        IndicatorService {
+            recent: RecentFacts::new(db.clone()),
+            db,
+        }
+    }
+
+    /// The service without the window: every answer from rollups and raw rows (to
+    /// compare both ways in tests and in the benchmark).
+    pub fn from_rollups_only(db: Database) -> IndicatorService {
+        IndicatorService {
+            recent: RecentFacts::disabled(db.clone()),
+            db,
+        }
+    }
+
+    /// The window of recent facts.
+    pub fn recent(&self) -> &RecentFacts {
+        &self.recent
     }
 
     pub async fn series(
@@ -106,36 +147,25 @@ impl IndicatorService {
                 .await?
             }
             metric => {
-                let catalog = QueryCatalog::load(&self.db).await?;
                 let kind = fact_kind(metric, query.group_by, &query.filters);
-                let filter = RowFilter {
-                    probes: catalog.probes_matching(&query.filters),
-                    steps: (kind == FactKind::Steps)
-                        .then(|| catalog.steps_matching(&query.filters))
-                        .flatten(),
-                    error_codes: (!query.filters.error_code.is_empty())
-                        .then(|| query.filters.error_code.clone()),
-                    with_histograms: metric.quantile().is_some(),
-                    fold: Some(fold_for(bucket, query.group_by, kind)),
-                };
-                let rows = collect_rows(
-                    &self.db,
-                    kind,
-                    from,
-                    to,
-                    SummedInto::Buckets(coarsest_for(bucket)),
-                    &filter,
-                )
-                .await?;
-                build_series(
-                    &catalog,
-                    &rows,
-                    metric,
-                    kind,
-                    bucket,
-                    query.group_by,
-                    &query.filters,
-                )
+                let grouping = (query.group_by, &query.filters);
+                let histograms = metric.quantile().is_some();
+                match self.recent.view(kind, from, to, now).await? {
+                    Some(view) => {
+                        let filter = row_filter(&view.catalog, &query.filters, kind, histograms);
+                        view.series(&filter, metric, bucket, grouping)
+                    }
+                    None => {
+                        let catalog = QueryCatalog::load(&self.db).await?;
+                        let filter = RowFilter {
+                            fold: Some(fold_for(bucket, query.group_by, kind)),
+                            ..row_filter(&catalog, &query.filters, kind, histograms)
+                        };
+                        let summed = SummedInto::Buckets(coarsest_for(bucket));
+                        let rows = collect_rows(&self.db, kind, from, to, summed, &filter).await?;
+                        build_series(&catalog, &rows, metric, kind, bucket, grouping)
+                    }
+                }
             }
         };
         Ok(SeriesResponse {
@@ -160,26 +190,11 @@ impl IndicatorService {
         let kind = fact_kind(Metric::Availability, query.group_by, &query.filters);
         // The incidents are read beside the rollups and filtered with them (by their
         // probe, first failed step and error code).
-        let rollups = async {
-            let catalog = QueryCatalog::load(&self.db).await?;
-            let probes = catalog.probes_matching(&query.filters);
-            let filter = RowFilter {
-                probes: probes.clone(),
-                steps: (kind == FactKind::Steps)
-                    .then(|| catalog.steps_matching(&query.filters))
-                    .flatten(),
-                error_codes: (!query.filters.error_code.is_empty())
-                    .then(|| query.filters.error_code.clone()),
-                with_histograms: true,
-                fold: None,
-            };
-            let summed = SummedInto::WholeRange;
-            let rows = collect_rows(&self.db, kind, from, to, summed, &filter).await?;
-            Ok::<_, IndicatorError>((catalog, probes, rows))
-        };
+        let rollups = self.rows_over(kind, (from, to, now), &query.filters, true);
         let incidents =
             async { Ok::<_, IndicatorError>(incidents::overlapping(&self.db, from, to).await?) };
-        let ((catalog, probes, rows), incidents) = futures::try_join!(rollups, incidents)?;
+        let ((catalog, rows), incidents) = futures::try_join!(rollups, incidents)?;
+        let probes = catalog.probes_matching(&query.filters);
         Ok(SummaryResponse {
             from: rfc3339(from),
             to: rfc3339(to),
@@ -198,15 +213,29 @@ impl IndicatorService {
         })
     }
 
-    /// Run rollup rows that add up to totals over `[from, to)`, in no series bucket.
-    async fn run_rows_over(
+    /// Rows of `kind` kept by `filters` that add up to totals over `[from, to)` (at
+    /// `now`), in no series bucket, and the catalog they were read with: from the
+    /// recent window when it holds the range, else from rollups.
+    async fn rows_over(
         &self,
-        from: i64,
-        to: i64,
-        filter: &RowFilter,
-    ) -> Result<Vec<RollupRow>, IndicatorError> {
-        let summed = SummedInto::WholeRange;
-        Ok(collect_rows(&self.db, FactKind::Runs, from, to, summed, filter).await?)
+        kind: FactKind,
+        (from, to, now): (i64, i64, i64),
+        filters: &Filters,
+        histograms: bool,
+    ) -> Result<(Arc<QueryCatalog>, Vec<RollupRow>), IndicatorError> {
+        match self.recent.view(kind, from, to, now).await? {
+            Some(view) => {
+                let filter = row_filter(&view.catalog, filters, kind, histograms);
+                Ok((view.catalog.clone(), view.rows_over(&filter)))
+            }
+            None => {
+                let catalog = QueryCatalog::load(&self.db).await?;
+                let filter = row_filter(&catalog, filters, kind, histograms);
+                let summed = SummedInto::WholeRange;
+                let rows = collect_rows(&self.db, kind, from, to, summed, &filter).await?;
+                Ok((Arc::new(catalog), rows))
+            }
+        }
     }
 
     /// Availability per probe over `[from, to)` (the board's today / 7 d / 30 d figures):
@@ -216,8 +245,9 @@ impl IndicatorService {
         from: i64,
         to: i64,
     ) -> Result<Vec<(String, Option<f64>)>, IndicatorError> {
-        let catalog = QueryCatalog::load(&self.db).await?;
-        let rows = self.run_rows_over(from, to, &RowFilter::default()).await?;
+        let (catalog, rows) = self
+            .rows_over(FactKind::Runs, (from, to, to), &Filters::default(), false)
+            .await?;
         let mut cells: std::collections::HashMap<String, Cell> = std::collections::HashMap::new();
         for row in &rows {
             if catalog.probes.contains_key(&row.key.probe_code) {

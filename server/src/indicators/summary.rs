@@ -71,7 +71,12 @@ pub fn summarise(
         if !scope.keeps_step(catalog, &row.key.probe_code, &row.key.step_code) {
             continue;
         }
-        if let Some(key) = group_key(catalog, group_by, row) {
+        let codes = [
+            row.key.probe_code.as_str(),
+            row.key.step_code.as_str(),
+            row.key.error_code.as_str(),
+        ];
+        if let Some(key) = group_key(catalog, group_by, codes) {
             cells.entry(key).or_default().add(row);
         }
     }
@@ -83,15 +88,9 @@ pub fn summarise(
         if !scope.keeps_incident(catalog, probe, step, error) {
             continue;
         }
-        let Some(value) = group_by.map_or(Some(String::new()), |group| {
-            catalog.group_value(group, probe, step, error)
-        }) else {
+        let Some(key) = group_key(catalog, group_by, [probe, step, error]) else {
             continue;
         };
-        let mut key = BTreeMap::new();
-        if let Some(group) = group_by {
-            key.insert(group.as_str().to_string(), value);
-        }
         let start = incident.started_at_ms.max(from);
         let end = incident.ended_at_ms.unwrap_or(now).min(to).max(start);
         spans.entry(key.clone()).or_default().push((start, end));

@@ -184,6 +184,7 @@ impl TestApp {
                 secure_cookie: false,
                 cipher: PersonalDataCipher::new(Arc::new(LocalKeyProvider::demo())),
                 geography: None,
+                warm_up: false,
             },
         )?;
         let base = format!("http://{}", server.addr);

@@ -1,0 +1,88 @@
+//! The log of fact changes (`rollup_changes`): what a process that keeps facts in memory
+//! (`indicators::recent`) must reload, whichever process wrote them.
+//!
+//! A change is logged after the facts and rollups it names are committed, in a short
+//! transaction of its own that bumps `rollup_state.generation` under its row lock: the
+//! numbers follow commit order with no gap, so a reader that saw number `n` and reads
+//! every change after `n` misses none (only the last [`KEPT_CHANGES`] are kept; a reader
+//! further behind finds a gap and reloads everything).
+
+use sqlx::Row;
+
+use super::{Database, StorageResult};
+
+/// Changes kept in the log; older ones are deleted as new ones arrive.
+pub const KEPT_CHANGES: i64 = 10_000;
+
+/// Facts of runs started in `[from_ms, to_ms)` changed, for one probe or for all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FactChange {
+    pub generation: i64,
+    pub from_ms: i64,
+    pub to_ms: i64,
+    pub probe_code: Option<String>,
+}
+
+/// Logs that facts of `[from_ms, to_ms)` changed (of `probe_code`, or of every probe).
+pub async fn record_change(
+    db: &Database,
+    from_ms: i64,
+    to_ms: i64,
+    probe_code: Option<&str>,
+) -> StorageResult<()> {
+    let mut tx = db.pool().begin().await?;
+    let generation: i64 = sqlx::query_scalar(
+        "UPDATE rollup_state SET generation = generation + 1 WHERE id = 1 RETURNING generation",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO rollup_changes (generation, from_ms, to_ms, probe_code) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(generation)
+    .bind(from_ms)
+    .bind(to_ms)
+    .bind(probe_code)
+    .execute(&mut *tx)
+    .await?;
+    if generation % 100 == 0 {
+        sqlx::query("DELETE FROM rollup_changes WHERE generation <= $1")
+            .bind(generation - KEPT_CHANGES)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The number of the last change committed (0 before any).
+pub async fn last_generation(db: &Database) -> StorageResult<i64> {
+    Ok(
+        sqlx::query_scalar("SELECT generation FROM rollup_state WHERE id = 1")
+            .fetch_optional(db.pool())
+            .await?
+            .unwrap_or(0),
+    )
+}
+
+/// Every change logged after `generation`, oldest first.
+pub async fn changes_since(db: &Database, generation: i64) -> StorageResult<Vec<FactChange>> {
+    let rows = sqlx::query(
+        "SELECT generation, from_ms, to_ms, probe_code FROM rollup_changes \
+         WHERE generation > $1 ORDER BY generation",
+    )
+    .bind(generation)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(FactChange {
+                generation: row.try_get("generation")?,
+                from_ms: row.try_get("from_ms")?,
+                to_ms: row.try_get("to_ms")?,
+                probe_code: row.try_get("probe_code")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
