@@ -500,7 +500,7 @@ async fn compare_with_raw_rows(
                     let response = service.series(&query, now_of(to)).await?;
                     let got = actual(&response);
                     let want = expected(
-                        &runs,
+                        runs,
                         (metric, Some(bucket), group),
                         &Filters::default(),
                         at(from),
@@ -563,7 +563,7 @@ async fn compare_with_raw_rows(
                     let response = service.series(&query, now_of(to)).await?;
                     let got = actual(&response);
                     let want = expected(
-                        &runs,
+                        runs,
                         (metric, Some(bucket), group),
                         filters,
                         at(from),
@@ -618,7 +618,7 @@ async fn compare_with_raw_rows(
                     })
                     .collect();
                 let want = expected(
-                    &runs,
+                    runs,
                     (metric, None, group),
                     &Filters::default(),
                     at(from),

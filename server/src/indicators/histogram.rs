@@ -131,6 +131,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn keys_recorded_at_once_count_as_durations_recorded_one_by_one() {
+        let durations: Vec<i64> = (0..3_000).map(|i| (i * i * 53) % 900_000).collect();
+        let mut one_by_one = Histogram::default();
+        let mut at_once = Histogram::default();
+        at_once.record(42);
+        one_by_one.record(42);
+        for duration in &durations {
+            one_by_one.record(*duration);
+        }
+        let keys: Vec<u32> = durations.iter().map(|duration| key_of(*duration)).collect();
+        at_once.record_keys(&keys);
+        at_once.record_keys(&[]);
+        assert_eq!(at_once, one_by_one);
+        assert_eq!(at_once.count(), 3_001);
+    }
+
+    #[test]
     fn quantiles_are_within_two_percent_of_the_exact_ones() {
         // A spread of durations from 1 ms to one hour, in two histograms merged.
         let mut durations: Vec<i64> = (0..5_000).map(|i| 1 + (i * i * 37) % 3_600_000).collect();

@@ -303,3 +303,34 @@ fn held(
     }
     by_probe
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paris(date: &str) -> i64 {
+        let local =
+            chrono::NaiveDateTime::parse_from_str(date, "%Y-%m-%d %H:%M").unwrap_or_default();
+        chrono::TimeZone::from_local_datetime(&chrono_tz::Europe::Paris, &local)
+            .single()
+            .map_or(0, |time| time.timestamp_millis())
+    }
+
+    #[test]
+    fn the_window_starts_at_midnight_in_paris_thirty_four_days_before_today() {
+        // Across the autumn change of time (25 October 2026): a 25-hour day inside.
+        assert_eq!(
+            window_start(paris("2026-11-05 14:30")),
+            paris("2026-10-02 00:00")
+        );
+        assert_eq!(
+            window_start(paris("2026-11-05 00:00")),
+            paris("2026-10-02 00:00")
+        );
+        // Across the spring one (29 March 2026): a 23-hour day inside.
+        assert_eq!(
+            window_start(paris("2026-04-10 23:59")),
+            paris("2026-03-07 00:00")
+        );
+    }
+}
