@@ -313,6 +313,24 @@ impl<'a, K: Hash + Eq> SeriesCells<'a, K> {
         })
     }
 
+    /// Adds the cells of `other` (built over other facts of the same question).
+    pub fn absorb(&mut self, other: SeriesCells<'a, K>) {
+        for (key, cells) in other.groups {
+            let index = match self.group_index.get(&key) {
+                Some(index) => *index,
+                None => {
+                    self.groups.push((key.clone(), BTreeMap::new()));
+                    self.group_index.insert(key, self.groups.len() - 1);
+                    self.groups.len() - 1
+                }
+            };
+            let target = &mut self.groups[index].1;
+            for (start, cell) in cells {
+                target.entry(start).or_default().absorb(cell);
+            }
+        }
+    }
+
     /// The cell of `group` for the series bucket starting at `start`.
     pub fn cell(&mut self, group: usize, start: i64) -> &mut Cell {
         self.groups[group].1.entry(start).or_default()

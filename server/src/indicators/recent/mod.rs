@@ -158,6 +158,7 @@ impl RecentFacts {
             from,
             to,
             slices,
+            split_above: scan::SPLIT_ABOVE,
         }))
     }
 

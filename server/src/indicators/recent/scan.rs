@@ -25,8 +25,19 @@ pub struct RecentView {
     pub(super) to: i64,
     /// Per probe and Paris day, facts in time order (the first and last days may reach
     /// beyond `[from, to)`).
-    pub(super) slices: Vec<(CodeId, Arc<Vec<RecentFact>>)>,
+    pub(super) slices: Vec<Slice>,
+    /// Views of more facts than this are counted in two halves side by side.
+    pub(super) split_above: usize,
 }
+
+/// A probe's facts of one Paris day, in time order.
+type Slice = (CodeId, Arc<Vec<RecentFact>>);
+
+/// Views of more facts than this are counted in two halves side by side, one on a thread
+/// of its own: a week of runs for 20 probes is 40,320 facts, a month 172,800, and both
+/// cores count them (as the rollups' long segments are read in parts on tasks of their
+/// own). Starting a thread costs some tens of microseconds; a day's runs stay on one.
+pub(super) const SPLIT_ABOVE: usize = 20_000;
 
 /// Per code, whether `filter` keeps facts that carry it as probe, step and error code.
 struct Kept {
@@ -64,10 +75,45 @@ fn flag(flags: &[bool], code: CodeId) -> bool {
 }
 
 impl RecentView {
-    /// Each kept fact of `[from, to)` with its probe.
-    fn for_each_fact(&self, filter: &RowFilter, mut visit: impl FnMut(CodeId, &RecentFact)) {
-        let kept = Kept::new(&self.codes, self.kind, filter);
-        for (probe, facts) in &self.slices {
+    /// `scan` over every slice: in two halves side by side when they hold many facts,
+    /// their results put together by `merge`.
+    fn scan_in_halves<T: Send>(
+        &self,
+        scan: impl Fn(&[Slice]) -> T + Sync,
+        merge: impl FnOnce(T, T) -> T,
+    ) -> T {
+        let total: usize = self.slices.iter().map(|(_, facts)| facts.len()).sum();
+        if total <= self.split_above {
+            return scan(&self.slices);
+        }
+        let mut seen = 0;
+        let middle = self
+            .slices
+            .iter()
+            .position(|(_, facts)| {
+                seen += facts.len();
+                2 * seen >= total
+            })
+            .map_or(self.slices.len(), |index| index + 1);
+        let (first, second) = self.slices.split_at(middle);
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| scan(second));
+            let mine = scan(first);
+            match other.join() {
+                Ok(theirs) => merge(mine, theirs),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
+    }
+
+    /// Each fact of `[from, to)` in `slices` that `kept` keeps, with its probe.
+    fn for_each_fact(
+        &self,
+        slices: &[Slice],
+        kept: &Kept,
+        mut visit: impl FnMut(CodeId, &RecentFact),
+    ) {
+        for (probe, facts) in slices {
             if !kept.probe(*probe) {
                 continue;
             }
@@ -99,38 +145,46 @@ impl RecentView {
         (group_by, filters): (Option<GroupBy>, &Filters),
     ) -> Vec<Series> {
         let counting = (self.kind, metric.quantile().is_some());
-        let mut cells = SeriesCells::new(&self.catalog, self.kind, group_by, filters);
-        let mut last_group = None;
-        // Facts come in time order within a slice: the bucket is computed again only
-        // when a fact leaves the current one.
-        let mut bucket_span = (i64::MAX, i64::MIN);
-        let mut consecutive = Consecutive::default();
-        self.for_each_fact(filter, |probe, fact| {
-            let identity = (probe, fact.step, fact.error);
-            let group = match last_group {
-                Some((last, group)) if last == identity => group,
-                _ => {
-                    let group = cells.group(identity, self.texts(probe, fact));
-                    last_group = Some((identity, group));
-                    group
+        let kept = Kept::new(&self.codes, self.kind, filter);
+        let scan = |slices: &[Slice]| {
+            let mut cells = SeriesCells::new(&self.catalog, self.kind, group_by, filters);
+            let mut last_group = None;
+            // Facts come in time order within a slice: the bucket is computed again only
+            // when a fact leaves the current one.
+            let mut bucket_span = (i64::MAX, i64::MIN);
+            let mut consecutive = Consecutive::default();
+            self.for_each_fact(slices, &kept, |probe, fact| {
+                let identity = (probe, fact.step, fact.error);
+                let group = match last_group {
+                    Some((last, group)) if last == identity => group,
+                    _ => {
+                        let group = cells.group(identity, self.texts(probe, fact));
+                        last_group = Some((identity, group));
+                        group
+                    }
+                };
+                let Some(group) = group else {
+                    return;
+                };
+                let at = fact.started_at_ms;
+                if at < bucket_span.0 || at >= bucket_span.1 {
+                    let start = bucket.start_of(at);
+                    bucket_span = (start, bucket.next_start(start));
                 }
-            };
-            let Some(group) = group else {
-                return;
-            };
-            let at = fact.started_at_ms;
-            if at < bucket_span.0 || at >= bucket_span.1 {
-                let start = bucket.start_of(at);
-                bucket_span = (start, bucket.next_start(start));
-            }
-            consecutive.add(
-                (group, bucket_span.0),
-                fact,
-                counting,
-                |(group, start), cell| cells.cell(group, start).absorb(cell),
-            );
+                consecutive.add(
+                    (group, bucket_span.0),
+                    fact,
+                    counting,
+                    |(group, start), cell| cells.cell(group, start).absorb(cell),
+                );
+            });
+            consecutive.finish(|(group, start), cell| cells.cell(group, start).absorb(cell));
+            cells
+        };
+        let cells = self.scan_in_halves(scan, |mut first, second| {
+            first.absorb(second);
+            first
         });
-        consecutive.finish(|(group, start), cell| cells.cell(group, start).absorb(cell));
         cells.into_series(metric)
     }
 
@@ -138,15 +192,25 @@ impl RecentView {
     /// over the whole range, as rollup rows (their bucket is the range's start).
     pub fn rows_over(&self, filter: &RowFilter) -> Vec<RollupRow> {
         let counting = (self.kind, filter.with_histograms);
-        let mut cells: HashMap<RowCodes, Cell, FastBuildHasher> = HashMap::default();
-        let mut consecutive = Consecutive::default();
-        self.for_each_fact(filter, |probe, fact| {
-            let key = (probe, fact.step, fact.error, fact.in_maintenance);
-            consecutive.add(key, fact, counting, |key, cell| {
-                cells.entry(key).or_default().absorb(cell)
+        let kept = Kept::new(&self.codes, self.kind, filter);
+        let scan = |slices: &[Slice]| {
+            let mut cells: HashMap<RowCodes, Cell, FastBuildHasher> = HashMap::default();
+            let mut consecutive = Consecutive::default();
+            self.for_each_fact(slices, &kept, |probe, fact| {
+                let key = (probe, fact.step, fact.error, fact.in_maintenance);
+                consecutive.add(key, fact, counting, |key, cell| {
+                    cells.entry(key).or_default().absorb(cell)
+                });
             });
+            consecutive.finish(|key, cell| cells.entry(key).or_default().absorb(cell));
+            cells
+        };
+        let cells = self.scan_in_halves(scan, |mut first, second| {
+            for (key, cell) in second {
+                first.entry(key).or_default().absorb(cell);
+            }
+            first
         });
-        consecutive.finish(|key, cell| cells.entry(key).or_default().absorb(cell));
         cells
             .into_iter()
             .map(|((probe, step, error, in_maintenance), mut cell)| {
@@ -207,5 +271,107 @@ impl<K: PartialEq> Consecutive<K> {
         if let Some((key, cell)) = self.current {
             hand_over(key, cell);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::indicators::catalog::ProbeInfo;
+    use crate::indicators::facts::Outcome;
+
+    /// A month of facts for three probes, some failed, timed out or in maintenance.
+    fn view(split_above: usize) -> RecentView {
+        let mut codes = Codes::default();
+        let empty = codes.id("");
+        let errors = [codes.id("E1"), codes.id("E2")];
+        let mut catalog = QueryCatalog::default();
+        let mut slices = Vec::new();
+        let day_ms = 86_400_000;
+        let from = 1_790_000_000_000 - 1_790_000_000_000 % day_ms;
+        for (index, probe) in ["P1", "P2", "P3"].iter().enumerate() {
+            catalog.probes.insert(
+                probe.to_string(),
+                ProbeInfo {
+                    product: if index == 0 { "A" } else { "B" }.into(),
+                    channel: "web".into(),
+                    environment: "prod".into(),
+                },
+            );
+            let probe = codes.id(probe);
+            for day in 0..30 {
+                let facts = (0..1_000_i64)
+                    .map(|n| {
+                        let failed = (n * 7 + day + index as i64) % 9 == 0;
+                        RecentFact {
+                            started_at_ms: from + day * day_ms + n * 86_000,
+                            duration_ms: 100 + (n * 37) % 5_000,
+                            step: empty,
+                            error: if failed {
+                                errors[(n % 2) as usize]
+                            } else {
+                                empty
+                            },
+                            duration_key: crate::indicators::histogram::key_of(
+                                100 + (n * 37) % 5_000,
+                            ),
+                            outcome: match (failed, n % 4) {
+                                (false, _) => Outcome::Ok,
+                                (true, 0) => Outcome::Timeout,
+                                (true, _) => Outcome::Failed,
+                            },
+                            in_maintenance: n % 50 == 0,
+                        }
+                    })
+                    .collect();
+                slices.push((probe, Arc::new(facts)));
+            }
+        }
+        RecentView {
+            catalog: Arc::new(catalog),
+            codes: Arc::new(codes),
+            kind: FactKind::Runs,
+            from: from + 3_600_000,
+            to: from + 29 * day_ms,
+            slices,
+            split_above,
+        }
+    }
+
+    #[test]
+    fn halves_counted_side_by_side_give_what_one_pass_gives() {
+        let (whole, halves) = (view(usize::MAX), view(1_000));
+        let filters = Filters::default();
+        for metric in [Metric::Availability, Metric::Failures, Metric::DurationP95] {
+            for group_by in [None, Some(GroupBy::Product), Some(GroupBy::ErrorCode)] {
+                let filter = RowFilter {
+                    with_histograms: metric.quantile().is_some(),
+                    ..RowFilter::default()
+                };
+                let one = whole.series(&filter, metric, Bucket::Day, (group_by, &filters));
+                let two = halves.series(&filter, metric, Bucket::Day, (group_by, &filters));
+                assert!(!one.is_empty());
+                assert_eq!(one, two, "{metric:?} {group_by:?}");
+            }
+        }
+        let filter = RowFilter {
+            with_histograms: true,
+            ..RowFilter::default()
+        };
+        let sorted = |view: &RecentView| {
+            let mut rows: Vec<_> = view
+                .rows_over(&filter)
+                .into_iter()
+                .map(|row| (row.key, row.tally))
+                .collect();
+            rows.sort_by(|a, b| a.0.cmp(&b.0));
+            rows
+        };
+        let rows = sorted(&whole);
+        assert_eq!(
+            rows.iter().map(|row| row.1.total).sum::<i64>(),
+            3 * 29 * 1_000 - 3 * 42
+        );
+        assert_eq!(rows, sorted(&halves));
     }
 }
