@@ -776,6 +776,29 @@ async fn the_window_of_recent_facts_sees_what_any_process_writes(
         (4, 4),
         "Paris days 27 to 30 March"
     );
+    // Filters that keep no probe keep nothing, through the window as through rollups.
+    let nothing = SeriesQuery {
+        metric: Metric::Runs,
+        bucket: Bucket::Hour,
+        group_by: None,
+        filters: Filters {
+            probe: vec!["NO_SUCH_PROBE".into()],
+            ..Filters::default()
+        },
+        from: from.into(),
+        to: to.into(),
+    };
+    for answering in [&service, &rollups_only] {
+        let runs = answering.series(&nothing, now).await?;
+        assert!(runs.series.iter().all(|s| s.points.is_empty()), "{runs:?}");
+        let summary = SummaryQuery {
+            group_by: Some(GroupBy::Probe),
+            filters: nothing.filters.clone(),
+            from: from.into(),
+            to: to.into(),
+        };
+        assert_eq!(answering.summary(&summary, now).await?.rows, vec![]);
+    }
 
     // Another process (its own connections) records the rest, late runs included.
     let other = vigie::storage::Database::connect(&test.url).await?;

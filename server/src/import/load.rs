@@ -17,7 +17,7 @@ use super::validation::{bulk_loads, uses_work_tables};
 use super::PipelineError;
 use crate::ingest::validate::Record;
 use crate::storage::bulk_load;
-use crate::storage::changes::record_change;
+use crate::storage::changes::record_change_in;
 use crate::storage::imports::{self, ImportRecord};
 use crate::storage::journeys;
 use crate::storage::reference::{orphans_without, remove_references_not_in, write_catalog};
@@ -175,10 +175,12 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
         crate::clock::now_ms(),
     )
     .await?;
+    // The references and the facts of the touched range changed (committed with them,
+    // so that a window of recent facts never misses them, even if the rollups stage
+    // fails).
+    let (from, to) = touched.0.unwrap_or((0, 0));
+    record_change_in(&mut tx, from, to, None).await?;
     tx.commit().await?;
-    // The references changed: a window of recent facts reads its catalog again (the
-    // facts' own change is logged by the rollups stage, over the range they touch).
-    record_change(db, 0, 0, None).await?;
     Ok(loaded)
 }
 

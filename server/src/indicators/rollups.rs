@@ -273,9 +273,14 @@ pub async fn refresh(db: &Database, touched: &[(String, i64)]) -> StorageResult<
     if days.is_empty() {
         return Ok(());
     }
+    // The facts are stored: their change is logged first, so that a failure below
+    // leaves no window of recent facts without it (the rollups are repaired by a retry).
+    for (probe, day) in &days {
+        record_change(db, *day, Resolution::Day.next(*day), Some(probe)).await?;
+    }
     let maintenance = MaintenanceIndex::load(db).await?;
     let mut periods = BTreeSet::new();
-    for (probe, day) in days.iter().cloned() {
+    for (probe, day) in days {
         rebuild_day(
             db,
             &maintenance,
@@ -290,9 +295,6 @@ pub async fn refresh(db: &Database, touched: &[(String, i64)]) -> StorageResult<
     }
     for (probe, level, start) in periods {
         sum_period(db, level, start, Some(&probe)).await?;
-    }
-    for (probe, day) in &days {
-        record_change(db, *day, Resolution::Day.next(*day), Some(probe)).await?;
     }
     Ok(())
 }

@@ -139,8 +139,11 @@ async fn read_raw_edges(
     Ok(rows)
 }
 
+/// Whether a resolved list of codes keeps `value`: `None` keeps everything, and a list
+/// exactly its codes (an empty one nothing: filters that match no probe keep no row,
+/// as the rollups' `IN ()` does).
 pub(super) fn keeps(list: Option<&Vec<String>>, value: &str) -> bool {
-    list.is_none_or(|list| Filters::keeps(list, value))
+    list.is_none_or(|list| list.iter().any(|kept| kept == value))
 }
 
 /// Which facts a metric reads: steps for step-level questions, runs otherwise.

@@ -7,7 +7,7 @@
 //! every change after `n` misses none (only the last [`KEPT_CHANGES`] are kept; a reader
 //! further behind finds a gap and reloads everything).
 
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use super::{Database, StorageResult};
 
@@ -23,7 +23,8 @@ pub struct FactChange {
     pub probe_code: Option<String>,
 }
 
-/// Logs that facts of `[from_ms, to_ms)` changed (of `probe_code`, or of every probe).
+/// Logs that facts of `[from_ms, to_ms)` changed (of `probe_code`, or of every probe),
+/// in a transaction of its own.
 pub async fn record_change(
     db: &Database,
     from_ms: i64,
@@ -31,6 +32,20 @@ pub async fn record_change(
     probe_code: Option<&str>,
 ) -> StorageResult<()> {
     let mut tx = db.pool().begin().await?;
+    record_change_in(&mut tx, from_ms, to_ms, probe_code).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Logs a change in the caller's transaction `tx` (the one that writes the facts or
+/// references, so that both are committed together), as late in it as possible: the
+/// row lock it takes on `rollup_state` is held until the commit.
+pub async fn record_change_in(
+    tx: &mut AnyConnection,
+    from_ms: i64,
+    to_ms: i64,
+    probe_code: Option<&str>,
+) -> StorageResult<()> {
     let generation: i64 = sqlx::query_scalar(
         "UPDATE rollup_state SET generation = generation + 1 WHERE id = 1 RETURNING generation",
     )
@@ -51,7 +66,6 @@ pub async fn record_change(
             .execute(&mut *tx)
             .await?;
     }
-    tx.commit().await?;
     Ok(())
 }
 

@@ -81,10 +81,10 @@ fn flag(value: bool) -> i64 {
 pub async fn upsert_catalog(db: &Database, catalog: &Catalog) -> StorageResult<()> {
     let mut tx = db.pool().begin().await?;
     write_catalog(&mut tx, db.engine(), catalog).await?;
-    tx.commit().await?;
     // Which facts lie in a maintenance window (by probe, product or service) may have
     // changed, anywhere in time.
-    super::changes::record_change(db, i64::MIN, i64::MAX, None).await?;
+    super::changes::record_change_in(&mut tx, i64::MIN, i64::MAX, None).await?;
+    tx.commit().await?;
     Ok(())
 }
 
