@@ -18,7 +18,7 @@ use super::catalog::QueryCatalog;
 use super::facts::FactKind;
 use super::incidents::Incident;
 use super::rollups::RollupRow;
-use super::series::{group_key, Cell};
+use super::series::{group_key, keeps, Cell};
 
 /// The period of a summary: `[from, to)`, and now (the end of open incidents).
 #[derive(Debug, Clone, Copy)]
@@ -48,8 +48,7 @@ impl Scope<'_> {
     /// Whether an incident of `probe` that failed at `step` with `error` passes the
     /// filters.
     fn keeps_incident(&self, catalog: &QueryCatalog, probe: &str, step: &str, error: &str) -> bool {
-        self.probes
-            .is_none_or(|probes| probes.iter().any(|kept| kept == probe))
+        keeps(self.probes, probe)
             && self.keeps_step(catalog, probe, step)
             && Filters::keeps(&self.filters.error_code, error)
     }
