@@ -74,6 +74,7 @@ pub fn spawn(
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
     let indicators = IndicatorService::new(db.clone());
+    indicators.recent().follow_changes();
     if options.warm_up {
         let warming = indicators.clone();
         tokio::spawn(async move {

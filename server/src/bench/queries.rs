@@ -171,13 +171,35 @@ where
     Ok((answer, timings))
 }
 
+/// Times the raw GROUP BY `ask`: once when it takes a second or more, else up to five
+/// times (a single sample of a fast query is mostly noise): the last answer and the
+/// median time (milliseconds).
+async fn timed_raw<T, F, Fut>(mut ask: F) -> Result<(T, f64), BenchError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, BenchError>>,
+{
+    let mut timings = Vec::new();
+    loop {
+        let timer = Instant::now();
+        let answer = ask().await?;
+        timings.push(timer.elapsed().as_secs_f64() * 1000.0);
+        if timings.len() >= 5 || timings.iter().sum::<f64>() >= 1000.0 {
+            timings.sort_by(f64::total_cmp);
+            return Ok((answer, percentile(&timings, 0.5)));
+        }
+    }
+}
+
 pub async fn run_mix(
     db: &Database,
     now: i64,
     repeat: u32,
     only: Option<&str>,
 ) -> Result<Vec<QueryFigures>, BenchError> {
+    // As the server runs it: following the change log's announcements.
     let service = IndicatorService::new(db.clone());
+    service.recent().follow_changes();
     let rollups_only = IndicatorService::from_rollups_only(db.clone());
     let timer = Instant::now();
     service.recent().warm_up(now).await.map_err(query_error)?;
@@ -199,10 +221,10 @@ pub async fn run_mix(
                     timed(repeat, || rollups_only.series(query, now)).await?;
                 points = answer.series.iter().map(|s| s.points.len()).sum();
                 let from = resolve(&query.from, now).map_err(query_error)?;
-                let timer = Instant::now();
-                let raw =
-                    raw::series(db, query.metric, answer.bucket, query.group_by, from, now).await?;
-                let raw_ms = timer.elapsed().as_secs_f64() * 1000.0;
+                let (raw, raw_ms) = timed_raw(|| {
+                    raw::series(db, query.metric, answer.bucket, query.group_by, from, now)
+                })
+                .await?;
                 let (agrees, worst) = compare(query.metric, &answer.series, &raw);
                 let (agrees_too, worst_too) = compare(query.metric, &from_rollups.series, &raw);
                 let worst = worst.max(worst_too);
@@ -214,9 +236,7 @@ pub async fn run_mix(
                     timed(repeat, || rollups_only.summary(query, now)).await?;
                 points = answer.rows.len();
                 let from = resolve(&query.from, now).map_err(query_error)?;
-                let timer = Instant::now();
-                let raw = raw::summary(db, from, now).await?;
-                let raw_ms = timer.elapsed().as_secs_f64() * 1000.0;
+                let (raw, raw_ms) = timed_raw(|| raw::summary(db, from, now)).await?;
                 let (agrees, worst) = compare_summary(&answer.rows, &raw);
                 let (agrees_too, worst_too) = compare_summary(&from_rollups.rows, &raw);
                 let worst = worst.max(worst_too);

@@ -179,7 +179,7 @@ pub async fn load(context: &ImportContext, import: &ImportRecord) -> Result<u64,
     // so that a window of recent facts never misses them, even if the rollups stage
     // fails).
     let (from, to) = touched.0.unwrap_or((0, 0));
-    record_change_in(&mut tx, from, to, None).await?;
+    record_change_in(db, &mut tx, from, to, None).await?;
     tx.commit().await?;
     Ok(loaded)
 }

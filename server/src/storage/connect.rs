@@ -41,6 +41,8 @@ pub struct Database {
     refresh_lock: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// SQLite only: the database file (`None` for an in-memory database).
     sqlite_file: Option<std::path::PathBuf>,
+    /// What this process knows of the change log, shared by every clone.
+    change_watch: std::sync::Arc<super::changes::ChangeWatch>,
 }
 
 /// Settings of every PostgreSQL session. Vigie's queries take milliseconds; compiling
@@ -115,6 +117,7 @@ impl Database {
             engine,
             pg_pool,
             refresh_lock: std::sync::Arc::default(),
+            change_watch: std::sync::Arc::default(),
             sqlite_file: match engine {
                 Engine::Sqlite => sqlite_file(url),
                 Engine::Postgres => None,
@@ -174,6 +177,11 @@ impl Database {
     /// The SQLite database file (`None` on PostgreSQL and for an in-memory database).
     pub fn sqlite_file(&self) -> Option<&std::path::Path> {
         self.sqlite_file.as_deref()
+    }
+
+    /// What this process knows of the change log (see `storage::changes`).
+    pub fn change_watch(&self) -> &std::sync::Arc<super::changes::ChangeWatch> {
+        &self.change_watch
     }
 
     /// The native PostgreSQL pool (`None` on SQLite).

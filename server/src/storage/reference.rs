@@ -83,7 +83,7 @@ pub async fn upsert_catalog(db: &Database, catalog: &Catalog) -> StorageResult<(
     write_catalog(&mut tx, db.engine(), catalog).await?;
     // Which facts lie in a maintenance window (by probe, product or service) may have
     // changed, anywhere in time.
-    super::changes::record_change_in(&mut tx, i64::MIN, i64::MAX, None).await?;
+    super::changes::record_change_in(db, &mut tx, i64::MIN, i64::MAX, None).await?;
     tx.commit().await?;
     Ok(())
 }

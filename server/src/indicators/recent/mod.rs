@@ -3,8 +3,10 @@
 //! without reading rows from the database. Rollups answer everything older.
 //!
 //! The database stays the truth. Before each question the window reads the change log
-//! (`storage::changes`), which every rollup refresh and rebuild appends to, in whatever
-//! process it runs, and reloads the probe days it names. A Paris day is loaded the first
+//! (`storage::changes`), which every write of facts or references appends to, in
+//! whatever process it runs, and reloads the probe days it names. On PostgreSQL, while
+//! [`RecentFacts::follow_changes`] listens for the log's announcements, the window reads
+//! the log only when one names a change it has not applied. A Paris day is loaded the first
 //! time a question needs it, then kept until it leaves the window.
 //!
 //! A fact holds the indexes of its codes in the window's [`Codes`], its outcome, whether
@@ -24,7 +26,7 @@ use super::facts::{fetch_facts, FactKind, Facts, Outcome};
 use super::histogram::key_of;
 use super::maintenance::MaintenanceIndex;
 use super::rollups::Resolution;
-use crate::storage::changes::{changes_since, last_generation};
+use crate::storage::changes::{changes_since, follow_changes, last_generation};
 use crate::storage::{Database, StorageResult};
 
 pub use scan::RecentView;
@@ -55,6 +57,8 @@ type DayFacts = BTreeMap<CodeId, Arc<Vec<RecentFact>>>;
 struct Store {
     /// The last change of the log applied (`None`: nothing loaded yet).
     generation: Option<i64>,
+    /// The change watch's epoch when the log was last read.
+    read_in_epoch: u64,
     /// The catalog, read again after a change of every probe (references or
     /// maintenance windows changed, or a range was rebuilt).
     catalog: Option<Arc<QueryCatalog>>,
@@ -162,6 +166,20 @@ impl RecentFacts {
         }))
     }
 
+    /// Follows the change log's announcements (PostgreSQL), so that a question asked
+    /// when nothing changed does not read the log; see `storage::changes`.
+    pub fn follow_changes(&self) {
+        if self.store.is_some() {
+            follow_changes(&self.db);
+        }
+    }
+
+    /// Whether the window skips reading the change log when no announcement names a
+    /// change it has not applied (PostgreSQL, once its listener listens).
+    pub fn follows_announcements(&self) -> bool {
+        self.store.is_some() && self.db.change_watch().listening()
+    }
+
     /// Loads every day of the window at `now` (at start-up, so that the first
     /// questions do not wait for it).
     pub async fn warm_up(&self, now: i64) -> StorageResult<()> {
@@ -191,13 +209,19 @@ impl RecentFacts {
         store: &mut Store,
         maintenance: &mut Option<MaintenanceIndex>,
     ) -> StorageResult<()> {
+        let watch = self.db.change_watch().state();
         let Some(seen) = store.generation else {
             // Nothing is held yet: what is loaded from now on is at least this recent.
             store.generation = Some(last_generation(&self.db).await?);
+            store.read_in_epoch = watch.epoch();
             return Ok(());
         };
+        if watch.vouches_for(store.read_in_epoch, seen) {
+            return Ok(());
+        }
         let changes = changes_since(&self.db, seen).await?;
         let Some(last) = changes.last().map(|change| change.generation) else {
+            store.read_in_epoch = watch.epoch();
             return Ok(());
         };
         if changes.first().map(|change| change.generation) != Some(seen + 1) {
@@ -236,7 +260,9 @@ impl RecentFacts {
                     .await?;
             }
         }
+        // Only now: a failure above leaves the log to be read again.
         store.generation = Some(last);
+        store.read_in_epoch = watch.epoch();
         Ok(())
     }
 
