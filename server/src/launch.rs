@@ -74,7 +74,9 @@ pub fn spawn(
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
     let indicators = IndicatorService::new(db.clone());
-    indicators.recent().follow_changes();
+    indicators
+        .recent()
+        .follow_changes(crate::storage::change_watch::POLL_EVERY);
     if options.warm_up {
         let warming = indicators.clone();
         tokio::spawn(async move {

@@ -154,6 +154,23 @@ fn compare(metric: Metric, service: &[Series], raw: &[Series]) -> (bool, f64) {
     (true, worst)
 }
 
+/// Asks `ask` `repeat` times, timed: the last answer (`None` when `repeat` is 0) and the
+/// timings (milliseconds).
+async fn timings_of<T, E, F, Fut>(repeat: u32, mut ask: F) -> Result<(Option<T>, Vec<f64>), E>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, E>>,
+{
+    let mut answer = None;
+    let mut timings = Vec::with_capacity(repeat as usize);
+    for _ in 0..repeat {
+        let timer = Instant::now();
+        answer = Some(ask().await?);
+        timings.push(timer.elapsed().as_secs_f64() * 1000.0);
+    }
+    Ok((answer, timings))
+}
+
 /// Asks `ask` once untimed, then `repeat` times timed: the last answer and the timings
 /// (milliseconds).
 async fn timed<T, F, Fut>(repeat: u32, mut ask: F) -> Result<(T, Vec<f64>), BenchError>
@@ -161,34 +178,28 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, IndicatorError>>,
 {
-    let mut answer = ask().await.map_err(query_error)?;
-    let mut timings = Vec::with_capacity(repeat as usize);
-    for _ in 0..repeat {
-        let timer = Instant::now();
-        answer = ask().await.map_err(query_error)?;
-        timings.push(timer.elapsed().as_secs_f64() * 1000.0);
-    }
-    Ok((answer, timings))
+    let first = ask().await.map_err(query_error)?;
+    let (last, timings) = timings_of(repeat, ask).await.map_err(query_error)?;
+    Ok((last.unwrap_or(first), timings))
 }
 
-/// Times the raw GROUP BY `ask`: once when it takes a second or more, else up to five
-/// times (a single sample of a fast query is mostly noise): the last answer and the
-/// median time (milliseconds).
+/// Times the raw GROUP BY `ask`: its first run when that takes a second or more, else
+/// (a single sample of a fast query is mostly noise) the median of five more, the first
+/// one serving as warm-up: the last answer and the time (milliseconds).
 async fn timed_raw<T, F, Fut>(mut ask: F) -> Result<(T, f64), BenchError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, BenchError>>,
 {
-    let mut timings = Vec::new();
-    loop {
-        let timer = Instant::now();
-        let answer = ask().await?;
-        timings.push(timer.elapsed().as_secs_f64() * 1000.0);
-        if timings.len() >= 5 || timings.iter().sum::<f64>() >= 1000.0 {
-            timings.sort_by(f64::total_cmp);
-            return Ok((answer, percentile(&timings, 0.5)));
-        }
+    let timer = Instant::now();
+    let first = ask().await?;
+    let once = timer.elapsed().as_secs_f64() * 1000.0;
+    if once >= 1000.0 {
+        return Ok((first, once));
     }
+    let (last, mut timings) = timings_of(5, ask).await?;
+    timings.sort_by(f64::total_cmp);
+    Ok((last.unwrap_or(first), percentile(&timings, 0.5)))
 }
 
 pub async fn run_mix(
@@ -197,9 +208,11 @@ pub async fn run_mix(
     repeat: u32,
     only: Option<&str>,
 ) -> Result<Vec<QueryFigures>, BenchError> {
-    // As the server runs it: following the change log's announcements.
+    // As the server runs it: with the change watch kept.
     let service = IndicatorService::new(db.clone());
-    service.recent().follow_changes();
+    service
+        .recent()
+        .follow_changes(crate::storage::change_watch::POLL_EVERY);
     let rollups_only = IndicatorService::from_rollups_only(db.clone());
     let timer = Instant::now();
     service.recent().warm_up(now).await.map_err(query_error)?;

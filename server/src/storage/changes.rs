@@ -6,17 +6,8 @@
 //! `rollup_state.generation` under its row lock: the numbers follow commit order with no
 //! gap, so a reader that saw number `n` and reads every change after `n` misses none
 //! (only the last [`KEPT_CHANGES`] are kept; a reader further behind finds a gap and
-//! reloads everything).
-//!
-//! Reading the log before every question costs a round trip. On PostgreSQL each change
-//! is also announced (`NOTIFY`, delivered on commit) and a listener of this process
-//! keeps a [`ChangeWatch`]: while it listens, a reader that is known to be current skips
-//! the round trip. A change written by this process is known to the watch before its
-//! commit (read-your-writes); one written by another process, once its announcement
-//! arrives, a few milliseconds after its commit.
-
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
-use std::time::Duration;
+//! reloads everything). On PostgreSQL each change is also announced on commit
+//! (`NOTIFY`), which `storage::change_watch` listens for.
 
 use sqlx::{AnyConnection, Row};
 
@@ -26,113 +17,7 @@ use super::{Database, Engine, StorageResult};
 pub const KEPT_CHANGES: i64 = 10_000;
 
 /// The PostgreSQL channel on which each change is announced, its number as payload.
-const CHANNEL: &str = "vigie_fact_changes";
-
-/// What this process knows of the change log without reading it; one per [`Database`],
-/// shared by its clones.
-#[derive(Debug, Default)]
-pub struct ChangeWatch {
-    /// The highest change number known to exist: announced, or written by this process
-    /// (known from before its commit, so a reader may read the log early and find
-    /// nothing new yet; it reads it again at its next question).
-    known: AtomicI64,
-    /// Non-zero while a listener receives every announcement; a new value each time it
-    /// starts listening, so that a reader reads the log once after each (re)start.
-    epoch: AtomicU64,
-    /// A listener task was started for this database.
-    followed: AtomicBool,
-}
-
-/// A reading of a [`ChangeWatch`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WatchState {
-    epoch: u64,
-    known: i64,
-}
-
-impl WatchState {
-    /// Whether a reader that read the log under this state's epoch (`read_in_epoch`) and
-    /// applied every change up to `applied` is known to be current, without reading it.
-    pub fn vouches_for(&self, read_in_epoch: u64, applied: i64) -> bool {
-        self.epoch != 0 && self.epoch == read_in_epoch && applied >= self.known
-    }
-
-    /// The epoch a reader that reads the log now must remember (0: not listening).
-    pub fn epoch(&self) -> u64 {
-        self.epoch
-    }
-}
-
-impl ChangeWatch {
-    /// What the watch knows now (read before reading the log).
-    pub fn state(&self) -> WatchState {
-        WatchState {
-            epoch: self.epoch.load(Ordering::SeqCst),
-            known: self.known.load(Ordering::SeqCst),
-        }
-    }
-
-    /// Whether a listener receives every announcement now.
-    pub fn listening(&self) -> bool {
-        self.epoch.load(Ordering::SeqCst) != 0
-    }
-
-    fn knows(&self, generation: i64) {
-        self.known.fetch_max(generation, Ordering::SeqCst);
-    }
-}
-
-/// On PostgreSQL, starts (once per database) a task that listens for the announcements
-/// of changes and keeps the database's [`ChangeWatch`]; the task ends when the database
-/// is closed. Does nothing on SQLite, where a reader reads the log before every question.
-pub fn follow_changes(db: &Database) {
-    let (Engine::Postgres, Some(pool)) = (db.engine(), db.pg_pool()) else {
-        return;
-    };
-    let watch = db.change_watch().clone();
-    if watch.followed.swap(true, Ordering::SeqCst) {
-        return;
-    }
-    let pool = pool.clone();
-    tokio::spawn(async move {
-        let mut epoch = 0;
-        loop {
-            epoch += 1;
-            let ended = listen(&pool, &watch, epoch).await;
-            watch.epoch.store(0, Ordering::SeqCst);
-            match ended {
-                Err(sqlx::Error::PoolClosed) => break,
-                Err(error) => {
-                    tracing::warn!(%error, "listening for fact changes failed; retrying in 1 s");
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                }
-                Ok(()) => tracing::info!("fact change announcements lost; listening again"),
-            }
-            if pool.is_closed() {
-                break;
-            }
-        }
-    });
-}
-
-/// Listens for announcements under `epoch` until the connection is lost (`Ok`) or fails.
-async fn listen(pool: &sqlx::PgPool, watch: &ChangeWatch, epoch: u64) -> Result<(), sqlx::Error> {
-    let mut listener = sqlx::postgres::PgListener::connect_with(pool).await?;
-    listener.listen(CHANNEL).await?;
-    // From here on every announcement reaches this listener; readers read the log
-    // once more, for the changes committed before.
-    watch.epoch.store(epoch, Ordering::SeqCst);
-    while let Some(notification) = listener.try_recv().await? {
-        match notification.payload().parse::<i64>() {
-            Ok(generation) => watch.knows(generation),
-            Err(_) => {
-                tracing::warn!("a fact change announcement without a number; listening again");
-                return Ok(());
-            }
-        }
-    }
-    Ok(())
-}
+pub(super) const CHANNEL: &str = "vigie_fact_changes";
 
 /// Facts of runs started in `[from_ms, to_ms)` changed, for one probe or for all.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -229,27 +114,4 @@ pub async fn changes_since(db: &Database, generation: i64) -> StorageResult<Vec<
         })
         .collect::<Result<_, sqlx::Error>>()
         .map_err(Into::into)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_reader_is_vouched_for_only_when_listened_in_the_same_epoch_and_up_to_date() {
-        let watch = ChangeWatch::default();
-        watch.knows(7);
-        // Nobody listens: the log must be read.
-        assert!(!watch.state().vouches_for(0, 7));
-        watch.epoch.store(3, Ordering::SeqCst);
-        let state = watch.state();
-        assert!(state.vouches_for(3, 7));
-        assert!(state.vouches_for(3, 8));
-        // Behind the newest change known, or read before this listener listened.
-        assert!(!state.vouches_for(3, 6));
-        assert!(!state.vouches_for(2, 7));
-        // Changes only ever move the watch forward.
-        watch.knows(5);
-        assert!(watch.state().vouches_for(3, 7));
-    }
 }

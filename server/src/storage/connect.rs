@@ -42,7 +42,7 @@ pub struct Database {
     /// SQLite only: the database file (`None` for an in-memory database).
     sqlite_file: Option<std::path::PathBuf>,
     /// What this process knows of the change log, shared by every clone.
-    change_watch: std::sync::Arc<super::changes::ChangeWatch>,
+    change_watch: std::sync::Arc<super::change_watch::ChangeWatch>,
 }
 
 /// Settings of every PostgreSQL session. Vigie's queries take milliseconds; compiling
@@ -99,7 +99,8 @@ impl Database {
         let pg_pool = match engine {
             Engine::Postgres => Some(
                 sqlx::postgres::PgPoolOptions::new()
-                    .max_connections(6)
+                    // One of them listens for fact change announcements.
+                    .max_connections(7)
                     .acquire_timeout(Duration::from_secs(5))
                     .after_connect(|connection, _meta| {
                         Box::pin(async move {
@@ -180,7 +181,7 @@ impl Database {
     }
 
     /// What this process knows of the change log (see `storage::changes`).
-    pub fn change_watch(&self) -> &std::sync::Arc<super::changes::ChangeWatch> {
+    pub fn change_watch(&self) -> &std::sync::Arc<super::change_watch::ChangeWatch> {
         &self.change_watch
     }
 

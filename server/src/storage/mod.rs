@@ -8,6 +8,7 @@ pub mod alerts;
 pub mod batch;
 pub mod branches;
 pub mod bulk_load;
+pub mod change_watch;
 pub mod changes;
 mod connect;
 pub mod copy;

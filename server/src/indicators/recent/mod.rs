@@ -4,9 +4,10 @@
 //!
 //! The database stays the truth. Before each question the window reads the change log
 //! (`storage::changes`), which every write of facts or references appends to, in
-//! whatever process it runs, and reloads the probe days it names. On PostgreSQL, while
-//! [`RecentFacts::follow_changes`] listens for the log's announcements, the window reads
-//! the log only when one names a change it has not applied. A Paris day is loaded the first
+//! whatever process it runs, and reloads the probe days it names. Once
+//! [`RecentFacts::follow_changes`] keeps the database's change watch
+//! (`storage::change_watch`), the window reads the log only when the watch knows of a
+//! change it has not applied. A Paris day is loaded the first
 //! time a question needs it, then kept until it leaves the window.
 //!
 //! A fact holds the indexes of its codes in the window's [`Codes`], its outcome, whether
@@ -17,6 +18,7 @@ mod scan;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::sync::Mutex;
 
@@ -26,7 +28,8 @@ use super::facts::{fetch_facts, FactKind, Facts, Outcome};
 use super::histogram::key_of;
 use super::maintenance::MaintenanceIndex;
 use super::rollups::Resolution;
-use crate::storage::changes::{changes_since, follow_changes, last_generation};
+use crate::storage::change_watch::follow_changes;
+use crate::storage::changes::{changes_since, last_generation};
 use crate::storage::{Database, StorageResult};
 
 pub use scan::RecentView;
@@ -57,8 +60,6 @@ type DayFacts = BTreeMap<CodeId, Arc<Vec<RecentFact>>>;
 struct Store {
     /// The last change of the log applied (`None`: nothing loaded yet).
     generation: Option<i64>,
-    /// The change watch's epoch when the log was last read.
-    read_in_epoch: u64,
     /// The catalog, read again after a change of every probe (references or
     /// maintenance windows changed, or a range was rebuilt).
     catalog: Option<Arc<QueryCatalog>>,
@@ -166,18 +167,19 @@ impl RecentFacts {
         }))
     }
 
-    /// Follows the change log's announcements (PostgreSQL), so that a question asked
-    /// when nothing changed does not read the log; see `storage::changes`.
-    pub fn follow_changes(&self) {
+    /// Keeps the database's change watch (reading the newest change number every
+    /// `poll_every`, and listening for announcements on PostgreSQL), so that a question
+    /// asked when nothing changed does not read the log; see `storage::change_watch`.
+    pub fn follow_changes(&self, poll_every: Duration) {
         if self.store.is_some() {
-            follow_changes(&self.db);
+            follow_changes(&self.db, poll_every);
         }
     }
 
-    /// Whether the window skips reading the change log when no announcement names a
-    /// change it has not applied (PostgreSQL, once its listener listens).
-    pub fn follows_announcements(&self) -> bool {
-        self.store.is_some() && self.db.change_watch().listening()
+    /// Whether the window skips reading the change log when the watch knows of no
+    /// change it has not applied (once the watch has read the newest number).
+    pub fn follows_changes(&self) -> bool {
+        self.store.is_some() && self.db.change_watch().fresh()
     }
 
     /// Loads every day of the window at `now` (at start-up, so that the first
@@ -209,19 +211,16 @@ impl RecentFacts {
         store: &mut Store,
         maintenance: &mut Option<MaintenanceIndex>,
     ) -> StorageResult<()> {
-        let watch = self.db.change_watch().state();
         let Some(seen) = store.generation else {
             // Nothing is held yet: what is loaded from now on is at least this recent.
             store.generation = Some(last_generation(&self.db).await?);
-            store.read_in_epoch = watch.epoch();
             return Ok(());
         };
-        if watch.vouches_for(store.read_in_epoch, seen) {
+        if self.db.change_watch().vouches_for(seen) {
             return Ok(());
         }
         let changes = changes_since(&self.db, seen).await?;
         let Some(last) = changes.last().map(|change| change.generation) else {
-            store.read_in_epoch = watch.epoch();
             return Ok(());
         };
         if changes.first().map(|change| change.generation) != Some(seen + 1) {
@@ -262,7 +261,6 @@ impl RecentFacts {
         }
         // Only now: a failure above leaves the log to be read again.
         store.generation = Some(last);
-        store.read_in_epoch = watch.epoch();
         Ok(())
     }
 
