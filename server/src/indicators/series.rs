@@ -208,10 +208,18 @@ impl Cell {
     }
 
     /// Adds what another cell holds.
-    pub fn absorb(&mut self, other: Cell) {
+    pub fn absorb(&mut self, mut other: Cell) {
+        self.take_from(&mut other);
+    }
+
+    /// Adds what `other` holds and empties it, keeping its room for held keys (a cell
+    /// filled and emptied again and again allocates once).
+    pub fn take_from(&mut self, other: &mut Cell) {
         self.all.merge(&other.all);
         self.counted.merge(&other.counted);
-        self.held_keys.extend(other.held_keys);
+        self.held_keys.append(&mut other.held_keys);
+        other.all = Tally::default();
+        other.counted = Tally::default();
     }
 
     /// Puts the durations of the facts added one by one into the histogram: counted

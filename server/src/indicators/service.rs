@@ -16,12 +16,12 @@ use super::incidents;
 use super::params::validate_filters;
 use super::planner::SummedInto;
 use super::recent::RecentFacts;
-use super::rollups::{Fold, RollupRow, RowFilter};
+use super::rollups::{AbortOnDrop, Fold, RollupRow, RowFilter};
 use super::series::{build_series, coarsest_for, collect_rows, fact_kind, Cell};
 use super::summary::{check_group, summarise, Period, Scope};
 use super::IndicatorError;
 use crate::clock::rfc3339;
-use crate::storage::Database;
+use crate::storage::{Database, StorageError};
 
 /// At most this many points per series for `bucket=auto`.
 pub const AUTO_MAX_POINTS: i64 = 1_500;
@@ -189,11 +189,18 @@ impl IndicatorService {
         // Steps when grouped by (or filtered on) step or service, as a series would.
         let kind = fact_kind(Metric::Availability, query.group_by, &query.filters);
         // The incidents are read beside the rollups and filtered with them (by their
-        // probe, first failed step and error code).
-        let rollups = self.rows_over(kind, (from, to, now), &query.filters, true);
-        let incidents =
-            async { Ok::<_, IndicatorError>(incidents::overlapping(&self.db, from, to).await?) };
-        let ((catalog, rows), incidents) = futures::try_join!(rollups, incidents)?;
+        // probe, first failed step and error code): on a task of their own, so that the
+        // database answers while facts held in memory are counted on this one.
+        let db = self.db.clone();
+        let incidents = AbortOnDrop(tokio::spawn(async move {
+            incidents::overlapping(&db, from, to).await
+        }));
+        let (catalog, rows) = self
+            .rows_over(kind, (from, to, now), &query.filters, true)
+            .await?;
+        let incidents = incidents
+            .await
+            .map_err(|error| StorageError::Interrupted(format!("reading incidents: {error}")))??;
         let probes = catalog.probes_matching(&query.filters);
         Ok(SummaryResponse {
             from: rfc3339(from),

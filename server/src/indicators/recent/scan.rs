@@ -175,10 +175,10 @@ impl RecentView {
                     (group, bucket_span.0),
                     fact,
                     counting,
-                    |(group, start), cell| cells.cell(group, start).absorb(cell),
+                    |(group, start), cell| cells.cell(group, start).take_from(cell),
                 );
             });
-            consecutive.finish(|(group, start), cell| cells.cell(group, start).absorb(cell));
+            consecutive.finish(|(group, start), cell| cells.cell(group, start).take_from(cell));
             cells
         };
         let cells = self.scan_in_halves(scan, |mut first, second| {
@@ -199,10 +199,10 @@ impl RecentView {
             self.for_each_fact(slices, &kept, |probe, fact| {
                 let key = (probe, fact.step, fact.error, fact.in_maintenance);
                 consecutive.add(key, fact, counting, |key, cell| {
-                    cells.entry(key).or_default().absorb(cell)
+                    cells.entry(key).or_default().take_from(cell)
                 });
             });
-            consecutive.finish(|key, cell| cells.entry(key).or_default().absorb(cell));
+            consecutive.finish(|key, cell| cells.entry(key).or_default().take_from(cell));
             cells
         };
         let cells = self.scan_in_halves(scan, |mut first, second| {
@@ -233,43 +233,43 @@ impl RecentView {
 /// A row's codes: probe, step, error code, in maintenance.
 type RowCodes = (CodeId, CodeId, CodeId, bool);
 
-/// Facts counted into one cell for as long as their key stays the same, the cell handed
-/// over when it changes: consecutive facts of a probe mostly share their bucket and
-/// group, so that most of them cost no map look-up.
+/// Facts counted into one cell for as long as their key stays the same, what the cell
+/// holds handed over (and the cell emptied) when it changes: consecutive facts of a
+/// probe mostly share their bucket and group, so that most of them cost no map look-up.
 struct Consecutive<K> {
-    current: Option<(K, Cell)>,
+    current: Option<K>,
+    cell: Cell,
 }
 
 impl<K> Default for Consecutive<K> {
     fn default() -> Self {
-        Consecutive { current: None }
+        Consecutive {
+            current: None,
+            cell: Cell::default(),
+        }
     }
 }
 
 impl<K: PartialEq> Consecutive<K> {
+    /// `hand_over` must empty the cell it is given (`Cell::take_from`).
     fn add(
         &mut self,
         key: K,
         fact: &RecentFact,
         (kind, with_histogram): (FactKind, bool),
-        hand_over: impl FnOnce(K, Cell),
+        hand_over: impl FnOnce(K, &mut Cell),
     ) {
-        if let Some((current, cell)) = &mut self.current {
-            if *current == key {
-                cell.add_fact(kind, fact, with_histogram);
-                return;
+        if self.current.as_ref() != Some(&key) {
+            if let Some(previous) = self.current.replace(key) {
+                hand_over(previous, &mut self.cell);
             }
         }
-        let mut cell = Cell::default();
-        cell.add_fact(kind, fact, with_histogram);
-        if let Some((previous, full)) = self.current.replace((key, cell)) {
-            hand_over(previous, full);
-        }
+        self.cell.add_fact(kind, fact, with_histogram);
     }
 
-    fn finish(self, hand_over: impl FnOnce(K, Cell)) {
-        if let Some((key, cell)) = self.current {
-            hand_over(key, cell);
+    fn finish(mut self, hand_over: impl FnOnce(K, &mut Cell)) {
+        if let Some(key) = self.current.take() {
+            hand_over(key, &mut self.cell);
         }
     }
 }
