@@ -117,8 +117,19 @@ impl RecentView {
             if !kept.probe(*probe) {
                 continue;
             }
-            let first = facts.partition_point(|fact| fact.started_at_ms < self.from);
-            let end = facts.partition_point(|fact| fact.started_at_ms < self.to);
+            let within = |fact: Option<&RecentFact>, bound: i64| {
+                fact.is_some_and(|fact| fact.started_at_ms >= bound)
+            };
+            // Most slices lie wholly inside the range: no search (a search touches a
+            // dozen places of a slice that may not be in the cache yet).
+            let first = match within(facts.first(), self.from) {
+                true => 0,
+                false => facts.partition_point(|fact| fact.started_at_ms < self.from),
+            };
+            let end = match within(facts.last(), self.to) {
+                true => facts.partition_point(|fact| fact.started_at_ms < self.to),
+                false => facts.len(),
+            };
             for fact in facts.get(first..end).unwrap_or_default() {
                 if kept.fact(fact) {
                     visit(*probe, fact);
