@@ -117,18 +117,17 @@ impl RecentView {
             if !kept.probe(*probe) {
                 continue;
             }
-            let within = |fact: Option<&RecentFact>, bound: i64| {
-                fact.is_some_and(|fact| fact.started_at_ms >= bound)
-            };
             // Most slices lie wholly inside the range: no search (a search touches a
             // dozen places of a slice that may not be in the cache yet).
-            let first = match within(facts.first(), self.from) {
+            let starts_inside = facts.first().is_some_and(|f| f.started_at_ms >= self.from);
+            let ends_inside = facts.last().is_some_and(|f| f.started_at_ms < self.to);
+            let first = match starts_inside {
                 true => 0,
                 false => facts.partition_point(|fact| fact.started_at_ms < self.from),
             };
-            let end = match within(facts.last(), self.to) {
-                true => facts.partition_point(|fact| fact.started_at_ms < self.to),
-                false => facts.len(),
+            let end = match ends_inside {
+                true => facts.len(),
+                false => facts.partition_point(|fact| fact.started_at_ms < self.to),
             };
             for fact in facts.get(first..end).unwrap_or_default() {
                 if kept.fact(fact) {
