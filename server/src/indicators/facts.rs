@@ -144,12 +144,17 @@ impl Tally {
     }
 
     pub fn merge(&mut self, other: &Tally) {
+        self.merge_counts(other);
+        self.histogram.merge(&other.histogram);
+    }
+
+    /// Adds the other tally's counts and duration sum, not its histogram.
+    pub fn merge_counts(&mut self, other: &Tally) {
         self.total += other.total;
         self.ok += other.ok;
         self.failed += other.failed;
         self.other += other.other;
         self.duration_sum += other.duration_sum;
-        self.histogram.merge(&other.histogram);
     }
 }
 

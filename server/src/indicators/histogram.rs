@@ -2,14 +2,22 @@
 //! read from it, over any merge of histograms, is within about 1% of the exact
 //! nearest-rank value. Stored as compact text `key:count,key:count`.
 
-use std::collections::BTreeMap;
-
 /// Ratio between consecutive bucket bounds.
 const GAMMA: f64 = 1.02;
 
+/// Above the key of the longest duration there is (`key_of(i64::MAX)` is 2,206): a
+/// stored pair with a greater key is malformed, and a histogram never spans more keys.
+const MAX_KEY: u32 = 2_300;
+
+/// Counts per bucket, held densely from the lowest bucket with a count to the highest:
+/// merging two histograms adds two arrays, and a quantile is one pass. A histogram
+/// spans at most [`MAX_KEY`] buckets; durations of one probe or step span a few hundred.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Histogram {
-    counts: BTreeMap<u32, u64>,
+    /// The key of `counts[0]` (0 when empty).
+    low: u32,
+    /// Counts of the keys from `low` on: empty, or with a count above zero at both ends.
+    counts: Vec<u64>,
 }
 
 /// The bucket a duration falls in (see [`Histogram::record_keys`]).
@@ -32,34 +40,38 @@ fn value_of(key: u32) -> f64 {
 
 impl Histogram {
     pub fn record(&mut self, duration_ms: i64) {
-        *self.counts.entry(key_of(duration_ms)).or_insert(0) += 1;
+        self.add(key_of(duration_ms), 1);
     }
 
-    /// Records durations by their buckets ([`key_of`]), computed beforehand: counted
-    /// in an array over their span first, then added to the tree once per bucket.
+    /// Records durations by their buckets ([`key_of`]), computed beforehand: the array
+    /// is widened once to their span, then each is counted in place.
     pub fn record_keys(&mut self, keys: &[u32]) {
         let (Some(&low), Some(&high)) = (keys.iter().min(), keys.iter().max()) else {
             return;
         };
-        let mut counts = vec![0_u64; (high - low) as usize + 1];
-        for key in keys {
-            counts[(key - low) as usize] += 1;
+        if high > MAX_KEY {
+            keys.iter().for_each(|key| self.add(*key, 1));
+            return;
         }
-        for (offset, count) in counts.into_iter().enumerate() {
-            if count > 0 {
-                *self.counts.entry(low + offset as u32).or_insert(0) += count;
-            }
+        self.cover(low, high);
+        for key in keys {
+            self.counts[(key - self.low) as usize] += 1;
         }
     }
 
     pub fn merge(&mut self, other: &Histogram) {
-        for (key, count) in &other.counts {
-            *self.counts.entry(*key).or_insert(0) += count;
+        if other.counts.is_empty() {
+            return;
+        }
+        self.cover(other.low, other.high());
+        let offset = (other.low - self.low) as usize;
+        for (mine, theirs) in self.counts[offset..].iter_mut().zip(&other.counts) {
+            *mine += theirs;
         }
     }
 
     pub fn count(&self) -> u64 {
-        self.counts.values().sum()
+        self.counts.iter().sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -74,18 +86,15 @@ impl Histogram {
         }
         let rank = ((q * total as f64).ceil() as u64).clamp(1, total);
         let mut seen = 0;
-        for (key, count) in &self.counts {
+        self.pairs().find_map(|(key, count)| {
             seen += count;
-            if seen >= rank {
-                return Some(value_of(*key));
-            }
-        }
-        None
+            (seen >= rank).then(|| value_of(key))
+        })
     }
 
     pub fn encode(&self) -> String {
         let mut text = String::with_capacity(self.counts.len() * 7);
-        for (index, (key, count)) in self.counts.iter().enumerate() {
+        for (index, (key, count)) in self.pairs().enumerate() {
             if index > 0 {
                 text.push(',');
             }
@@ -96,21 +105,59 @@ impl Histogram {
         text
     }
 
-    /// Reads the stored text; malformed pairs are skipped.
+    /// Reads the stored text; malformed pairs (and keys no duration has) are skipped.
     pub fn decode(text: &str) -> Histogram {
         let mut histogram = Histogram::default();
         histogram.merge_encoded(text);
         histogram
     }
 
-    /// Adds a stored histogram without building an intermediate map.
+    /// Adds a stored histogram without building an intermediate one.
     pub fn merge_encoded(&mut self, text: &str) {
         for pair in text.split(',') {
             if let Some((key, count)) = pair.split_once(':') {
                 if let (Ok(key), Ok(count)) = (key.parse::<u32>(), count.parse::<u64>()) {
-                    *self.counts.entry(key).or_insert(0) += count;
+                    self.add(key, count);
                 }
             }
+        }
+    }
+
+    /// The keys with a count, in order, and their counts.
+    fn pairs(&self) -> impl Iterator<Item = (u32, u64)> + '_ {
+        (self.low..)
+            .zip(self.counts.iter().copied())
+            .filter(|(_, count)| *count > 0)
+    }
+
+    fn high(&self) -> u32 {
+        self.low + self.counts.len().saturating_sub(1) as u32
+    }
+
+    fn add(&mut self, key: u32, count: u64) {
+        if count == 0 || key > MAX_KEY {
+            return;
+        }
+        self.cover(key, key);
+        self.counts[(key - self.low) as usize] += count;
+    }
+
+    /// Widens the array to hold the keys `low..=high` (at most [`MAX_KEY`] apart); the
+    /// caller then counts at both ends, so that they stay above zero.
+    fn cover(&mut self, low: u32, high: u32) {
+        if self.counts.is_empty() {
+            self.low = low;
+            self.counts = vec![0; (high - low) as usize + 1];
+            return;
+        }
+        if low < self.low {
+            let extra = (self.low - low) as usize;
+            self.counts.splice(0..0, std::iter::repeat_n(0, extra));
+            self.low = low;
+        }
+        let needed = (high.max(self.high()) - self.low) as usize + 1;
+        if needed > self.counts.len() {
+            self.counts.resize(needed, 0);
         }
     }
 }
@@ -179,5 +226,28 @@ mod tests {
     fn an_empty_histogram_has_no_quantile() {
         assert_eq!(Histogram::default().quantile(0.5), None);
         assert!(Histogram::decode("garbage,1:x").is_empty());
+        // No duration has a key above MAX_KEY: such a pair is malformed, not a huge array.
+        assert!(key_of(i64::MAX) <= MAX_KEY);
+        assert!(Histogram::decode("4000000000:3,9:0").is_empty());
+    }
+
+    #[test]
+    fn merges_in_any_order_give_the_same_histogram() {
+        let parts = ["300:2,310:1", "5:4", "900:1,1000:7", "305:1,600:2"];
+        let mut forward = Histogram::default();
+        parts
+            .iter()
+            .for_each(|part| forward.merge(&Histogram::decode(part)));
+        let mut backward = Histogram::default();
+        parts
+            .iter()
+            .rev()
+            .for_each(|part| backward.merge_encoded(part));
+        assert_eq!(forward, backward);
+        assert_eq!(forward.encode(), "5:4,300:2,305:1,310:1,600:2,900:1,1000:7");
+        assert_eq!(forward.count(), 18);
+        assert_eq!(forward.quantile(0.2), Some(value_of(5)));
+        assert_eq!(forward.quantile(0.5), Some(value_of(600)));
+        assert_eq!(forward.quantile(1.0), Some(value_of(1000)));
     }
 }

@@ -195,6 +195,7 @@ impl Cell {
 
     /// Adds one fact held in memory; its duration is kept for the histogram only
     /// `with_histogram` (percentiles), until [`Cell::settle`].
+    #[inline]
     pub fn add_fact(&mut self, kind: FactKind, fact: &RecentFact, with_histogram: bool) {
         if self.all.count(kind, fact.outcome) {
             self.all.duration_sum += fact.duration_ms;
@@ -205,6 +206,15 @@ impl Cell {
         if !fact.in_maintenance {
             self.counted.count(kind, fact.outcome);
         }
+    }
+
+    /// Adds what a settled cell holds (its histogram only `with_histogram`).
+    pub fn add_cell(&mut self, other: &Cell, with_histogram: bool) {
+        self.all.merge_counts(&other.all);
+        if with_histogram {
+            self.all.histogram.merge(&other.all.histogram);
+        }
+        self.counted.merge_counts(&other.counted);
     }
 
     /// Adds what another cell holds.

@@ -12,8 +12,10 @@
 //!
 //! A fact holds the indexes of its codes in the window's [`Codes`], its outcome, whether
 //! it lies in a maintenance window, and its duration's histogram bucket, all computed at
-//! load time; a question only counts.
+//! load time; a question only counts. A whole-range question (the summary, the board)
+//! adds the totals of the days it covers wholly (`probe_day`), counted once per day.
 
+mod probe_day;
 mod scan;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -32,6 +34,7 @@ use crate::storage::change_watch::follow_changes;
 use crate::storage::changes::{changes_since, last_generation};
 use crate::storage::{Database, StorageResult};
 
+use probe_day::ProbeDay;
 pub use scan::RecentView;
 
 /// Paris days held in memory: today and the 34 days before (a "last 30 days" question
@@ -54,7 +57,7 @@ pub struct RecentFact {
 }
 
 /// One Paris day of one kind of facts: per probe, its facts in time order.
-type DayFacts = BTreeMap<CodeId, Arc<Vec<RecentFact>>>;
+type DayFacts = BTreeMap<CodeId, Arc<ProbeDay>>;
 
 #[derive(Debug, Default)]
 struct Store {
@@ -288,7 +291,7 @@ impl RecentFacts {
         held_day.extend(
             loaded
                 .into_iter()
-                .map(|(probe, facts)| (probe, Arc::new(facts))),
+                .map(|(probe, facts)| (probe, Arc::new(ProbeDay::new(facts)))),
         );
         Ok(())
     }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use app::domain::indicators::{Bucket, Filters, GroupBy, Metric, Series};
 
+use super::probe_day::ProbeDay;
 use super::RecentFact;
 use crate::hashing::FastBuildHasher;
 use crate::indicators::catalog::QueryCatalog;
@@ -31,7 +32,7 @@ pub struct RecentView {
 }
 
 /// A probe's facts of one Paris day, in time order.
-type Slice = (CodeId, Arc<Vec<RecentFact>>);
+type Slice = (CodeId, Arc<ProbeDay>);
 
 /// Views of more facts than this are counted in two halves side by side, one on a thread
 /// of its own: a week of runs for 20 probes is 40,320 facts, a month 172,800, and both
@@ -66,7 +67,11 @@ impl Kept {
     }
 
     fn fact(&self, fact: &RecentFact) -> bool {
-        flag(&self.steps, fact.step) && flag(&self.errors, fact.error)
+        self.codes(fact.step, fact.error)
+    }
+
+    fn codes(&self, step: CodeId, error: CodeId) -> bool {
+        flag(&self.steps, step) && flag(&self.errors, error)
     }
 }
 
@@ -75,14 +80,15 @@ fn flag(flags: &[bool], code: CodeId) -> bool {
 }
 
 impl RecentView {
-    /// `scan` over every slice: in two halves side by side when they hold many facts,
-    /// their results put together by `merge`.
+    /// `scan` over every slice: in two halves side by side when they hold many facts
+    /// to count one by one (`work` of a slice), their results put together by `merge`.
     fn scan_in_halves<T: Send>(
         &self,
+        work: impl Fn(&ProbeDay) -> usize,
         scan: impl Fn(&[Slice]) -> T + Sync,
         merge: impl FnOnce(T, T) -> T,
     ) -> T {
-        let total: usize = self.slices.iter().map(|(_, facts)| facts.len()).sum();
+        let total: usize = self.slices.iter().map(|(_, day)| work(day)).sum();
         if total <= self.split_above {
             return scan(&self.slices);
         }
@@ -90,8 +96,8 @@ impl RecentView {
         let middle = self
             .slices
             .iter()
-            .position(|(_, facts)| {
-                seen += facts.len();
+            .position(|(_, day)| {
+                seen += work(day);
                 2 * seen >= total
             })
             .map_or(self.slices.len(), |index| index + 1);
@@ -113,28 +119,34 @@ impl RecentView {
         kept: &Kept,
         mut visit: impl FnMut(CodeId, &RecentFact),
     ) {
-        for (probe, facts) in slices {
+        for (probe, day) in slices {
             if !kept.probe(*probe) {
                 continue;
             }
-            // Most slices lie wholly inside the range: no search (a search touches a
-            // dozen places of a slice that may not be in the cache yet).
-            let starts_inside = facts.first().is_some_and(|f| f.started_at_ms >= self.from);
-            let ends_inside = facts.last().is_some_and(|f| f.started_at_ms < self.to);
-            let first = match starts_inside {
-                true => 0,
-                false => facts.partition_point(|fact| fact.started_at_ms < self.from),
-            };
-            let end = match ends_inside {
-                true => facts.len(),
-                false => facts.partition_point(|fact| fact.started_at_ms < self.to),
-            };
-            for fact in facts.get(first..end).unwrap_or_default() {
+            for fact in self.in_range(day.facts()).0 {
                 if kept.fact(fact) {
                     visit(*probe, fact);
                 }
             }
         }
+    }
+
+    /// The facts of a slice inside `[from, to)`, and whether that is all of them.
+    fn in_range<'s>(&self, facts: &'s [RecentFact]) -> (&'s [RecentFact], bool) {
+        // Most slices lie wholly inside the range: no search (a search touches a dozen
+        // places of a slice that may not be in the cache yet).
+        let starts_inside = facts.first().is_some_and(|f| f.started_at_ms >= self.from);
+        let ends_inside = facts.last().is_some_and(|f| f.started_at_ms < self.to);
+        let first = match starts_inside {
+            true => 0,
+            false => facts.partition_point(|fact| fact.started_at_ms < self.from),
+        };
+        let end = match ends_inside {
+            true => facts.len(),
+            false => facts.partition_point(|fact| fact.started_at_ms < self.to),
+        };
+        let inside = facts.get(first..end).unwrap_or_default();
+        (inside, starts_inside && ends_inside)
     }
 
     fn texts(&self, probe: CodeId, fact: &RecentFact) -> [&str; 3] {
@@ -191,7 +203,8 @@ impl RecentView {
             consecutive.finish(|(group, start), cell| cells.cell(group, start).take_from(cell));
             cells
         };
-        let cells = self.scan_in_halves(scan, |mut first, second| {
+        let every_fact = |day: &ProbeDay| day.facts().len();
+        let cells = self.scan_in_halves(every_fact, scan, |mut first, second| {
             first.absorb(second);
             first
         });
@@ -199,23 +212,43 @@ impl RecentView {
     }
 
     /// The kept facts summed into one row per (probe, step, error code, in maintenance)
-    /// over the whole range, as rollup rows (their bucket is the range's start).
+    /// over the whole range, as rollup rows (their bucket is the range's start). The
+    /// days that lie wholly inside the range are added as their totals; only those at
+    /// its edges are counted fact by fact.
     pub fn rows_over(&self, filter: &RowFilter) -> Vec<RollupRow> {
         let counting = (self.kind, filter.with_histograms);
         let kept = Kept::new(&self.codes, self.kind, filter);
         let scan = |slices: &[Slice]| {
             let mut cells: HashMap<RowCodes, Cell, FastBuildHasher> = HashMap::default();
             let mut consecutive = Consecutive::default();
-            self.for_each_fact(slices, &kept, |probe, fact| {
-                let key = (probe, fact.step, fact.error, fact.in_maintenance);
-                consecutive.add(key, fact, counting, |key, cell| {
-                    cells.entry(key).or_default().take_from(cell)
-                });
-            });
+            for (probe, day) in slices.iter().filter(|(probe, _)| kept.probe(*probe)) {
+                let (facts, whole) = self.in_range(day.facts());
+                if whole {
+                    for total in day.totals(self.kind) {
+                        if kept.codes(total.step, total.error) {
+                            let codes = (*probe, total.step, total.error, total.in_maintenance);
+                            let cell = cells.entry(codes).or_default();
+                            cell.add_cell(&total.cell, filter.with_histograms);
+                        }
+                    }
+                    continue;
+                }
+                for fact in facts.iter().filter(|fact| kept.fact(fact)) {
+                    let key = (*probe, fact.step, fact.error, fact.in_maintenance);
+                    consecutive.add(key, fact, counting, |key, cell| {
+                        cells.entry(key).or_default().take_from(cell)
+                    });
+                }
+            }
             consecutive.finish(|key, cell| cells.entry(key).or_default().take_from(cell));
             cells
         };
-        let cells = self.scan_in_halves(scan, |mut first, second| {
+        // Whole days cost a few additions each; the others are counted fact by fact.
+        let facts_to_count = |day: &ProbeDay| match self.in_range(day.facts()) {
+            (_, true) => 0,
+            (facts, false) => facts.len(),
+        };
+        let cells = self.scan_in_halves(facts_to_count, scan, |mut first, second| {
             for (key, cell) in second {
                 first.entry(key).or_default().absorb(cell);
             }
@@ -334,7 +367,7 @@ mod tests {
                         }
                     })
                     .collect();
-                slices.push((probe, Arc::new(facts)));
+                slices.push((probe, Arc::new(ProbeDay::new(facts))));
             }
         }
         RecentView {
