@@ -55,7 +55,8 @@ impl Histogram {
         }
         self.cover(low, high);
         for key in keys {
-            self.counts[(key - self.low) as usize] += 1;
+            let count = &mut self.counts[(key - self.low) as usize];
+            *count = count.saturating_add(1);
         }
     }
 
@@ -66,12 +67,16 @@ impl Histogram {
         self.cover(other.low, other.high());
         let offset = (other.low - self.low) as usize;
         for (mine, theirs) in self.counts[offset..].iter_mut().zip(&other.counts) {
-            *mine += theirs;
+            *mine = mine.saturating_add(*theirs);
         }
     }
 
+    /// Counts saturate rather than wrap (stored text may be hostile): a bucket with a
+    /// count never goes back to zero.
     pub fn count(&self) -> u64 {
-        self.counts.iter().sum()
+        self.counts
+            .iter()
+            .fold(0, |sum, count| sum.saturating_add(*count))
     }
 
     pub fn is_empty(&self) -> bool {
@@ -139,7 +144,8 @@ impl Histogram {
             return;
         }
         self.cover(key, key);
-        self.counts[(key - self.low) as usize] += count;
+        let held = &mut self.counts[(key - self.low) as usize];
+        *held = held.saturating_add(count);
     }
 
     /// Widens the array to hold the keys `low..=high` (at most [`MAX_KEY`] apart); the
@@ -229,6 +235,9 @@ mod tests {
         // No duration has a key above MAX_KEY: such a pair is malformed, not a huge array.
         assert!(key_of(i64::MAX) <= MAX_KEY);
         assert!(Histogram::decode("4000000000:3,9:0").is_empty());
+        let huge = Histogram::decode("1:18446744073709551615,1:1,2:5");
+        assert_eq!(huge.count(), u64::MAX);
+        assert_eq!(huge.quantile(1.0), Some(value_of(1)));
     }
 
     #[test]

@@ -39,6 +39,11 @@ impl ProbeDay {
         &self.facts
     }
 
+    /// Whether the day's totals are counted already.
+    pub fn has_totals(&self) -> bool {
+        self.totals.get().is_some()
+    }
+
     /// The day's totals (its facts are all of `kind`): counted the first time they are
     /// asked for, then kept.
     pub fn totals(&self, kind: FactKind) -> &[DayTotal] {

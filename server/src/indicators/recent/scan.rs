@@ -243,10 +243,12 @@ impl RecentView {
             consecutive.finish(|key, cell| cells.entry(key).or_default().take_from(cell));
             cells
         };
-        // Whole days cost a few additions each; the others are counted fact by fact.
+        // Whole days cost a few additions each once their totals are counted (the
+        // first question that covers them counts them); the others are counted fact
+        // by fact.
         let facts_to_count = |day: &ProbeDay| match self.in_range(day.facts()) {
-            (_, true) => 0,
-            (facts, false) => facts.len(),
+            (_, true) if day.has_totals() => 0,
+            (facts, _) => facts.len(),
         };
         let cells = self.scan_in_halves(facts_to_count, scan, |mut first, second| {
             for (key, cell) in second {
@@ -321,7 +323,8 @@ impl<K: PartialEq> Consecutive<K> {
 mod tests {
     use super::*;
     use crate::indicators::catalog::ProbeInfo;
-    use crate::indicators::facts::Outcome;
+    use crate::indicators::facts::{Outcome, Tally};
+    use std::collections::BTreeMap;
 
     /// A month of facts for three probes, some failed, timed out or in maintenance.
     fn view(split_above: usize) -> RecentView {
@@ -378,6 +381,63 @@ mod tests {
             to: from + 29 * day_ms,
             slices,
             split_above,
+        }
+    }
+
+    #[test]
+    fn rows_over_give_what_counting_each_kept_fact_gives() {
+        let view = view(1_000);
+        let texts = |list: &[&str]| Some(list.iter().map(|text| text.to_string()).collect());
+        let filters = [
+            (None, None, true),
+            (texts(&["P2", "P3"]), None, false),
+            (None, texts(&["E1", ""]), true),
+            (texts(&["P1"]), texts(&["E2"]), true),
+        ];
+        for (probes, error_codes, with_histograms) in filters {
+            let filter = RowFilter {
+                probes,
+                error_codes,
+                with_histograms,
+                ..RowFilter::default()
+            };
+            let mut expected: BTreeMap<RowKey, Tally> = BTreeMap::new();
+            for (probe, day) in &view.slices {
+                for fact in day.facts() {
+                    let [probe, _, error] = view.texts(*probe, fact);
+                    let inside = (view.from..view.to).contains(&fact.started_at_ms);
+                    let kept = keeps(filter.probes.as_ref(), probe)
+                        && keeps(filter.error_codes.as_ref(), error);
+                    if !inside || !kept {
+                        continue;
+                    }
+                    let key = RowKey {
+                        bucket_start: view.from,
+                        probe_code: probe.to_string(),
+                        step_code: String::new(),
+                        error_code: error.to_string(),
+                        in_maintenance: fact.in_maintenance,
+                    };
+                    let tally = expected.entry(key).or_default();
+                    match with_histograms {
+                        true => tally.add(FactKind::Runs, fact.outcome, fact.duration_ms),
+                        false => {
+                            tally.count(FactKind::Runs, fact.outcome);
+                            tally.duration_sum += fact.duration_ms;
+                        }
+                    }
+                }
+            }
+            // Asked twice: the first question counts the whole days' totals.
+            for _ in 0..2 {
+                let got: BTreeMap<RowKey, Tally> = view
+                    .rows_over(&filter)
+                    .into_iter()
+                    .map(|row| (row.key, row.tally))
+                    .collect();
+                assert!(!got.is_empty());
+                assert_eq!(got, expected, "{filter:?}");
+            }
         }
     }
 
