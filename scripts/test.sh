@@ -21,7 +21,7 @@ cargo test --workspace
 
 step "benchmark smoke runs (small scale, both engines; fail if rollups and raw rows disagree, or if a posted run does not reach the board)"
 cargo build -p server
-"${CARGO_TARGET_DIR:-$PWD/target}/debug/vigie" bench --scale smoke --repeat 2 --postgres-url "$VIGIE_TEST_POSTGRES_URL"
+"${CARGO_TARGET_DIR:-$PWD/target}/debug/vigie" bench --scale smoke,4 --repeat 2 --postgres-url "$VIGIE_TEST_POSTGRES_URL"
 "${CARGO_TARGET_DIR:-$PWD/target}/debug/vigie" bench --mode ingest --scale smoke --repeat 5 --postgres-url "$VIGIE_TEST_POSTGRES_URL"
 
 step "front end"

@@ -397,6 +397,23 @@ test('an empty range says why there is nothing', async ({ page }) => {
   await expect(page).not.toHaveURL(/product=/);
 });
 
+test('a chart that cannot be split by the chosen group-by says why', async ({ page }) => {
+  await openExplorer(page, '?from=now-24h&to=now&group_by=error_code');
+  await expect(chart(page, 'Disponibilité')).toContainText(
+    "Non réparti selon « Code d'erreur » : un taux par erreur ne compterait que des échecs.");
+  await expect(chart(page, 'Disponibilité').getByRole('img')).toBeVisible();
+  await expect(chart(page, 'Passages').locator('.chart-note')).toHaveCount(0);
+  await page.getByLabel('Regrouper par').selectOption({ label: 'Sonde' });
+  await expect(chart(page, 'Événements de parcours')).toContainText(
+    'Non réparti selon « Sonde » : les événements de parcours ne portent pas cette information.');
+  await expect(chart(page, 'Disponibilité').locator('.chart-note')).toHaveCount(0);
+  // Journey events are split by the service of their step.
+  await page.getByLabel('Regrouper par').selectOption({ label: 'Service' });
+  await expect(page).toHaveURL(/group_by=service/);
+  await expect(chart(page, 'Événements de parcours').locator('.chart-note')).toHaveCount(0);
+  await expect(chart(page, 'Événements de parcours').getByRole('img')).toBeVisible();
+});
+
 test('screenshot of the explorer', async ({ page }) => {
   const folder = path.join(__dirname, '..', 'screenshots');
   fs.mkdirSync(folder, { recursive: true });

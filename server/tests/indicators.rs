@@ -21,6 +21,7 @@ use support::{TestApp, TestDatabase};
 use vigie::board::RunNotifier;
 use vigie::indicators::{refresh, IndicatorService};
 use vigie::ingest::RunRecorder;
+use vigie::storage::journeys::{insert_journeys, JourneyEvent};
 use vigie::storage::reference::{
     upsert_catalog, Catalog, ErrorCode, JourneyStep, MaintenanceWindow, Probe, Product, Service,
 };
@@ -1118,6 +1119,186 @@ async fn the_api_answers_every_metric_and_names_bad_parameters(
     Ok(())
 }
 on_both_engines!(the_api_answers_every_metric_and_names_bad_parameters);
+
+/// Random journeys on 10 May 2026 (no DST change): each starts on its product's first
+/// step, then goes through the steps until it completes on the last one, fails on one
+/// (with that step's error code) or is abandoned.
+fn random_journeys(seed: u64) -> Vec<JourneyEvent> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let day = at("2026-05-10T00:00:00Z");
+    let mut events = Vec::new();
+    for journey in 0..300 {
+        let product = ["CCO", "PEA"][rng.gen_range(0..2)];
+        let channel = ["web", "mobile"][rng.gen_range(0..2)];
+        // Early enough that the whole journey (at most 30 minutes) lies on that day.
+        let mut time = day + rng.gen_range(0..23 * 3_600_000);
+        let mut push = |step: &str, outcome: &str, error: Option<String>, time: i64| {
+            events.push(JourneyEvent {
+                event_id: format!("E{journey}_{}", events.len()),
+                occurred_at_ms: time,
+                product_code: product.to_string(),
+                step_code: step.to_string(),
+                journey_id: format!("J{journey}"),
+                prospect_id: None,
+                outcome: outcome.to_string(),
+                error_code: error,
+                channel: channel.to_string(),
+                application: None,
+            });
+        };
+        push(STEPS[0].0, "STARTED", None, time);
+        for (index, (step, _)) in STEPS.iter().enumerate() {
+            time += rng.gen_range(10_000..600_000);
+            match rng.gen_range(0..10) {
+                0 => {
+                    push(step, "FAILED", Some(format!("E_{step}")), time);
+                    break;
+                }
+                1 => {
+                    push(step, "ABANDONED", None, time);
+                    break;
+                }
+                _ if index == STEPS.len() - 1 => push(step, "COMPLETED", None, time),
+                _ => {}
+            }
+        }
+    }
+    events
+}
+
+/// The value of `group` for an event, as the contract defines it; `None` leaves the
+/// event out of a grouped series.
+fn event_group(event: &JourneyEvent, group: &str) -> Option<String> {
+    let error = event.error_code.clone();
+    match group {
+        "" => Some(String::new()),
+        "product" => Some(event.product_code.clone()),
+        "step" => Some(event.step_code.clone()),
+        "channel" => Some(event.channel.clone()),
+        "service" => STEPS
+            .iter()
+            .find(|(step, _)| *step == event.step_code)
+            .map(|(_, service)| service.to_string()),
+        "error_code" => error,
+        "error_category" => ERROR_CATEGORIES
+            .iter()
+            .find(|(code, _)| Some(code.to_string()) == error)
+            .map(|(_, category)| category.to_string()),
+        _ => None,
+    }
+}
+
+async fn journey_event_series_equal_a_count_of_the_events(engine: Engine) -> support::TestResult {
+    let app = TestApp::start(engine).await?;
+    upsert_catalog(&app.database.db, &catalog()).await?;
+    let events = random_journeys(5);
+    insert_journeys(&app.database.db, &[], &events).await?;
+    let client = app.client_as(Role::Viewer).await?;
+    let range = "from=2026-05-10T00:00:00Z&to=2026-05-11T00:00:00Z&bucket=1h";
+    let hour = |time: i64| time - time.rem_euclid(3_600_000);
+
+    for (group, filter) in [
+        ("", ""),
+        ("product", ""),
+        ("step", ""),
+        ("channel", "&channel=mobile"),
+        ("service", ""),
+        ("service", "&service=ESIGN"),
+        ("error_code", ""),
+        ("error_category", "&product=PEA"),
+        ("", "&service=FRONT&service=CORE"),
+    ] {
+        let group_parameter = if group.is_empty() {
+            String::new()
+        } else {
+            format!("&group_by={group}")
+        };
+        let response: SeriesResponse = client
+            .get(app.url(&format!(
+                "/api/v1/indicators/series?metric=events{group_parameter}{filter}&{range}"
+            )))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let got: BTreeMap<String, BTreeMap<i64, f64>> = response
+            .series
+            .iter()
+            .map(|series| {
+                let value = series.key.get(group).cloned().unwrap_or_default();
+                let outcome = series.key.get("outcome").cloned().unwrap_or_default();
+                (
+                    format!("{value}|{outcome}"),
+                    series.points.iter().copied().collect(),
+                )
+            })
+            .collect();
+        let kept = |event: &&JourneyEvent| {
+            let service = event_group(event, "service").unwrap_or_default();
+            (!filter.contains("channel=") || event.channel == "mobile")
+                && (!filter.contains("product=") || event.product_code == "PEA")
+                && (!filter.contains("service=ESIGN") || service == "ESIGN")
+                && (!filter.contains("service=FRONT") || service == "FRONT" || service == "CORE")
+        };
+        let mut want: BTreeMap<String, BTreeMap<i64, f64>> = BTreeMap::new();
+        for event in events.iter().filter(kept) {
+            let Some(value) = event_group(event, group) else {
+                continue;
+            };
+            *want
+                .entry(format!("{value}|{}", event.outcome))
+                .or_default()
+                .entry(hour(event.occurred_at_ms))
+                .or_default() += 1.0;
+        }
+        let compared = assert_same_points(Metric::Events, &got, &want, &format!("{group}{filter}"));
+        assert!(compared > 10, "{group}{filter}: {compared} points");
+    }
+
+    // Conversion: journeys completed over journeys started, per hour of their start.
+    let response: SeriesResponse = client
+        .get(app.url(&format!(
+            "/api/v1/indicators/series?metric=conversion&{range}"
+        )))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let completed: HashSet<&str> = events
+        .iter()
+        .filter(|event| event.outcome == "COMPLETED")
+        .map(|event| event.journey_id.as_str())
+        .collect();
+    let mut per_hour: BTreeMap<i64, (f64, f64)> = BTreeMap::new();
+    for event in events.iter().filter(|event| event.outcome == "STARTED") {
+        let cell = per_hour.entry(hour(event.occurred_at_ms)).or_default();
+        cell.0 += 1.0;
+        if completed.contains(event.journey_id.as_str()) {
+            cell.1 += 1.0;
+        }
+    }
+    let want = BTreeMap::from([(
+        String::new(),
+        per_hour
+            .into_iter()
+            .map(|(start, (started, done))| (start, done * 100.0 / started))
+            .collect(),
+    )]);
+    assert_same_points(Metric::Conversion, &actual(&response), &want, "conversion");
+
+    // Events carry no probe nor environment.
+    for group in ["probe", "environment"] {
+        let refused = client
+            .get(app.url(&format!(
+                "/api/v1/indicators/series?metric=events&group_by={group}&{range}"
+            )))
+            .send()
+            .await?;
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{group}");
+    }
+    Ok(())
+}
+on_both_engines!(journey_event_series_equal_a_count_of_the_events);
 
 async fn exports_carry_the_points_with_neutralised_cells(engine: Engine) -> support::TestResult {
     let app = TestApp::start(engine).await?;

@@ -232,18 +232,18 @@ impl GroupBy {
             .find(|group| group.as_str() == text)
     }
 
-    /// Whether the summary table can be grouped this way: an availability per error code
-    /// (or category) would count only failures.
-    pub fn groups_summary(self) -> bool {
+    /// Whether rates (availability, success rate) can be split this way: per error code
+    /// (or category) they would count only failures, and be 0 % by construction. The
+    /// summary table, made of rates, is grouped only this way.
+    pub fn splits_rates(self) -> bool {
         !matches!(self, GroupBy::ErrorCode | GroupBy::ErrorCategory)
     }
 
-    /// Whether journey events carry this dimension.
+    /// Whether journey events carry this dimension: their product, step, channel and
+    /// error code, the service of their step and the category of their error code (not
+    /// probes nor environments, which are the synthetic runs' own).
     pub fn groups_events(self) -> bool {
-        matches!(
-            self,
-            GroupBy::Product | GroupBy::Step | GroupBy::Channel | GroupBy::ErrorCode
-        )
+        !matches!(self, GroupBy::Probe | GroupBy::Environment)
     }
 }
 

@@ -55,7 +55,7 @@ pub async fn run(args: &BenchArgs, days: u32) -> Result<Vec<ImportFigures>, Benc
     let mut figures = Vec::new();
     for name in &args.engines {
         let engine = super::engine_of(name)?;
-        let scratch = Scratch::create(engine, args).await?;
+        let scratch = Scratch::create(engine, args, days).await?;
         let context = ImportContext {
             progress: Arc::new(Console::new()),
             ..ImportContext::new(

@@ -47,7 +47,7 @@ pub async fn run(args: &BenchArgs, days: u32) -> Result<Vec<IngestFigures>, Benc
     let mut figures = Vec::new();
     for name in &args.engines {
         let engine = super::engine_of(name)?;
-        let scratch = Scratch::create(engine, args).await?;
+        let scratch = Scratch::create(engine, args, days).await?;
         println!("[bench ingest] {name}: generating {days} days of history");
         dataset::load(&scratch.db, days, args.probes).await?;
         let measured = measure(&scratch, args).await;

@@ -2,7 +2,9 @@
 //! into a fresh SQLite file and a fresh PostgreSQL database, times the ingestion and the
 //! rollup build, then times a fixed mix of explorer and dashboard queries through the
 //! service layer and the same indicators by GROUP BY over the raw tables, checks that
-//! both agree (percentiles within 2%), and prints a table and a JSON report.
+//! both agree (percentiles within 2%), and prints a table and a JSON report. Several
+//! scales (`--scale 1y,3y`) are timed side by side, query by query, and the report gives
+//! the growth of each query's time from the first scale to the others.
 
 mod dataset;
 mod import;
@@ -21,9 +23,12 @@ use crate::storage::{Database, Engine, StorageError};
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// How much history: `smoke` (2 days, for CI), `week`, `3m`, `1y` or `3y`; or a number of days.
-    #[arg(long, default_value = "smoke")]
-    pub scale: String,
+    /// How much history: `smoke` (2 days, for CI), `week`, `3m`, `1y` or `3y`; or a number of
+    /// days. Several, comma-separated (`1y,3y`), are generated one after the other, then
+    /// timed side by side (each query in turn on each), and the growth of each query's time
+    /// from the first scale to the others is printed. The import and ingest modes take one.
+    #[arg(long, value_delimiter = ',', default_value = "smoke")]
+    pub scale: Vec<String>,
     /// Number of probes (the demo catalogue has 20).
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=20))]
     pub probes: u32,
@@ -53,10 +58,12 @@ pub struct BenchArgs {
     /// Keep the generated databases (their URLs are printed) instead of removing them.
     #[arg(long)]
     pub keep: bool,
-    /// Time the query mix on a database kept by an earlier `--keep` run, without
-    /// generating anything (its newest run stands for "now"). Replaces `--engines`.
-    #[arg(long, value_name = "DATABASE_URL")]
-    pub reuse: Option<String>,
+    /// Time the query mix on databases kept by earlier `--keep` runs, without generating
+    /// anything (each one's newest run stands for its "now"). Several, comma-separated, are
+    /// timed side by side as several scales are, the growth taken from the first. Replaces
+    /// `--engines` and `--scale`.
+    #[arg(long, value_name = "DATABASE_URL", value_delimiter = ',')]
+    pub reuse: Vec<String>,
     /// Time only the queries of the mix whose name contains this text (to profile one).
     #[arg(long, value_name = "TEXT")]
     pub only: Option<String>,
@@ -82,14 +89,48 @@ fn engine_of(name: &str) -> Result<Engine, BenchError> {
 pub enum BenchError {
     #[error("--scale: '{0}' is not smoke, week, 3m, 1y, 3y or a number of days")]
     Scale(String),
+    #[error("--scale: the {0} mode takes one scale")]
+    OneScale(&'static str),
     #[error("--engines: '{0}' is not sqlite or postgres")]
     Engine(String),
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error("query failed: {0}")]
     Query(String),
+    #[error("the benchmark found answers that differ from raw rows: {0}")]
+    Disagreement(String),
     #[error("cannot write the report: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// One amount of history to generate.
+#[derive(Debug, Clone)]
+pub struct Scale {
+    pub name: String,
+    pub days: u32,
+}
+
+fn scales_of(names: &[String]) -> Result<Vec<Scale>, BenchError> {
+    if names.is_empty() {
+        return Err(BenchError::Scale(String::new()));
+    }
+    names
+        .iter()
+        .map(|name| {
+            Ok(Scale {
+                name: name.clone(),
+                days: days_of(name)?,
+            })
+        })
+        .collect()
+}
+
+/// The one scale of a mode that takes one.
+fn one_scale(scales: &[Scale], mode: &'static str) -> Result<u32, BenchError> {
+    match scales {
+        [scale] => Ok(scale.days),
+        _ => Err(BenchError::OneScale(mode)),
+    }
 }
 
 pub fn days_of(scale: &str) -> Result<u32, BenchError> {
@@ -116,8 +157,8 @@ struct Scratch {
 }
 
 impl Scratch {
-    async fn create(engine: Engine, args: &BenchArgs) -> Result<Scratch, BenchError> {
-        let stamp = crate::clock::now_ms();
+    async fn create(engine: Engine, args: &BenchArgs, days: u32) -> Result<Scratch, BenchError> {
+        let stamp = format!("{days}d_{}", crate::clock::now_ms());
         match engine {
             Engine::Sqlite => {
                 std::fs::create_dir_all(&args.work_dir)?;
@@ -202,49 +243,68 @@ impl Scratch {
 
 /// Runs the whole benchmark and prints its report.
 pub async fn run(args: BenchArgs) -> Result<BenchReport, BenchError> {
-    let days = days_of(&args.scale)?;
-    let mut report = BenchReport::new(&args.scale, days, args.probes);
+    let mut report = BenchReport::new(args.probes);
     match args.mode {
         BenchMode::Import => {
+            let days = one_scale(&scales_of(&args.scale)?, "import")?;
             let figures = import::run(&args, days).await?;
             write_figures(&args, &figures, "import")?;
             return Ok(report);
         }
         BenchMode::Ingest => {
+            let days = one_scale(&scales_of(&args.scale)?, "ingest")?;
             let figures = ingest::run(&args, days).await?;
             write_figures(&args, &figures, "ingest")?;
             return Ok(report);
         }
         BenchMode::Queries => {}
     }
-    if let Some(url) = &args.reuse {
-        return reuse(&args, url, report).await;
+    if !args.reuse.is_empty() {
+        return reuse(&args, report).await;
     }
+    let scales = scales_of(&args.scale)?;
     for name in &args.engines {
         let engine = engine_of(name)?;
-        let scratch = Scratch::create(engine, &args).await?;
-        println!(
-            "[bench] {name}: generating {days} days for {} probes",
-            args.probes
-        );
-        let load = dataset::load(&scratch.db, days, args.probes).await?;
-        println!(
-            "[bench] {name}: {} runs, {} steps in {:.1} s ({:.0} step rows/s); rollups in {:.1} s",
-            load.runs,
-            load.steps,
-            load.insert_s,
-            load.steps as f64 / load.insert_s.max(1e-9),
-            load.rollup_s
-        );
-        let size = scratch.size_bytes().await?;
-        let results =
-            queries::run_mix(&scratch.db, load.end_ms, args.repeat, args.only.as_deref()).await?;
-        report.add_engine(scratch.engine, load, size, results);
-        if args.keep {
-            println!("[bench] {name}: kept, reuse with --reuse {}", scratch.url);
-            scratch.db.close().await;
-        } else {
-            scratch.remove().await?;
+        let mut generated = Vec::new();
+        for scale in &scales {
+            let scratch = Scratch::create(engine, &args, scale.days).await?;
+            println!(
+                "[bench] {name} {}: generating {} days for {} probes",
+                scale.name, scale.days, args.probes
+            );
+            let load = dataset::load(&scratch.db, scale.days, args.probes).await?;
+            println!(
+                "[bench] {name} {}: {} runs, {} steps in {:.1} s ({:.0} step rows/s); rollups in {:.1} s",
+                scale.name,
+                load.runs,
+                load.steps,
+                load.insert_s,
+                load.steps as f64 / load.insert_s.max(1e-9),
+                load.rollup_s
+            );
+            let size = scratch.size_bytes().await?;
+            generated.push((scale, scratch, load, size));
+        }
+        let targets: Vec<queries::Target> = generated
+            .iter()
+            .map(|(scale, scratch, load, _)| queries::Target {
+                label: format!("{name} {}", scale.name),
+                db: scratch.db.clone(),
+                now: load.end_ms,
+            })
+            .collect();
+        let results = queries::run_mix(&targets, args.repeat, args.only.as_deref()).await?;
+        for ((scale, scratch, load, size), figures) in generated.into_iter().zip(results) {
+            report.add_engine(scratch.engine, scale, load, size, figures);
+            if args.keep {
+                println!(
+                    "[bench] {name} {}: kept, reuse with --reuse {}",
+                    scale.name, scratch.url
+                );
+                scratch.db.close().await;
+            } else {
+                scratch.remove().await?;
+            }
         }
     }
     write_report(&args, report)
@@ -261,7 +321,8 @@ fn write_figures(
     write_json(args, &json, &format!("[bench {mode}]"))
 }
 
-fn write_report(args: &BenchArgs, report: BenchReport) -> Result<BenchReport, BenchError> {
+fn write_report(args: &BenchArgs, mut report: BenchReport) -> Result<BenchReport, BenchError> {
+    report.compute_growth();
     report.print();
     write_json(args, &report.to_json(), "[bench]")?;
     Ok(report)
@@ -277,31 +338,49 @@ fn write_json(args: &BenchArgs, json: &str, tag: &str) -> Result<(), BenchError>
     Ok(())
 }
 
-/// The query mix on a kept database: no generation, no load figures.
-async fn reuse(
-    args: &BenchArgs,
-    url: &str,
-    mut report: BenchReport,
-) -> Result<BenchReport, BenchError> {
-    let db = Database::open(url).await?;
-    let newest: Option<i64> = sqlx::query_scalar("SELECT MAX(started_at) FROM probe_runs")
-        .fetch_one(db.pool())
-        .await
-        .map_err(StorageError::from)?;
-    let Some(newest) = newest else {
+/// The query mix on kept databases, side by side: no generation, no load figures.
+async fn reuse(args: &BenchArgs, mut report: BenchReport) -> Result<BenchReport, BenchError> {
+    let mut reused = Vec::new();
+    for url in &args.reuse {
+        let db = Database::open(url).await?;
+        let span: (Option<i64>, Option<i64>) =
+            sqlx::query_as("SELECT MIN(started_at), MAX(started_at) FROM probe_runs")
+                .fetch_one(db.pool())
+                .await
+                .map_err(StorageError::from)?;
+        let (Some(oldest), Some(newest)) = span else {
+            db.close().await;
+            return Err(BenchError::Query(format!(
+                "--reuse: {} holds no probe run (a database kept by --keep?)",
+                crate::storage::redact_url(url)
+            )));
+        };
+        let days = u32::try_from((newest - oldest) / 86_400_000 + 1).unwrap_or(u32::MAX);
+        let scale = Scale {
+            name: format!("{days}d"),
+            days,
+        };
+        reused.push((scale, db, newest + 1));
+    }
+    let targets: Vec<queries::Target> = reused
+        .iter()
+        .enumerate()
+        .map(|(index, (scale, db, now))| queries::Target {
+            label: format!("#{} {}", index + 1, scale.name),
+            db: db.clone(),
+            now: *now,
+        })
+        .collect();
+    let results = queries::run_mix(&targets, args.repeat, args.only.as_deref()).await;
+    for (_, db, _) in &reused {
         db.close().await;
-        return Err(BenchError::Query(format!(
-            "--reuse: {} holds no probe run (a database kept by --keep?)",
-            crate::storage::redact_url(url)
-        )));
-    };
-    let end_ms = newest + 1;
-    let results = queries::run_mix(&db, end_ms, args.repeat, args.only.as_deref()).await?;
-    let load = dataset::LoadFigures {
-        end_ms,
-        ..dataset::LoadFigures::default()
-    };
-    report.add_engine(db.engine(), load, 0, results);
-    db.close().await;
+    }
+    for ((scale, db, now), figures) in reused.iter().zip(results?) {
+        let load = dataset::LoadFigures {
+            end_ms: *now,
+            ..dataset::LoadFigures::default()
+        };
+        report.add_engine(db.engine(), scale, load, 0, figures);
+    }
     write_report(args, report)
 }

@@ -171,16 +171,32 @@ where
     Ok((answer, timings))
 }
 
-/// Asks `ask` once untimed, then `repeat` times timed: the last answer and the timings
+/// Asks `ask(i)` once untimed for each of `count` targets, then `repeat` rounds, each
+/// asking every target in turn, timed (so that a change of the machine's pace during the
+/// run weighs on every target alike): per target, the last answer and the timings
 /// (milliseconds).
-async fn timed<T, F, Fut>(repeat: u32, mut ask: F) -> Result<(T, Vec<f64>), BenchError>
+async fn timed_side_by_side<T, F, Fut>(
+    repeat: u32,
+    count: usize,
+    mut ask: F,
+) -> Result<Vec<(T, Vec<f64>)>, BenchError>
 where
-    F: FnMut() -> Fut,
+    F: FnMut(usize) -> Fut,
     Fut: std::future::Future<Output = Result<T, IndicatorError>>,
 {
-    let first = ask().await.map_err(query_error)?;
-    let (last, timings) = timings_of(repeat, ask).await.map_err(query_error)?;
-    Ok((last.unwrap_or(first), timings))
+    let mut measured = Vec::with_capacity(count);
+    for target in 0..count {
+        let first = ask(target).await.map_err(query_error)?;
+        measured.push((first, Vec::with_capacity(repeat as usize)));
+    }
+    for _ in 0..repeat {
+        for (target, (answer, timings)) in measured.iter_mut().enumerate() {
+            let timer = Instant::now();
+            *answer = ask(target).await.map_err(query_error)?;
+            timings.push(timer.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    Ok(measured)
 }
 
 /// Times the raw GROUP BY `ask`: its first run when that takes a second or more, else
@@ -202,37 +218,116 @@ where
     Ok((last.unwrap_or(first), percentile(&timings, 0.5)))
 }
 
+/// A database the mix is timed on, and the time its questions are asked at.
+pub struct Target {
+    /// Names the target in the printed lines (engine and scale).
+    pub label: String,
+    pub db: Database,
+    pub now: i64,
+}
+
+/// The services a target is asked through.
+struct Side<'a> {
+    target: &'a Target,
+    /// As the server runs it: with the window of recent facts and the change watch.
+    service: IndicatorService,
+    /// Rollups and raw rows only.
+    rollups_only: IndicatorService,
+}
+
+/// What one query measured on one target, before its figures are summed up.
+struct Measured {
+    agrees: bool,
+    worst: f64,
+    raw_ms: f64,
+    points: usize,
+    timings: Vec<f64>,
+    rollup_timings: Vec<f64>,
+}
+
+/// Times the mix on every target, each query in turn on each target: per target, the
+/// figures of each query.
 pub async fn run_mix(
-    db: &Database,
-    now: i64,
+    targets: &[Target],
     repeat: u32,
     only: Option<&str>,
-) -> Result<Vec<QueryFigures>, BenchError> {
-    // As the server runs it: with the change watch kept.
-    let service = IndicatorService::new(db.clone());
-    service
-        .recent()
-        .follow_changes(crate::storage::change_watch::POLL_EVERY);
-    let rollups_only = IndicatorService::from_rollups_only(db.clone());
-    let timer = Instant::now();
-    service.recent().warm_up(now).await.map_err(query_error)?;
-    let (run_days, step_days) = service.recent().days_held().await;
-    println!(
-        "[bench]   recent window: {run_days} days of runs and {step_days} of steps loaded in {:.1} s",
-        timer.elapsed().as_secs_f64()
-    );
-    let mut figures = Vec::new();
+) -> Result<Vec<Vec<QueryFigures>>, BenchError> {
+    let mut sides = Vec::with_capacity(targets.len());
+    for target in targets {
+        let service = IndicatorService::new(target.db.clone());
+        service
+            .recent()
+            .follow_changes(crate::storage::change_watch::POLL_EVERY);
+        let timer = Instant::now();
+        service
+            .recent()
+            .warm_up(target.now)
+            .await
+            .map_err(query_error)?;
+        let (run_days, step_days) = service.recent().days_held().await;
+        println!(
+            "[bench]   {}: recent window: {run_days} days of runs and {step_days} of steps loaded in {:.1} s",
+            target.label,
+            timer.elapsed().as_secs_f64()
+        );
+        sides.push(Side {
+            target,
+            service,
+            rollups_only: IndicatorService::from_rollups_only(target.db.clone()),
+        });
+    }
+    let mut figures: Vec<Vec<QueryFigures>> = targets.iter().map(|_| Vec::new()).collect();
     let chosen = mix()
         .into_iter()
         .filter(|(name, _)| only.is_none_or(|text| name.contains(text)));
     for (name, shape) in chosen {
-        let points;
-        let (agrees, worst, raw_ms, mut timings, mut rollup_timings) = match &shape {
-            Shape::Series(query) => {
-                let (answer, timings) = timed(repeat, || service.series(query, now)).await?;
-                let (from_rollups, rollup_timings) =
-                    timed(repeat, || rollups_only.series(query, now)).await?;
-                points = answer.series.iter().map(|s| s.points.len()).sum();
+        let measured = measure(&sides, &shape, repeat).await?;
+        for ((side, figures), measured) in sides.iter().zip(&mut figures).zip(measured) {
+            let figure = summed_up(name, measured);
+            println!(
+                "[bench]   {:<14} {:<33} p50 {:>7.2} ms  p95 {:>7.2} ms  (rollups only {:>6.1} / {:>6.1})  raw {:>8.1} ms  ×{:>7.1}  {}",
+                side.target.label,
+                figure.name,
+                figure.service_p50_ms,
+                figure.service_p95_ms,
+                figure.rollups_p50_ms,
+                figure.rollups_p95_ms,
+                figure.raw_p50_ms,
+                figure.speedup,
+                if figure.agrees {
+                    "same answer"
+                } else {
+                    "DIFFERENT ANSWER"
+                }
+            );
+            figures.push(figure);
+        }
+    }
+    Ok(figures)
+}
+
+/// One query of the mix on every side: through the service, from rollups only, and by
+/// GROUP BY over raw rows, compared.
+async fn measure(
+    sides: &[Side<'_>],
+    shape: &Shape,
+    repeat: u32,
+) -> Result<Vec<Measured>, BenchError> {
+    let mut all = Vec::with_capacity(sides.len());
+    match shape {
+        Shape::Series(query) => {
+            let answers = timed_side_by_side(repeat, sides.len(), |i| {
+                sides[i].service.series(query, sides[i].target.now)
+            })
+            .await?;
+            let from_rollups = timed_side_by_side(repeat, sides.len(), |i| {
+                sides[i].rollups_only.series(query, sides[i].target.now)
+            })
+            .await?;
+            for ((side, (answer, timings)), (from_rollups, rollup_timings)) in
+                sides.iter().zip(answers).zip(from_rollups)
+            {
+                let (db, now) = (&side.target.db, side.target.now);
                 let from = resolve(&query.from, now).map_err(query_error)?;
                 let (raw, raw_ms) = timed_raw(|| {
                     raw::series(db, query.metric, answer.bucket, query.group_by, from, now)
@@ -240,55 +335,64 @@ pub async fn run_mix(
                 .await?;
                 let (agrees, worst) = compare(query.metric, &answer.series, &raw);
                 let (agrees_too, worst_too) = compare(query.metric, &from_rollups.series, &raw);
-                let worst = worst.max(worst_too);
-                (agrees && agrees_too, worst, raw_ms, timings, rollup_timings)
+                all.push(Measured {
+                    agrees: agrees && agrees_too,
+                    worst: worst.max(worst_too),
+                    raw_ms,
+                    points: answer.series.iter().map(|s| s.points.len()).sum(),
+                    timings,
+                    rollup_timings,
+                });
             }
-            Shape::Summary(query) => {
-                let (answer, timings) = timed(repeat, || service.summary(query, now)).await?;
-                let (from_rollups, rollup_timings) =
-                    timed(repeat, || rollups_only.summary(query, now)).await?;
-                points = answer.rows.len();
+        }
+        Shape::Summary(query) => {
+            let answers = timed_side_by_side(repeat, sides.len(), |i| {
+                sides[i].service.summary(query, sides[i].target.now)
+            })
+            .await?;
+            let from_rollups = timed_side_by_side(repeat, sides.len(), |i| {
+                sides[i].rollups_only.summary(query, sides[i].target.now)
+            })
+            .await?;
+            for ((side, (answer, timings)), (from_rollups, rollup_timings)) in
+                sides.iter().zip(answers).zip(from_rollups)
+            {
+                let (db, now) = (&side.target.db, side.target.now);
                 let from = resolve(&query.from, now).map_err(query_error)?;
                 let (raw, raw_ms) = timed_raw(|| raw::summary(db, from, now)).await?;
                 let (agrees, worst) = compare_summary(&answer.rows, &raw);
                 let (agrees_too, worst_too) = compare_summary(&from_rollups.rows, &raw);
-                let worst = worst.max(worst_too);
-                (agrees && agrees_too, worst, raw_ms, timings, rollup_timings)
+                all.push(Measured {
+                    agrees: agrees && agrees_too,
+                    worst: worst.max(worst_too),
+                    raw_ms,
+                    points: answer.rows.len(),
+                    timings,
+                    rollup_timings,
+                });
             }
-        };
-        timings.sort_by(f64::total_cmp);
-        rollup_timings.sort_by(f64::total_cmp);
-        let p50 = percentile(&timings, 0.5);
-        let figure = QueryFigures {
-            service_p50_ms: p50,
-            service_p95_ms: percentile(&timings, 0.95),
-            rollups_p50_ms: percentile(&rollup_timings, 0.5),
-            rollups_p95_ms: percentile(&rollup_timings, 0.95),
-            raw_p50_ms: raw_ms,
-            speedup: raw_ms / p50.max(1e-6),
-            points,
-            agrees,
-            max_percentile_error_pct: worst,
-            name: name.to_string(),
-        };
-        println!(
-            "[bench]   {:<36} p50 {:>7.2} ms  p95 {:>7.2} ms  (rollups only {:>6.1} / {:>6.1})  raw {:>8.1} ms  ×{:>7.1}  {}",
-            figure.name,
-            figure.service_p50_ms,
-            figure.service_p95_ms,
-            figure.rollups_p50_ms,
-            figure.rollups_p95_ms,
-            figure.raw_p50_ms,
-            figure.speedup,
-            if figure.agrees {
-                "same answer"
-            } else {
-                "DIFFERENT ANSWER"
-            }
-        );
-        figures.push(figure);
+        }
     }
-    Ok(figures)
+    Ok(all)
+}
+
+/// The figures of one query on one side.
+fn summed_up(name: &str, mut measured: Measured) -> QueryFigures {
+    measured.timings.sort_by(f64::total_cmp);
+    measured.rollup_timings.sort_by(f64::total_cmp);
+    let p50 = percentile(&measured.timings, 0.5);
+    QueryFigures {
+        service_p50_ms: p50,
+        service_p95_ms: percentile(&measured.timings, 0.95),
+        rollups_p50_ms: percentile(&measured.rollup_timings, 0.5),
+        rollups_p95_ms: percentile(&measured.rollup_timings, 0.95),
+        raw_p50_ms: measured.raw_ms,
+        speedup: measured.raw_ms / p50.max(1e-6),
+        points: measured.points,
+        agrees: measured.agrees,
+        max_percentile_error_pct: measured.worst,
+        name: name.to_string(),
+    }
 }
 
 /// Compares summary rows with the raw per-probe figures: runs and availability exactly,

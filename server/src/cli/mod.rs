@@ -70,11 +70,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Import(command) => import::run(command).await,
         Command::Bench(args) => crate::bench::run(args)
             .await
-            .map(|report| {
-                if report.engines.iter().any(|engine| !engine.all_agree) {
-                    eprintln!("vigie: the benchmark found answers that differ from raw rows");
-                }
-            })
+            .and_then(|report| report.check_agreement())
             .map_err(CliError::from),
     };
     match outcome {

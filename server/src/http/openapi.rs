@@ -56,7 +56,7 @@ pub fn document() -> Value {
     let group_parameter = |groups: Vec<&str>| json!({ "name": "group_by", "in": "query", "schema": { "type": "string", "enum": groups } });
     let summary_groups: Vec<GroupBy> = GroupBy::ALL
         .into_iter()
-        .filter(|group| group.groups_summary())
+        .filter(|group| group.splits_rates())
         .collect();
     let mut series_parameters = vec![
         json!({ "name": "metric", "in": "query", "required": true, "schema": { "type": "string", "enum": metrics } }),

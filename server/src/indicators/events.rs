@@ -1,11 +1,14 @@
 //! Journey-event metrics (`events` by outcome, `conversion`), computed from the raw
-//! events of the period.
+//! events of the period. Events carry a product, step, channel and error code; their
+//! service is their step's and their category their error code's. Probes and
+//! environments are the synthetic runs' own: their filters do not apply to events.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use app::domain::indicators::{Bucket, Filters, GroupBy, Metric, Series};
 use sqlx::Row;
 
+use super::catalog::QueryCatalog;
 use super::IndicatorError;
 use crate::storage::Database;
 
@@ -45,6 +48,12 @@ pub async fn event_series(
     .bind(to)
     .fetch_all(db.pool())
     .await?;
+    let catalog = QueryCatalog::load(db).await?;
+    let service_of = |event: &Event| {
+        catalog
+            .step_service
+            .get(&(event.product_code.clone(), event.step_code.clone()))
+    };
     let mut events = Vec::with_capacity(rows.len());
     for row in &rows {
         let event = Event {
@@ -59,6 +68,8 @@ pub async fn event_series(
         let keeps = Filters::keeps;
         if keeps(&filters.product, &event.product_code)
             && keeps(&filters.step, &event.step_code)
+            && (filters.service.is_empty()
+                || service_of(&event).is_some_and(|service| filters.service.contains(service)))
             && keeps(&filters.channel, &event.channel)
             && keeps(
                 &filters.error_code,
@@ -74,7 +85,15 @@ pub async fn event_series(
             Some(GroupBy::Product) => Some(event.product_code.clone()),
             Some(GroupBy::Step) => Some(event.step_code.clone()),
             Some(GroupBy::Channel) => Some(event.channel.clone()),
-            Some(_) => event.error_code.clone(),
+            Some(GroupBy::Service) => service_of(event).cloned(),
+            Some(GroupBy::ErrorCode) => event.error_code.clone(),
+            Some(GroupBy::ErrorCategory) => event
+                .error_code
+                .as_ref()
+                .and_then(|code| catalog.error_category.get(code))
+                .cloned(),
+            // Refused above: events carry neither.
+            Some(GroupBy::Probe | GroupBy::Environment) => None,
         }
     };
     let key_of = |value: String, outcome: Option<&str>| {

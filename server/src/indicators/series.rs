@@ -92,7 +92,7 @@ async fn read_in_parts(
 /// their bucket start, so the parts share no row.
 fn parts(resolution: Resolution, from: i64, to: i64) -> Vec<(i64, i64)> {
     let Some(width) = resolution.fixed_width_ms() else {
-        return vec![(from, to)];
+        return calendar_parts(resolution, from, to);
     };
     let buckets = (to - from) / width;
     let count = (buckets / BUCKETS_PER_PART).clamp(1, MAX_PARTS);
@@ -105,6 +105,27 @@ fn parts(resolution: Resolution, from: i64, to: i64) -> Vec<(i64, i64)> {
         start = end;
     }
     parts
+}
+
+/// Calendar buckets (Paris days, weeks, months) per part: a year of weeks is read in
+/// four parts (some 1,900 rows each for 20 probes), a year of months in one.
+const CALENDAR_BUCKETS_PER_PART: usize = 13;
+
+/// `[from, to)`, whole buckets of a calendar resolution, cut into parts of whole buckets.
+fn calendar_parts(resolution: Resolution, from: i64, to: i64) -> Vec<(i64, i64)> {
+    let mut starts = vec![from];
+    while let Some(&last) = starts.last() {
+        let next = resolution.next(last);
+        if next >= to || next <= last {
+            break;
+        }
+        starts.push(next);
+    }
+    let count = (starts.len() / CALENDAR_BUCKETS_PER_PART).clamp(1, MAX_PARTS as usize);
+    let per_part = starts.len().div_ceil(count);
+    let mut bounds: Vec<i64> = starts.iter().step_by(per_part).copied().collect();
+    bounds.push(to);
+    bounds.windows(2).map(|pair| (pair[0], pair[1])).collect()
 }
 
 /// Raw facts of the `edges` that pass `filter`, tallied per minute: each keeps its own
@@ -432,15 +453,31 @@ mod tests {
     }
 
     #[test]
-    fn short_and_calendar_segments_are_read_whole() {
+    fn short_segments_are_read_whole_and_long_calendar_ones_cut_on_bucket_starts() {
         let from = 1_790_000_000_000 - 1_790_000_000_000 % HOUR;
         assert_eq!(
             parts(Resolution::Hour, from, from + 24 * HOUR),
             vec![(from, from + 24 * HOUR)]
         );
+        let after = |resolution: Resolution, start: i64, buckets: usize| {
+            (0..buckets).fold(start, |start, _| resolution.next(start))
+        };
+        let day = Resolution::Day.floor(1_790_000_000_000);
+        let ten_days_later = after(Resolution::Day, day, 10);
         assert_eq!(
-            parts(Resolution::Day, from, from + 400 * 24 * HOUR),
-            vec![(from, from + 400 * 24 * HOUR)]
+            parts(Resolution::Day, day, ten_days_later),
+            vec![(day, ten_days_later)]
         );
+        // A year of Paris weeks, across both DST changes.
+        let week = Resolution::Week.floor(1_790_000_000_000);
+        let year_later = after(Resolution::Week, week, 52);
+        let cut = parts(Resolution::Week, week, year_later);
+        assert_eq!(cut.len(), MAX_PARTS as usize);
+        assert_eq!(cut.first().map(|part| part.0), Some(week));
+        assert_eq!(cut.last().map(|part| part.1), Some(year_later));
+        for pair in cut.windows(2) {
+            assert_eq!(pair[0].1, pair[1].0);
+            assert_eq!(Resolution::Week.floor(pair[0].1), pair[0].1);
+        }
     }
 }

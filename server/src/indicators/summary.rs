@@ -149,7 +149,7 @@ fn periods(mut spans: Vec<(i64, i64)>) -> (i64, i64) {
 /// category) would count only failures.
 pub fn check_group(group_by: Option<GroupBy>) -> Result<(), &'static str> {
     match group_by {
-        Some(group) if !group.groups_summary() => {
+        Some(group) if !group.splits_rates() => {
             Err("the summary groups by probe, product, channel, environment, step or service")
         }
         _ => Ok(()),

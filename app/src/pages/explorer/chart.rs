@@ -220,6 +220,11 @@ pub fn ExplorerChart(
                     </a>
                 </div>
             </header>
+            {move || {
+                state
+                    .with(|state| kind.unsplit_note(state))
+                    .map(|note| view! { <p class="chart-note">{note.render(i18n.lang())}</p> })
+            }}
             {body}
         </section>
     }

@@ -2,7 +2,7 @@
 //! and the unit of its values.
 
 use crate::domain::indicators::{GroupBy, Metric, SeriesQuery};
-use crate::i18n::{format_duration_ms, format_percent, Lang};
+use crate::i18n::{format_duration_ms, format_percent, Lang, Message};
 
 use super::url_state::{filter_pairs, query_string, ViewState, DURATION_METRICS};
 
@@ -94,7 +94,8 @@ impl ChartKind {
 
     /// The group-by of this chart: for failures, the split chosen on the chart, else the
     /// chosen group-by, else error codes; for journey events, the chosen group-by when
-    /// events carry it; for the others, the chosen group-by.
+    /// events carry it; for rates, the chosen group-by unless it is an error dimension
+    /// (see [`GroupBy::splits_rates`]); for the others, the chosen group-by.
     pub fn group_by(self, state: &ViewState) -> Option<GroupBy> {
         match self {
             ChartKind::Failures => state
@@ -102,8 +103,28 @@ impl ChartKind {
                 .or(state.group_by)
                 .or(Some(GroupBy::ErrorCode)),
             ChartKind::Events => state.group_by.filter(|group| group.groups_events()),
+            ChartKind::Availability | ChartKind::SuccessRate => {
+                state.group_by.filter(|group| group.splits_rates())
+            }
             _ => state.group_by,
         }
+    }
+
+    /// Why this chart is not split by the chosen group-by (a message saying so), when
+    /// it is not.
+    pub fn unsplit_note(self, state: &ViewState) -> Option<Message> {
+        let chosen = state.group_by?;
+        if self == ChartKind::Failures || self.group_by(state) == Some(chosen) {
+            return None;
+        }
+        let reason = match self {
+            ChartKind::Events => "explorer.chart.not_split.events",
+            _ => "explorer.chart.not_split.rates",
+        };
+        Some(Message::new(reason).arg_message(Message::new(&format!(
+            "explorer.filter.{}",
+            chosen.as_str()
+        ))))
     }
 
     /// The metrics drawn: durations show p50/p95/p99 as three series, or the chosen
@@ -196,6 +217,51 @@ mod tests {
         assert_eq!(queries.len(), 1);
         assert_eq!(queries[0].query.metric, Metric::DurationP99);
         assert_eq!(queries[0].prefix, None);
+    }
+
+    #[test]
+    fn a_chart_not_split_by_the_chosen_group_says_why() {
+        let by = |group| ViewState {
+            group_by: Some(group),
+            ..ViewState::default()
+        };
+        let note = |kind: ChartKind, group| {
+            kind.unsplit_note(&by(group))
+                .map(|note| note.render(Lang::En))
+        };
+        // Rates per error code would count only failures: not split, and said so.
+        assert_eq!(
+            ChartKind::Availability.group_by(&by(GroupBy::ErrorCode)),
+            None
+        );
+        assert_eq!(
+            note(ChartKind::Availability, GroupBy::ErrorCode).as_deref(),
+            Some("Not split by “Error code”: a rate per error would count only failures.")
+        );
+        assert_eq!(
+            ChartKind::SuccessRate.group_by(&by(GroupBy::ErrorCategory)),
+            None
+        );
+        assert_eq!(
+            ChartKind::Runs.group_by(&by(GroupBy::ErrorCode)),
+            Some(GroupBy::ErrorCode)
+        );
+        // Events carry a service (their step's) and a category, not a probe.
+        assert_eq!(
+            ChartKind::Events.group_by(&by(GroupBy::Service)),
+            Some(GroupBy::Service)
+        );
+        assert_eq!(note(ChartKind::Events, GroupBy::Service), None);
+        assert_eq!(ChartKind::Events.group_by(&by(GroupBy::Probe)), None);
+        assert!(
+            note(ChartKind::Events, GroupBy::Probe).is_some_and(|text| text.contains("“Probe”"))
+        );
+        assert_eq!(note(ChartKind::Availability, GroupBy::Product), None);
+        assert_eq!(note(ChartKind::Failures, GroupBy::ErrorCode), None);
+        assert_eq!(
+            ChartKind::Availability.unsplit_note(&ViewState::default()),
+            None
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ use super::url_state::{Tab, ViewState};
 pub fn summary_group(state: &ViewState) -> GroupBy {
     state
         .group_by
-        .filter(|group| group.groups_summary())
+        .filter(|group| group.splits_rates())
         .unwrap_or(GroupBy::Probe)
 }
 
