@@ -1166,8 +1166,8 @@ fn random_journeys(seed: u64) -> Vec<JourneyEvent> {
     events
 }
 
-/// The value of `group` for an event, as the contract defines it; `None` leaves the
-/// event out of a grouped series.
+/// The value of `group` for an event: its own codes, the service of its product's step
+/// and the category of its error code; `None` leaves the event out of a grouped series.
 fn event_group(event: &JourneyEvent, group: &str) -> Option<String> {
     let error = event.error_code.clone();
     match group {
@@ -1175,6 +1175,10 @@ fn event_group(event: &JourneyEvent, group: &str) -> Option<String> {
         "product" => Some(event.product_code.clone()),
         "step" => Some(event.step_code.clone()),
         "channel" => Some(event.channel.clone()),
+        // In this test, PEA signs through the core system (see `events_catalog`).
+        "service" if event.product_code == "PEA" && event.step_code == "SIGN" => {
+            Some("CORE".to_string())
+        }
         "service" => STEPS
             .iter()
             .find(|(step, _)| *step == event.step_code)
@@ -1188,9 +1192,21 @@ fn event_group(event: &JourneyEvent, group: &str) -> Option<String> {
     }
 }
 
+/// The catalogue, except that one step's service depends on the product: PEA signs
+/// through the core system, CCO through the e-signature service.
+fn events_catalog() -> Catalog {
+    let mut catalog = catalog();
+    for step in &mut catalog.journey_steps {
+        if step.product_code == "PEA" && step.step_code == "SIGN" {
+            step.service_code = "CORE".into();
+        }
+    }
+    catalog
+}
+
 async fn journey_event_series_equal_a_count_of_the_events(engine: Engine) -> support::TestResult {
     let app = TestApp::start(engine).await?;
-    upsert_catalog(&app.database.db, &catalog()).await?;
+    upsert_catalog(&app.database.db, &events_catalog()).await?;
     let events = random_journeys(5);
     insert_journeys(&app.database.db, &[], &events).await?;
     let client = app.client_as(Role::Viewer).await?;
@@ -1286,16 +1302,38 @@ async fn journey_event_series_equal_a_count_of_the_events(engine: Engine) -> sup
     )]);
     assert_same_points(Metric::Conversion, &actual(&response), &want, "conversion");
 
-    // Events carry no probe nor environment.
-    for group in ["probe", "environment"] {
+    // Events carry no probe nor environment; conversion counts whole journeys, which
+    // have no single step, service or error.
+    for (metric, refused_group) in [
+        ("events", "probe"),
+        ("events", "environment"),
+        ("conversion", "step"),
+        ("conversion", "service"),
+        ("conversion", "error_category"),
+    ] {
         let refused = client
             .get(app.url(&format!(
-                "/api/v1/indicators/series?metric=events&group_by={group}&{range}"
+                "/api/v1/indicators/series?metric={metric}&group_by={refused_group}&{range}"
             )))
             .send()
             .await?;
-        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{group}");
+        assert_eq!(
+            refused.status(),
+            StatusCode::BAD_REQUEST,
+            "{metric} {refused_group}"
+        );
+        let body: Value = refused.json().await?;
+        assert_eq!(body["error"]["details"][0]["parameter"], "group_by");
     }
+    let refused = client
+        .get(app.url(&format!(
+            "/api/v1/indicators/series?metric=conversion&service=FRONT&{range}"
+        )))
+        .send()
+        .await?;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let body: Value = refused.json().await?;
+    assert_eq!(body["error"]["details"][0]["parameter"], "service");
     Ok(())
 }
 on_both_engines!(journey_event_series_equal_a_count_of_the_events);

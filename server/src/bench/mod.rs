@@ -97,6 +97,8 @@ pub enum BenchError {
     Storage(#[from] StorageError),
     #[error("query failed: {0}")]
     Query(String),
+    #[error("cannot remove a benchmark database: {0}")]
+    Cleanup(String),
     #[error("the benchmark found answers that differ from raw rows: {0}")]
     Disagreement(String),
     #[error("cannot write the report: {0}")]
@@ -149,7 +151,6 @@ pub fn days_of(scale: &str) -> Result<u32, BenchError> {
 /// A fresh database of one engine for the benchmark, removed by [`Scratch::remove`].
 struct Scratch {
     db: Database,
-    engine: Engine,
     sqlite_file: Option<PathBuf>,
     postgres: Option<(String, String)>,
     /// The database's URL, for `--reuse`.
@@ -167,7 +168,6 @@ impl Scratch {
                 let db = Database::open(&url).await?;
                 Ok(Scratch {
                     db,
-                    engine,
                     sqlite_file: Some(file),
                     postgres: None,
                     url,
@@ -190,7 +190,6 @@ impl Scratch {
                 let db = Database::open(&url).await?;
                 Ok(Scratch {
                     db,
-                    engine,
                     sqlite_file: None,
                     postgres: Some((args.postgres_url.clone(), name)),
                     url,
@@ -265,49 +264,80 @@ pub async fn run(args: BenchArgs) -> Result<BenchReport, BenchError> {
     let scales = scales_of(&args.scale)?;
     for name in &args.engines {
         let engine = engine_of(name)?;
-        let mut generated = Vec::new();
-        for scale in &scales {
-            let scratch = Scratch::create(engine, &args, scale.days).await?;
-            println!(
-                "[bench] {name} {}: generating {} days for {} probes",
-                scale.name, scale.days, args.probes
-            );
-            let load = dataset::load(&scratch.db, scale.days, args.probes).await?;
-            println!(
-                "[bench] {name} {}: {} runs, {} steps in {:.1} s ({:.0} step rows/s); rollups in {:.1} s",
-                scale.name,
-                load.runs,
-                load.steps,
-                load.insert_s,
-                load.steps as f64 / load.insert_s.max(1e-9),
-                load.rollup_s
-            );
-            let size = scratch.size_bytes().await?;
-            generated.push((scale, scratch, load, size));
-        }
-        let targets: Vec<queries::Target> = generated
-            .iter()
-            .map(|(scale, scratch, load, _)| queries::Target {
-                label: format!("{name} {}", scale.name),
-                db: scratch.db.clone(),
-                now: load.end_ms,
-            })
-            .collect();
-        let results = queries::run_mix(&targets, args.repeat, args.only.as_deref()).await?;
-        for ((scale, scratch, load, size), figures) in generated.into_iter().zip(results) {
-            report.add_engine(scratch.engine, scale, load, size, figures);
+        // Every database made is removed (or kept) whatever happens after it was made.
+        let mut scratches = Vec::new();
+        let measured = generate_and_time(&args, engine, &scales, &mut scratches).await;
+        let mut first_error = measured.as_ref().err().map(ToString::to_string);
+        for (scale, scratch) in scales.iter().zip(scratches) {
             if args.keep {
                 println!(
                     "[bench] {name} {}: kept, reuse with --reuse {}",
                     scale.name, scratch.url
                 );
                 scratch.db.close().await;
-            } else {
-                scratch.remove().await?;
+            } else if let Err(error) = scratch.remove().await {
+                first_error.get_or_insert(error.to_string());
             }
+        }
+        let measured = measured?;
+        if let Some(error) = first_error {
+            return Err(BenchError::Cleanup(error));
+        }
+        for (scale, (load, size, figures)) in scales.iter().zip(measured) {
+            report.add_engine(engine, scale, load, size, figures);
         }
     }
     write_report(&args, report)
+}
+
+/// Generates each scale into a database of its own (pushed on `scratches` as soon as it
+/// exists), then times the query mix on all of them side by side: per scale, its load
+/// figures, size and query figures.
+async fn generate_and_time(
+    args: &BenchArgs,
+    engine: Engine,
+    scales: &[Scale],
+    scratches: &mut Vec<Scratch>,
+) -> Result<Vec<(dataset::LoadFigures, i64, Vec<queries::QueryFigures>)>, BenchError> {
+    let name = format!("{engine:?}").to_lowercase();
+    let mut loads = Vec::new();
+    for scale in scales {
+        scratches.push(Scratch::create(engine, args, scale.days).await?);
+        let Some(scratch) = scratches.last() else {
+            break;
+        };
+        println!(
+            "[bench] {name} {}: generating {} days for {} probes",
+            scale.name, scale.days, args.probes
+        );
+        let load = dataset::load(&scratch.db, scale.days, args.probes).await?;
+        println!(
+            "[bench] {name} {}: {} runs, {} steps in {:.1} s ({:.0} step rows/s); rollups in {:.1} s",
+            scale.name,
+            load.runs,
+            load.steps,
+            load.insert_s,
+            load.steps as f64 / load.insert_s.max(1e-9),
+            load.rollup_s
+        );
+        loads.push((load, scratch.size_bytes().await?));
+    }
+    let targets: Vec<queries::Target> = scales
+        .iter()
+        .zip(scratches.iter())
+        .zip(&loads)
+        .map(|((scale, scratch), (load, _))| queries::Target {
+            label: format!("{name} {}", scale.name),
+            db: scratch.db.clone(),
+            now: load.end_ms,
+        })
+        .collect();
+    let results = queries::run_mix(&targets, args.repeat, args.only.as_deref()).await?;
+    Ok(loads
+        .into_iter()
+        .zip(results)
+        .map(|((load, size), figures)| (load, size, figures))
+        .collect())
 }
 
 /// Writes the figures of a mode other than the query mix as the JSON report.
@@ -356,17 +386,17 @@ async fn reuse(args: &BenchArgs, mut report: BenchReport) -> Result<BenchReport,
             )));
         };
         let days = u32::try_from((newest - oldest) / 86_400_000 + 1).unwrap_or(u32::MAX);
+        // Numbered: two kept databases may hold as many days.
         let scale = Scale {
-            name: format!("{days}d"),
+            name: format!("{days}d#{}", reused.len() + 1),
             days,
         };
         reused.push((scale, db, newest + 1));
     }
     let targets: Vec<queries::Target> = reused
         .iter()
-        .enumerate()
-        .map(|(index, (scale, db, now))| queries::Target {
-            label: format!("#{} {}", index + 1, scale.name),
+        .map(|(scale, db, now)| queries::Target {
+            label: scale.name.clone(),
             db: db.clone(),
             now: *now,
         })

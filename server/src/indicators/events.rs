@@ -39,6 +39,33 @@ pub async fn event_series(
                 format!("journey events cannot be grouped by {}", group.as_str()),
             ));
         }
+        if metric == Metric::Conversion && !matches!(group, GroupBy::Product | GroupBy::Channel) {
+            return Err(IndicatorError::bad(
+                "group_by",
+                format!(
+                    "conversion counts whole journeys: it is grouped by product or channel, not by {}",
+                    group.as_str()
+                ),
+            ));
+        }
+    }
+    if metric == Metric::Conversion {
+        // A journey has no single step, service or error: keeping only some of its
+        // events would count it started and never completed.
+        for (parameter, list) in [
+            ("step", &filters.step),
+            ("service", &filters.service),
+            ("error_code", &filters.error_code),
+        ] {
+            if !list.is_empty() {
+                return Err(IndicatorError::bad(
+                    parameter,
+                    format!(
+                        "conversion counts whole journeys: it cannot be filtered by {parameter}"
+                    ),
+                ));
+            }
+        }
     }
     let rows = sqlx::query(
         "SELECT occurred_at, product_code, step_code, journey_id, outcome, channel, error_code \

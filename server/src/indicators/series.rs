@@ -14,7 +14,7 @@ use super::rollups::{read_rows, tally_facts, AbortOnDrop, Resolution, RollupRow,
 use crate::hashing::FastBuildHasher;
 use crate::storage::{Database, StorageError, StorageResult};
 
-/// Rollup segments longer than this many buckets are read in parts.
+/// Fixed-width buckets per part: a segment of at least twice as many is read in parts.
 const BUCKETS_PER_PART: i64 = 168;
 /// At most this many parts per segment (each holds a pooled connection while it reads).
 const MAX_PARTS: i64 = 4;
@@ -107,8 +107,9 @@ fn parts(resolution: Resolution, from: i64, to: i64) -> Vec<(i64, i64)> {
     parts
 }
 
-/// Calendar buckets (Paris days, weeks, months) per part: a year of weeks is read in
-/// four parts (some 1,900 rows each for 20 probes), a year of months in one.
+/// Calendar buckets (Paris days, weeks, months) per part: a segment of at least twice as
+/// many is read in parts. A year of weeks is read in four parts (some 1,900 rows each
+/// for 20 probes), a year of months in one.
 const CALENDAR_BUCKETS_PER_PART: usize = 13;
 
 /// `[from, to)`, whole buckets of a calendar resolution, cut into parts of whole buckets.
