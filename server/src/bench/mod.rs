@@ -267,7 +267,7 @@ pub async fn run(args: BenchArgs) -> Result<BenchReport, BenchError> {
         // Every database made is removed (or kept) whatever happens after it was made.
         let mut scratches = Vec::new();
         let measured = generate_and_time(&args, engine, &scales, &mut scratches).await;
-        let mut first_error = measured.as_ref().err().map(ToString::to_string);
+        let mut cleanup_error = None;
         for (scale, scratch) in scales.iter().zip(scratches) {
             if args.keep {
                 println!(
@@ -276,11 +276,11 @@ pub async fn run(args: BenchArgs) -> Result<BenchReport, BenchError> {
                 );
                 scratch.db.close().await;
             } else if let Err(error) = scratch.remove().await {
-                first_error.get_or_insert(error.to_string());
+                cleanup_error.get_or_insert(error.to_string());
             }
         }
         let measured = measured?;
-        if let Some(error) = first_error {
+        if let Some(error) = cleanup_error {
             return Err(BenchError::Cleanup(error));
         }
         for (scale, (load, size, figures)) in scales.iter().zip(measured) {

@@ -91,8 +91,13 @@ impl QueryCatalog {
 
     /// The service of a probe's step.
     pub fn service_of(&self, probe: &str, step: &str) -> Option<&String> {
-        let product = &self.probes.get(probe)?.product;
-        self.step_service.get(&(product.clone(), step.to_string()))
+        self.service_of_product_step(&self.probes.get(probe)?.product, step)
+    }
+
+    /// The service of a product's step.
+    pub fn service_of_product_step(&self, product: &str, step: &str) -> Option<&String> {
+        self.step_service
+            .get(&(product.to_string(), step.to_string()))
     }
 
     /// Steps kept by the step and service filters, as codes for SQL (`None`: all), and a

@@ -76,11 +76,8 @@ pub async fn event_series(
     .fetch_all(db.pool())
     .await?;
     let catalog = QueryCatalog::load(db).await?;
-    let service_of = |event: &Event| {
-        catalog
-            .step_service
-            .get(&(event.product_code.clone(), event.step_code.clone()))
-    };
+    let service_of =
+        |event: &Event| catalog.service_of_product_step(&event.product_code, &event.step_code);
     let mut events = Vec::with_capacity(rows.len());
     for row in &rows {
         let event = Event {
