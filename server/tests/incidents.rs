@@ -145,10 +145,19 @@ async fn the_summary_counts_overlapping_incidents_and_clipped_downtime(
         ((0, 60), (3, (10 + 15 + 15) * 60)),       // A, B whole; C open until now
         ((14, 26), (2, (1 + 1) * 60)),             // A's end, B's start
     ];
+    // Grouped by probe with no filter on an incident's step or error, the database adds
+    // up each probe's incidents; with an error filter that keeps them all, the summary
+    // reads each incident and merges its periods. Both must give the same numbers.
+    let every_error = Filters {
+        error_code: vec!["E500".into()],
+        ..Filters::default()
+    };
     for (range, expected) in cases {
-        let scope = (Some(GroupBy::Probe), Filters::default());
-        let got = incidents_of(&service, scope, range, "P1", now).await?;
-        assert_eq!(got, expected, "range {range:?} min");
+        for filters in [Filters::default(), every_error.clone()] {
+            let scope = (Some(GroupBy::Probe), filters.clone());
+            let got = incidents_of(&service, scope, range, "P1", now).await?;
+            assert_eq!(got, expected, "range {range:?} min, {filters:?}");
+        }
     }
     Ok(())
 }

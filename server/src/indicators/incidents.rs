@@ -204,6 +204,64 @@ async fn boundary_ok_run(
         .map_err(Into::into)
 }
 
+/// `SELECT {columns}` from the incidents that overlap `[$2, $1)`, in three disjoint
+/// parts, each bounded by an index: started inside the range; started before it and
+/// ended inside or after it; started before it and still open.
+fn overlapping_sql(columns: &str) -> String {
+    [
+        "started_at >= $2 AND started_at < $1",
+        "ended_at > $2 AND started_at < $2",
+        "ended_at IS NULL AND started_at < $2",
+    ]
+    .map(|part| format!("SELECT {columns} FROM incidents WHERE {part}"))
+    .join(" UNION ALL ")
+}
+
+/// A probe's incidents over a period, added up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProbeIncidents {
+    pub probe_code: String,
+    /// Incidents that overlap the period.
+    pub count: i64,
+    /// Their time inside the period (open ones until now), in milliseconds.
+    pub downtime_ms: i64,
+}
+
+/// Per probe, the incidents that overlap `[from, to)` and their time inside it (open ones
+/// until `now`), added up by the database: a probe's own incidents never overlap, so
+/// their lengths add up to its downtime.
+pub async fn totals_per_probe(
+    db: &Database,
+    from: i64,
+    to: i64,
+    now: i64,
+) -> StorageResult<Vec<ProbeIncidents>> {
+    // Each incident clipped to the range, as the summary clips one it reads whole.
+    let clipped = overlapping_sql(
+        "probe_code, CASE WHEN started_at > $2 THEN started_at ELSE $2 END AS span_start, \
+         CASE WHEN COALESCE(ended_at, $3) < $1 THEN COALESCE(ended_at, $3) ELSE $1 END AS span_end",
+    );
+    let rows: Vec<(String, i64, i64)> = fetch_rows(
+        db,
+        &["probe_code", "incidents", "downtime_ms"],
+        &format!(
+            "SELECT probe_code, CAST(COUNT(*) AS BIGINT) AS incidents, \
+             CAST(SUM(CASE WHEN span_end > span_start THEN span_end - span_start ELSE 0 END) AS BIGINT) \
+             AS downtime_ms FROM ({clipped}) AS clipped GROUP BY probe_code"
+        ),
+        &[Param::Int(to), Param::Int(from), Param::Int(now)],
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(probe_code, count, downtime_ms)| ProbeIncidents {
+            probe_code,
+            count,
+            downtime_ms,
+        })
+        .collect())
+}
+
 /// Incidents of every probe that overlap `[from, to)`.
 pub async fn overlapping(db: &Database, from: i64, to: i64) -> StorageResult<Vec<Incident>> {
     type PackedIncident = (
@@ -224,16 +282,9 @@ pub async fn overlapping(db: &Database, from: i64, to: i64) -> StorageResult<Vec
             "failed_step_code",
             "error_code",
         ],
-        // Three disjoint parts, each bounded by an index: started inside the range;
-        // started before it and ended inside or after it; started before it and still open.
-        "SELECT probe_code, started_at, ended_at, failed_runs, failed_step_code, error_code \
-         FROM incidents WHERE started_at >= $2 AND started_at < $1 \
-         UNION ALL \
-         SELECT probe_code, started_at, ended_at, failed_runs, failed_step_code, error_code \
-         FROM incidents WHERE ended_at > $2 AND started_at < $2 \
-         UNION ALL \
-         SELECT probe_code, started_at, ended_at, failed_runs, failed_step_code, error_code \
-         FROM incidents WHERE ended_at IS NULL AND started_at < $2",
+        &overlapping_sql(
+            "probe_code, started_at, ended_at, failed_runs, failed_step_code, error_code",
+        ),
         &[Param::Int(to), Param::Int(from)],
     )
     .await?;

@@ -67,6 +67,14 @@ pub async fn rebuild(db: &Database, from: i64, to: i64) -> StorageResult<u64> {
         seconds = timer.elapsed().as_secs_f64(),
         "incidents recomputed"
     );
+    if db.engine() == Engine::Postgres {
+        // Fresh statistics for what was just rewritten: without them, the first queries
+        // after a bulk load were planned for a few rows where a year of weeks reads
+        // thousands (autovacuum would get there, minutes later).
+        sqlx::query("ANALYZE rollups, incidents")
+            .execute(db.pool())
+            .await?;
+    }
     Ok(days)
 }
 

@@ -18,7 +18,7 @@ use super::planner::SummedInto;
 use super::recent::RecentFacts;
 use super::rollups::{AbortOnDrop, Fold, RollupRow, RowFilter};
 use super::series::{build_series, coarsest_for, collect_rows, fact_kind, Cell};
-use super::summary::{check_group, summarise, Period, Scope};
+use super::summary::{check_group, summarise, IncidentsRead, Period, Scope};
 use super::IndicatorError;
 use crate::clock::rfc3339;
 use crate::storage::{Database, StorageError};
@@ -188,12 +188,28 @@ impl IndicatorService {
         let (from, to) = resolve_range(&query.from, &query.to, now)?;
         // Steps when grouped by (or filtered on) step or service, as a series would.
         let kind = fact_kind(Metric::Availability, query.group_by, &query.filters);
+        let per_probe = Scope {
+            group_by: query.group_by,
+            filters: &query.filters,
+            probes: None,
+            kind,
+        }
+        .counts_incidents_per_probe();
         // The incidents are read beside the rollups and filtered with them (by their
         // probe, first failed step and error code): on a task of their own, so that the
-        // database answers while facts held in memory are counted on this one.
+        // database answers while facts held in memory are counted on this one. Per
+        // probe, the database adds them up.
         let db = self.db.clone();
         let incidents = AbortOnDrop(tokio::spawn(async move {
-            incidents::overlapping(&db, from, to).await
+            if per_probe {
+                incidents::totals_per_probe(&db, from, to, now)
+                    .await
+                    .map(IncidentsRead::PerProbe)
+            } else {
+                incidents::overlapping(&db, from, to)
+                    .await
+                    .map(IncidentsRead::Each)
+            }
         }));
         let (catalog, rows) = self
             .rows_over(kind, (from, to, now), &query.filters, true)
@@ -208,7 +224,7 @@ impl IndicatorService {
             rows: summarise(
                 &catalog,
                 &rows,
-                &incidents,
+                incidents,
                 Scope {
                     group_by: query.group_by,
                     filters: &query.filters,

@@ -16,7 +16,7 @@ use app::domain::indicators::{Filters, GroupBy, Metric, SummaryRow};
 
 use super::catalog::QueryCatalog;
 use super::facts::FactKind;
-use super::incidents::Incident;
+use super::incidents::{Incident, ProbeIncidents};
 use super::rollups::RollupRow;
 use super::series::{group_key, keeps, Cell};
 
@@ -54,16 +54,38 @@ impl Scope<'_> {
     }
 }
 
+/// The incidents a summary counts, as read from the database.
+#[derive(Debug, Clone)]
+pub enum IncidentsRead {
+    /// Each incident that overlaps the period.
+    Each(Vec<Incident>),
+    /// Per probe, their count and time inside the period: enough when
+    /// [`Scope::counts_incidents_per_probe`].
+    PerProbe(Vec<ProbeIncidents>),
+}
+
+impl Scope<'_> {
+    /// Whether each group is one probe and every incident of its probe counts: then a
+    /// group's periods of unavailability are its probe's incidents, which never overlap,
+    /// and their count and downtime can be added up by the database.
+    pub fn counts_incidents_per_probe(&self) -> bool {
+        self.group_by == Some(GroupBy::Probe)
+            && self.kind == FactKind::Runs
+            && self.filters.step.is_empty()
+            && self.filters.service.is_empty()
+            && self.filters.error_code.is_empty()
+    }
+}
+
 /// Rows of the summary from rollup rows (of `scope.kind`) and the incidents overlapping
 /// the period.
 pub fn summarise(
     catalog: &QueryCatalog,
     rows: &[RollupRow],
-    incidents: &[Incident],
+    incidents: IncidentsRead,
     scope: Scope,
     period: Period,
 ) -> Vec<SummaryRow> {
-    let Period { from, to, now } = period;
     let Scope { group_by, kind, .. } = scope;
     let mut cells: HashMap<BTreeMap<String, String>, Cell> = HashMap::new();
     for row in rows {
@@ -79,26 +101,26 @@ pub fn summarise(
             cells.entry(key).or_default().add(row);
         }
     }
-    let mut spans: HashMap<BTreeMap<String, String>, Vec<(i64, i64)>> = HashMap::new();
-    for incident in incidents {
-        let probe = incident.probe_code.as_str();
-        let step = incident.failed_step_code.as_deref().unwrap_or_default();
-        let error = incident.error_code.as_deref().unwrap_or_default();
-        if !scope.keeps_incident(catalog, probe, step, error) {
-            continue;
+    let mut downtimes = match incidents {
+        IncidentsRead::Each(incidents) => periods_per_group(catalog, &incidents, scope, period),
+        IncidentsRead::PerProbe(totals) => totals
+            .into_iter()
+            .filter(|probe| keeps(scope.probes, &probe.probe_code))
+            .filter_map(|probe| {
+                let key = group_key(catalog, group_by, [probe.probe_code.as_str(), "", ""])?;
+                Some((key, (probe.count, probe.downtime_ms)))
+            })
+            .collect(),
+    };
+    for key in downtimes.keys() {
+        if !cells.contains_key(key) {
+            cells.insert(key.clone(), Cell::default());
         }
-        let Some(key) = group_key(catalog, group_by, [probe, step, error]) else {
-            continue;
-        };
-        let start = incident.started_at_ms.max(from);
-        let end = incident.ended_at_ms.unwrap_or(now).min(to).max(start);
-        spans.entry(key.clone()).or_default().push((start, end));
-        cells.entry(key).or_default();
     }
     let mut summary: Vec<SummaryRow> = cells
         .into_iter()
         .map(|(key, cell)| {
-            let (incidents, downtime_ms) = spans.remove(&key).map_or((0, 0), periods);
+            let (incidents, downtime_ms) = downtimes.remove(&key).unwrap_or((0, 0));
             let downtime_s = downtime_ms / 1000;
             SummaryRow {
                 runs: cell.all.total,
@@ -116,6 +138,35 @@ pub fn summarise(
         .collect();
     summary.sort_by(|a, b| a.key.cmp(&b.key));
     summary
+}
+
+/// Per group, the periods of unavailability that the incidents kept by `scope` make
+/// (see [`periods`]): how many, and their total length inside the period.
+fn periods_per_group(
+    catalog: &QueryCatalog,
+    incidents: &[Incident],
+    scope: Scope,
+    Period { from, to, now }: Period,
+) -> HashMap<BTreeMap<String, String>, (i64, i64)> {
+    let mut spans: HashMap<BTreeMap<String, String>, Vec<(i64, i64)>> = HashMap::new();
+    for incident in incidents {
+        let probe = incident.probe_code.as_str();
+        let step = incident.failed_step_code.as_deref().unwrap_or_default();
+        let error = incident.error_code.as_deref().unwrap_or_default();
+        if !scope.keeps_incident(catalog, probe, step, error) {
+            continue;
+        }
+        let Some(key) = group_key(catalog, scope.group_by, [probe, step, error]) else {
+            continue;
+        };
+        let start = incident.started_at_ms.max(from);
+        let end = incident.ended_at_ms.unwrap_or(now).min(to).max(start);
+        spans.entry(key).or_default().push((start, end));
+    }
+    spans
+        .into_iter()
+        .map(|(key, spans)| (key, periods(spans)))
+        .collect()
 }
 
 /// The periods that `spans` make once those that overlap or touch are merged: how many,
