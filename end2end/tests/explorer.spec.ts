@@ -414,6 +414,13 @@ test('a chart that cannot be split by the chosen group-by says why', async ({ pa
   await expect(chart(page, 'Événements de parcours').getByRole('img')).toBeVisible();
 });
 
+test('the journey events chart says which filter it cannot apply', async ({ page }) => {
+  await openExplorer(page, '?from=now-24h&to=now&environment=prod');
+  await expect(chart(page, 'Événements de parcours')).toContainText(
+    'Non filtré selon « Environnement » : les événements de parcours ne portent pas cette information.');
+  await expect(chart(page, 'Passages').locator('.chart-note')).toHaveCount(0);
+});
+
 test('screenshot of the explorer', async ({ page }) => {
   const folder = path.join(__dirname, '..', 'screenshots');
   fs.mkdirSync(folder, { recursive: true });

@@ -222,8 +222,10 @@ pub fn ExplorerChart(
             </header>
             {move || {
                 state
-                    .with(|state| kind.unsplit_note(state))
+                    .with(|state| kind.notes(state))
+                    .into_iter()
                     .map(|note| view! { <p class="chart-note">{note.render(i18n.lang())}</p> })
+                    .collect_view()
             }}
             {body}
         </section>

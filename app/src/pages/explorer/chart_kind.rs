@@ -127,6 +127,37 @@ impl ChartKind {
         ))))
     }
 
+    /// Which filters of the view this chart cannot apply (a message naming the first,
+    /// when there is one): journey events carry no probe nor environment.
+    pub fn unfiltered_note(self, state: &ViewState) -> Option<Message> {
+        if self != ChartKind::Events {
+            return None;
+        }
+        let filters = &state.filters;
+        let ignored = [
+            (GroupBy::Probe, &filters.probe),
+            (GroupBy::Environment, &filters.environment),
+        ]
+        .into_iter()
+        .find(|(_, values)| !values.is_empty())?
+        .0;
+        Some(
+            Message::new("explorer.chart.not_filtered.events").arg_message(Message::new(&format!(
+                "explorer.filter.{}",
+                ignored.as_str()
+            ))),
+        )
+    }
+
+    /// What the chart says under its title: why it is not split by the chosen group-by,
+    /// which filter it cannot apply.
+    pub fn notes(self, state: &ViewState) -> Vec<Message> {
+        [self.unsplit_note(state), self.unfiltered_note(state)]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
     /// The metrics drawn: durations show p50/p95/p99 as three series, or the chosen
     /// percentile per group.
     pub fn metrics(self, state: &ViewState) -> Vec<Metric> {
@@ -262,6 +293,31 @@ mod tests {
             ChartKind::Availability.unsplit_note(&ViewState::default()),
             None
         );
+    }
+
+    #[test]
+    fn the_events_chart_says_which_filter_it_cannot_apply() {
+        let mut state = ViewState::default();
+        assert!(ChartKind::Events.notes(&state).is_empty());
+        state.filters.environment = vec!["prod".into()];
+        let rendered = |state: &ViewState| -> Vec<String> {
+            ChartKind::Events
+                .notes(state)
+                .iter()
+                .map(|note| note.render(Lang::En))
+                .collect()
+        };
+        assert_eq!(
+            rendered(&state),
+            vec!["Not filtered by “Environment”: journey events do not carry it.".to_string()]
+        );
+        state.filters.probe = vec!["PEA_WEB".into()];
+        state.group_by = Some(GroupBy::Probe);
+        let notes = rendered(&state);
+        assert_eq!(notes.len(), 2);
+        assert!(notes[1].contains("“Probe”"), "{notes:?}");
+        // Probe runs carry both: the other charts apply these filters.
+        assert!(ChartKind::Runs.notes(&state).is_empty());
     }
 
     #[test]
