@@ -59,10 +59,11 @@ pub struct BenchArgs {
     #[arg(long)]
     pub keep: bool,
     /// Time the query mix on databases kept by earlier `--keep` runs, without generating
-    /// anything (each one's newest run stands for its "now"). Several, comma-separated, are
-    /// timed side by side as several scales are, the growth taken from the first. Replaces
-    /// `--engines` and `--scale`.
-    #[arg(long, value_name = "DATABASE_URL", value_delimiter = ',')]
+    /// anything (each one's newest run stands for its "now"). Given several times
+    /// (`--reuse URL --reuse URL`; a URL may hold commas), they are timed side by side as
+    /// several scales are, the growth taken from the first. Replaces `--engines` and
+    /// `--scale`.
+    #[arg(long, value_name = "DATABASE_URL")]
     pub reuse: Vec<String>,
     /// Time only the queries of the mix whose name contains this text (to profile one).
     #[arg(long, value_name = "TEXT")]
