@@ -163,6 +163,56 @@ async fn the_summary_counts_overlapping_incidents_and_clipped_downtime(
 }
 on_both_engines!(the_summary_counts_overlapping_incidents_and_clipped_downtime);
 
+/// Two runs at the same instant, an OK one sorted before a failed one, end an incident
+/// and open the next: the two touch and make one period of unavailability, whether the
+/// summary reads each incident or the database adds them up per probe.
+async fn incidents_that_touch_make_one_period(engine: Engine) -> support::TestResult {
+    let test = TestDatabase::new(engine).await?;
+    upsert_catalog(&test.db, &catalog()).await?;
+    // P2 fails at 5 and 10 (A, ended by the OK run at 15), then at 15 (a second run,
+    // sorted after the OK one by its id) and 20 (B, ended by the OK run at 25).
+    let mut all = runs_of("P2", &[5, 10, 20], ("FORM", "E500"));
+    let mut again = runs_of("P2", &[15], ("FORM", "E500"))
+        .into_iter()
+        .find(|run| run.started_at_ms == BASE + 15 * MINUTE)
+        .ok_or("no run at 15")?;
+    again.run_id = "P2-R15-retry".into();
+    all.push(again);
+    RunRecorder::new(test.db.clone(), RunNotifier::default())
+        .record(&all)
+        .await?;
+    let starts: Vec<i64> = sqlx::query_scalar(
+        "SELECT started_at FROM incidents WHERE probe_code = 'P2' ORDER BY started_at",
+    )
+    .fetch_all(test.db.pool())
+    .await?;
+    assert_eq!(
+        starts,
+        vec![BASE + 5 * MINUTE, BASE + 15 * MINUTE],
+        "two incidents that touch at 15"
+    );
+    let service = IndicatorService::new(test.db.clone());
+    let now = BASE + 60 * MINUTE;
+    let every_error = Filters {
+        error_code: vec!["E500".into()],
+        ..Filters::default()
+    };
+    // (range in minutes) → one period from 5 to 25, clipped.
+    for (range, expected) in [
+        ((0, 60), (1, 20 * 60)),
+        ((10, 20), (1, 10 * 60)),
+        ((15, 30), (1, 10 * 60)),
+    ] {
+        for filters in [Filters::default(), every_error.clone()] {
+            let scope = (Some(GroupBy::Probe), filters.clone());
+            let got = incidents_of(&service, scope, range, "P2", now).await?;
+            assert_eq!(got, expected, "range {range:?} min, {filters:?}");
+        }
+    }
+    Ok(())
+}
+on_both_engines!(incidents_that_touch_make_one_period);
+
 async fn a_groups_incidents_are_its_periods_of_unavailability(
     engine: Engine,
 ) -> support::TestResult {

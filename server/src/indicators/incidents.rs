@@ -221,42 +221,54 @@ fn overlapping_sql(columns: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProbeIncidents {
     pub probe_code: String,
-    /// Incidents that overlap the period.
-    pub count: i64,
+    /// Its periods of unavailability that overlap the period: its incidents, those that
+    /// overlap or touch counted once.
+    pub periods: i64,
     /// Their time inside the period (open ones until now), in milliseconds.
     pub downtime_ms: i64,
 }
 
-/// Per probe, the incidents that overlap `[from, to)` and their time inside it (open ones
-/// until `now`), added up by the database: a probe's own incidents never overlap, so
-/// their lengths add up to its downtime.
+/// Per probe, its periods of unavailability over `[from, to)` (open incidents until
+/// `now`), worked out by the database as the summary works them out from incidents
+/// read whole: each incident clipped to the range; sorted by start, one that starts
+/// after every earlier one has ended opens a period, and only its time past their end
+/// counts. (Detection makes a probe's incidents follow one another, but runs at the
+/// same instant can make two touch.)
 pub async fn totals_per_probe(
     db: &Database,
     from: i64,
     to: i64,
     now: i64,
 ) -> StorageResult<Vec<ProbeIncidents>> {
-    // Each incident clipped to the range, as the summary clips one it reads whole.
-    let clipped = overlapping_sql(
+    let ends = overlapping_sql(
         "probe_code, CASE WHEN started_at > $2 THEN started_at ELSE $2 END AS span_start, \
          CASE WHEN COALESCE(ended_at, $3) < $1 THEN COALESCE(ended_at, $3) ELSE $1 END AS span_end",
     );
+    // `reach`: the furthest end of the probe's earlier spans.
+    let sql = format!(
+        "SELECT probe_code, \
+         CAST(SUM(CASE WHEN reach IS NULL OR span_start > reach THEN 1 ELSE 0 END) AS BIGINT) AS periods, \
+         CAST(SUM(CASE WHEN reach IS NULL OR span_start > reach THEN span_end - span_start \
+                       WHEN span_end > reach THEN span_end - reach ELSE 0 END) AS BIGINT) AS downtime_ms \
+         FROM (SELECT probe_code, span_start, span_end, MAX(span_end) OVER (PARTITION BY probe_code \
+               ORDER BY span_start, span_end ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach \
+               FROM (SELECT probe_code, span_start, \
+                     CASE WHEN span_end > span_start THEN span_end ELSE span_start END AS span_end \
+                     FROM ({ends}) AS clipped) AS spans) AS reached \
+         GROUP BY probe_code"
+    );
     let rows: Vec<(String, i64, i64)> = fetch_rows(
         db,
-        &["probe_code", "incidents", "downtime_ms"],
-        &format!(
-            "SELECT probe_code, CAST(COUNT(*) AS BIGINT) AS incidents, \
-             CAST(SUM(CASE WHEN span_end > span_start THEN span_end - span_start ELSE 0 END) AS BIGINT) \
-             AS downtime_ms FROM ({clipped}) AS clipped GROUP BY probe_code"
-        ),
+        &["probe_code", "periods", "downtime_ms"],
+        &sql,
         &[Param::Int(to), Param::Int(from), Param::Int(now)],
     )
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(probe_code, count, downtime_ms)| ProbeIncidents {
+        .map(|(probe_code, periods, downtime_ms)| ProbeIncidents {
             probe_code,
-            count,
+            periods,
             downtime_ms,
         })
         .collect())

@@ -18,7 +18,9 @@ use super::planner::SummedInto;
 use super::recent::RecentFacts;
 use super::rollups::{AbortOnDrop, Fold, RollupRow, RowFilter};
 use super::series::{build_series, coarsest_for, collect_rows, fact_kind, Cell};
-use super::summary::{check_group, summarise, IncidentsRead, Period, Scope};
+use super::summary::{
+    check_group, counts_incidents_per_probe, summarise, IncidentsRead, Period, Scope,
+};
 use super::IndicatorError;
 use crate::clock::rfc3339;
 use crate::storage::{Database, StorageError};
@@ -188,13 +190,7 @@ impl IndicatorService {
         let (from, to) = resolve_range(&query.from, &query.to, now)?;
         // Steps when grouped by (or filtered on) step or service, as a series would.
         let kind = fact_kind(Metric::Availability, query.group_by, &query.filters);
-        let per_probe = Scope {
-            group_by: query.group_by,
-            filters: &query.filters,
-            probes: None,
-            kind,
-        }
-        .counts_incidents_per_probe();
+        let per_probe = counts_incidents_per_probe(query.group_by, &query.filters);
         // The incidents are read beside the rollups and filtered with them (by their
         // probe, first failed step and error code): on a task of their own, so that the
         // database answers while facts held in memory are counted on this one. Per

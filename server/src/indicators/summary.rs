@@ -8,7 +8,8 @@
 //! A group's incidents are its periods of unavailability: the incidents of its probes
 //! that overlap (or touch) in time make one period, so a partner outage seen by five
 //! probes is one incident of the service, and its downtime is counted once, not five
-//! times. A probe's own incidents never overlap.
+//! times. Grouped by probe, with no filter on an incident's step or error, the database
+//! works out each probe's periods the same way instead of sending every incident.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -54,27 +55,24 @@ impl Scope<'_> {
     }
 }
 
+/// Whether each group of the summary is one probe and every incident of its probe
+/// counts: then a group's periods of unavailability are its probe's, which the database
+/// can work out ([`super::incidents::totals_per_probe`]).
+pub fn counts_incidents_per_probe(group_by: Option<GroupBy>, filters: &Filters) -> bool {
+    group_by == Some(GroupBy::Probe)
+        && filters.step.is_empty()
+        && filters.service.is_empty()
+        && filters.error_code.is_empty()
+}
+
 /// The incidents a summary counts, as read from the database.
 #[derive(Debug, Clone)]
 pub enum IncidentsRead {
     /// Each incident that overlaps the period.
     Each(Vec<Incident>),
-    /// Per probe, their count and time inside the period: enough when
-    /// [`Scope::counts_incidents_per_probe`].
+    /// Per probe, its periods and their time inside the period: enough when
+    /// [`counts_incidents_per_probe`].
     PerProbe(Vec<ProbeIncidents>),
-}
-
-impl Scope<'_> {
-    /// Whether each group is one probe and every incident of its probe counts: then a
-    /// group's periods of unavailability are its probe's incidents, which never overlap,
-    /// and their count and downtime can be added up by the database.
-    pub fn counts_incidents_per_probe(&self) -> bool {
-        self.group_by == Some(GroupBy::Probe)
-            && self.kind == FactKind::Runs
-            && self.filters.step.is_empty()
-            && self.filters.service.is_empty()
-            && self.filters.error_code.is_empty()
-    }
 }
 
 /// Rows of the summary from rollup rows (of `scope.kind`) and the incidents overlapping
@@ -108,14 +106,13 @@ pub fn summarise(
             .filter(|probe| keeps(scope.probes, &probe.probe_code))
             .filter_map(|probe| {
                 let key = group_key(catalog, group_by, [probe.probe_code.as_str(), "", ""])?;
-                Some((key, (probe.count, probe.downtime_ms)))
+                Some((key, (probe.periods, probe.downtime_ms)))
             })
             .collect(),
     };
+    // A group with incidents and no run in the period still has a row.
     for key in downtimes.keys() {
-        if !cells.contains_key(key) {
-            cells.insert(key.clone(), Cell::default());
-        }
+        cells.entry(key.clone()).or_default();
     }
     let mut summary: Vec<SummaryRow> = cells
         .into_iter()

@@ -127,34 +127,35 @@ impl ChartKind {
         ))))
     }
 
-    /// Which filters of the view this chart cannot apply (a message naming the first,
-    /// when there is one): journey events carry no probe nor environment.
-    pub fn unfiltered_note(self, state: &ViewState) -> Option<Message> {
+    /// The filters of the view this chart cannot apply, a message naming each: journey
+    /// events carry no probe nor environment (see [`GroupBy::groups_events`]).
+    pub fn unfiltered_notes(self, state: &ViewState) -> Vec<Message> {
         if self != ChartKind::Events {
-            return None;
+            return Vec::new();
         }
-        let filters = &state.filters;
-        let ignored = [
-            (GroupBy::Probe, &filters.probe),
-            (GroupBy::Environment, &filters.environment),
-        ]
-        .into_iter()
-        .find(|(_, values)| !values.is_empty())?
-        .0;
-        Some(
-            Message::new("explorer.chart.not_filtered.events").arg_message(Message::new(&format!(
-                "explorer.filter.{}",
-                ignored.as_str()
-            ))),
-        )
+        state
+            .filters
+            .named()
+            .into_iter()
+            .filter(|(name, values)| {
+                !values.is_empty()
+                    && GroupBy::ALL
+                        .iter()
+                        .any(|group| group.as_str() == *name && !group.groups_events())
+            })
+            .map(|(name, _)| {
+                Message::new("explorer.chart.not_filtered.events")
+                    .arg_message(Message::new(&format!("explorer.filter.{name}")))
+            })
+            .collect()
     }
 
     /// What the chart says under its title: why it is not split by the chosen group-by,
     /// which filter it cannot apply.
     pub fn notes(self, state: &ViewState) -> Vec<Message> {
-        [self.unsplit_note(state), self.unfiltered_note(state)]
+        self.unsplit_note(state)
             .into_iter()
-            .flatten()
+            .chain(self.unfiltered_notes(state))
             .collect()
     }
 
@@ -312,10 +313,13 @@ mod tests {
             vec!["Not filtered by “Environment”: journey events do not carry it.".to_string()]
         );
         state.filters.probe = vec!["PEA_WEB".into()];
+        state.filters.channel = vec!["web".into()];
         state.group_by = Some(GroupBy::Probe);
         let notes = rendered(&state);
-        assert_eq!(notes.len(), 2);
+        assert_eq!(notes.len(), 3, "{notes:?}");
+        assert!(notes[0].starts_with("Not split by “Probe”"), "{notes:?}");
         assert!(notes[1].contains("“Probe”"), "{notes:?}");
+        assert!(notes[2].contains("“Environment”"), "{notes:?}");
         // Probe runs carry both: the other charts apply these filters.
         assert!(ChartKind::Runs.notes(&state).is_empty());
     }
