@@ -13,7 +13,7 @@ use vigie::clock::rfc3339;
 use vigie::indicators::IndicatorService;
 use vigie::ingest::RunRecorder;
 use vigie::storage::reference::{
-    upsert_catalog, Catalog, ErrorCode, JourneyStep, Probe, Product, Service,
+    upsert_catalog, Catalog, ErrorCode, JourneyStep, MaintenanceWindow, Probe, Product, Service,
 };
 use vigie::storage::runs::ProbeRun;
 use vigie::storage::Engine;
@@ -212,6 +212,54 @@ async fn incidents_that_touch_make_one_period(engine: Engine) -> support::TestRe
     Ok(())
 }
 on_both_engines!(incidents_that_touch_make_one_period);
+
+/// An incident open when a long maintenance window starts (more OK runs inside it than
+/// a recompute looks back at) goes on after it when the probe fails again: runs that
+/// arrive after the window extend it instead of opening a second one beside it.
+async fn an_incident_open_across_a_long_maintenance_window_goes_on(
+    engine: Engine,
+) -> support::TestResult {
+    let test = TestDatabase::new(engine).await?;
+    let mut with_window = catalog();
+    // P1's runs from minute 10 to 395 (78 OK runs) are in maintenance.
+    with_window.maintenance_windows = vec![MaintenanceWindow {
+        window_id: "MW_P1".into(),
+        scope: "probe".into(),
+        scope_code: Some("P1".into()),
+        starts_at_ms: BASE + 10 * MINUTE,
+        ends_at_ms: BASE + 400 * MINUTE,
+        reason: None,
+    }];
+    upsert_catalog(&test.db, &with_window).await?;
+    let run = |minute: i64, ok: bool| ProbeRun {
+        run_id: format!("P1-R{minute}"),
+        probe_code: "P1".into(),
+        started_at_ms: BASE + minute * MINUTE,
+        duration_ms: 1_000,
+        status: if ok { "OK" } else { "KO" }.into(),
+        failed_step_code: (!ok).then(|| "FORM".into()),
+        error_code: (!ok).then(|| "E500".into()),
+        error_message: None,
+        agent: None,
+        steps: vec![],
+    };
+    let recorder = RunRecorder::new(test.db.clone(), RunNotifier::default());
+    // Failed at 0 and 5 (an incident opens), OK all through the window.
+    let before: Vec<ProbeRun> = (0..80).map(|slot| run(slot * 5, slot >= 2)).collect();
+    recorder.record(&before).await?;
+    // Failed at 400 and 405, OK at 410: the incident ends at 410.
+    recorder
+        .record(&[run(400, false), run(405, false), run(410, true)])
+        .await?;
+    let stored: Vec<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT started_at, ended_at FROM incidents WHERE probe_code = 'P1' ORDER BY started_at",
+    )
+    .fetch_all(test.db.pool())
+    .await?;
+    assert_eq!(stored, vec![(BASE, Some(BASE + 410 * MINUTE))]);
+    Ok(())
+}
+on_both_engines!(an_incident_open_across_a_long_maintenance_window_goes_on);
 
 async fn a_groups_incidents_are_its_periods_of_unavailability(
     engine: Engine,

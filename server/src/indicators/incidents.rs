@@ -91,6 +91,9 @@ pub async fn detect_around(
     let start = boundary_ok_run(db, maintenance, probe, from, true)
         .await?
         .unwrap_or(i64::MIN);
+    let start = open_at(db, probe, start)
+        .await?
+        .map_or(start, |at| at.min(start));
     let end = boundary_ok_run(db, maintenance, probe, to, false)
         .await?
         .map_or(i64::MAX, |at| at + 1);
@@ -169,6 +172,25 @@ impl Recomputed {
             .await?;
         tx.commit().await.map_err(Into::into)
     }
+}
+
+/// When the earliest stored incident of `probe` that is still open at `at` (started before
+/// it, ended after it or not at all) started. A recompute reads from there: else, after
+/// a maintenance window longer than the OK runs [`boundary_ok_run`] looks at, an
+/// incident open before the window would be kept open beside the one detected anew.
+async fn open_at(db: &Database, probe: &str, at: i64) -> StorageResult<Option<i64>> {
+    if at == i64::MIN {
+        return Ok(None);
+    }
+    sqlx::query_scalar(
+        "SELECT MIN(started_at) FROM incidents WHERE probe_code = $1 AND started_at < $2 \
+         AND (ended_at IS NULL OR ended_at > $2)",
+    )
+    .bind(probe)
+    .bind(at)
+    .fetch_one(db.pool())
+    .await
+    .map_err(Into::into)
 }
 
 /// The last OK counted run before `at` (`before`), or the first at or after it.
