@@ -74,27 +74,34 @@ fn catalog() -> Catalog {
     }
 }
 
+/// A run of `probe` at `minute` after `BASE`: OK, or failed at a step with an error.
+fn run_at(probe: &str, minute: i64, failed: Option<(&str, &str)>) -> ProbeRun {
+    ProbeRun {
+        run_id: format!("{probe}-R{minute}"),
+        probe_code: probe.into(),
+        started_at_ms: BASE + minute * MINUTE,
+        duration_ms: 1_000,
+        status: if failed.is_some() { "KO" } else { "OK" }.into(),
+        failed_step_code: failed.map(|(step, _)| step.into()),
+        error_code: failed.map(|(_, error)| error.into()),
+        error_message: None,
+        agent: None,
+        steps: vec![],
+    }
+}
+
 /// A run every 5 minutes from minute 0 to 50, failed at the minutes given, at `step`
 /// with `error`.
-fn runs_of(probe: &str, failed_at: &[i64], (step, error): (&str, &str)) -> Vec<ProbeRun> {
+fn runs_of(probe: &str, failed_at: &[i64], failure: (&str, &str)) -> Vec<ProbeRun> {
     (0..=10)
-        .map(|slot| {
-            let minute = slot * 5;
-            let failed = failed_at.contains(&minute);
-            ProbeRun {
-                run_id: format!("{probe}-R{minute}"),
-                probe_code: probe.into(),
-                started_at_ms: BASE + minute * MINUTE,
-                duration_ms: 1_000,
-                status: if failed { "KO" } else { "OK" }.into(),
-                failed_step_code: failed.then(|| step.into()),
-                error_code: failed.then(|| error.into()),
-                error_message: None,
-                agent: None,
-                steps: vec![],
-            }
+        .map(|slot| slot * 5)
+        .map(|minute| {
+            run_at(
+                probe,
+                minute,
+                failed_at.contains(&minute).then_some(failure),
+            )
         })
-        .filter(|run| run.started_at_ms <= BASE + 50 * MINUTE)
         .collect()
 }
 
@@ -172,10 +179,7 @@ async fn incidents_that_touch_make_one_period(engine: Engine) -> support::TestRe
     // P2 fails at 5 and 10 (A, ended by the OK run at 15), then at 15 (a second run,
     // sorted after the OK one by its id) and 20 (B, ended by the OK run at 25).
     let mut all = runs_of("P2", &[5, 10, 20], ("FORM", "E500"));
-    let mut again = runs_of("P2", &[15], ("FORM", "E500"))
-        .into_iter()
-        .find(|run| run.started_at_ms == BASE + 15 * MINUTE)
-        .ok_or("no run at 15")?;
+    let mut again = run_at("P2", 15, Some(("FORM", "E500")));
     again.run_id = "P2-R15-retry".into();
     all.push(again);
     RunRecorder::new(test.db.clone(), RunNotifier::default())
@@ -231,18 +235,7 @@ async fn an_incident_open_across_a_long_maintenance_window_goes_on(
         reason: None,
     }];
     upsert_catalog(&test.db, &with_window).await?;
-    let run = |minute: i64, ok: bool| ProbeRun {
-        run_id: format!("P1-R{minute}"),
-        probe_code: "P1".into(),
-        started_at_ms: BASE + minute * MINUTE,
-        duration_ms: 1_000,
-        status: if ok { "OK" } else { "KO" }.into(),
-        failed_step_code: (!ok).then(|| "FORM".into()),
-        error_code: (!ok).then(|| "E500".into()),
-        error_message: None,
-        agent: None,
-        steps: vec![],
-    };
+    let run = |minute: i64, ok: bool| run_at("P1", minute, (!ok).then_some(("FORM", "E500")));
     let recorder = RunRecorder::new(test.db.clone(), RunNotifier::default());
     // Failed at 0 and 5 (an incident opens), OK all through the window.
     let before: Vec<ProbeRun> = (0..80).map(|slot| run(slot * 5, slot >= 2)).collect();
