@@ -1,7 +1,7 @@
 import { expect, Locator, Page, test } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { logIn } from './helpers';
+import { logIn, zipEntry } from './helpers';
 
 /** Opens the explorer at `query` (logging in on the way) and waits for the page. */
 async function openExplorer(page: Page, query = '') {
@@ -178,10 +178,31 @@ test('a chart downloads as XLSX from the server with the same parameters', async
   const link = chart(page, 'Disponibilité').getByRole('link', { name: 'XLSX' });
   const href = await link.getAttribute('href');
   expect(href).toBe('/api/v1/export/series.xlsx?metric=availability&bucket=5m&from=now-24h&to=now&product=CCO');
-  const response = await page.request.get(href!);
-  expect(response.status()).toBe(200);
-  const body = await response.body();
-  expect(body.subarray(0, 2).toString('latin1')).toBe('PK');
+  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+  expect(download.suggestedFilename()).toBe('vigie-availability.xlsx');
+  const workbook = fs.readFileSync(await download.path());
+  // A header row of text, then per point a date cell (Paris time, shown as a date)
+  // and the availability as a number.
+  const strings = zipEntry(workbook, 'xl/sharedStrings.xml');
+  expect(strings).toContain('<t>time</t>');
+  expect(strings).toContain('<t>availability (%)</t>');
+  expect(zipEntry(workbook, 'xl/styles.xml')).toContain('formatCode="yyyy-mm-dd hh:mm"');
+  const sheet = zipEntry(workbook, 'xl/worksheets/sheet1.xml');
+  const rows = [...sheet.matchAll(/<row r="(\d+)"[^>]*>(.*?)<\/row>/g)].map((row) => row[2]);
+  expect(rows[0]).toMatch(/<c r="A1" s="\d+" t="s">/);
+  const points = rows.slice(1);
+  expect(points.length).toBeGreaterThan(200); // 24 h of 5-minute buckets
+  const now = Date.now();
+  for (const row of points) {
+    const [, serial, value] = row.match(/<c r="A\d+" s="\d+"><v>([\d.]+)<\/v><\/c><c r="B\d+"><v>([\d.]+)<\/v>/) ?? [];
+    // Days since 30 December 1899, in Paris time: within the last day, give or take
+    // Paris's offset from UTC.
+    const parisMs = (Number(serial) - 25569) * 86_400_000;
+    expect(parisMs).toBeGreaterThan(now - 25 * 3600_000);
+    expect(parisMs).toBeLessThan(now + 3 * 3600_000);
+    expect(Number(value)).toBeGreaterThanOrEqual(0);
+    expect(Number(value)).toBeLessThanOrEqual(100);
+  }
 });
 
 test('the summary tab lists probes, and a row opens the charts filtered on it', async ({ page }) => {

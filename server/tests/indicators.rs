@@ -10,6 +10,7 @@ use app::domain::auth::Role;
 use app::domain::indicators::{
     Bucket, Filters, GroupBy, Metric, SeriesQuery, SeriesResponse, SummaryQuery,
 };
+use calamine::{Reader, Xlsx};
 use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 use rand::seq::SliceRandom;
@@ -1375,7 +1376,29 @@ async fn exports_carry_the_points_with_neutralised_cells(engine: Engine) -> supp
         .await?;
     assert_eq!(xlsx.status(), StatusCode::OK);
     let bytes = xlsx.bytes().await?;
-    assert!(bytes.starts_with(b"PK"), "an XLSX file is a zip");
+    let mut workbook: Xlsx<_> = Reader::new(std::io::Cursor::new(bytes.to_vec()))?;
+    let sheet = workbook.worksheet_range("Vigie")?;
+    let mut rows = sheet.rows();
+    let header: Vec<String> = rows
+        .next()
+        .map(|row| row.iter().map(ToString::to_string).collect())
+        .unwrap_or_default();
+    assert_eq!(header, ["time", "error_code", "failures (count)"]);
+    // Row for row, the same points as the CSV: a date cell (Paris time), the
+    // neutralised code as text, the count as a number.
+    let cells: Vec<&[calamine::Data]> = rows.collect();
+    assert_eq!(cells.len(), body.len());
+    for (row, line) in cells.iter().zip(&body) {
+        let (time, rest) = line.split_once(',').ok_or("a CSV line has a time")?;
+        let (_, count) = rest.rsplit_once(',').ok_or("a CSV line has a value")?;
+        let calamine::Data::DateTime(cell) = &row[0] else {
+            panic!("the time is a date cell: {:?}", row[0]);
+        };
+        let local = cell.as_datetime().ok_or("a valid date")?;
+        assert_eq!(local.format("%Y-%m-%d %H:%M").to_string(), time);
+        assert_eq!(row[1], calamine::Data::String("'=HYPERLINK(\"x\")".into()));
+        assert_eq!(row[2], calamine::Data::Float(count.parse::<f64>()?));
+    }
     Ok(())
 }
 on_both_engines!(exports_carry_the_points_with_neutralised_cells);
