@@ -186,23 +186,35 @@ test('a chart downloads as XLSX from the server with the same parameters', async
   const strings = zipEntry(workbook, 'xl/sharedStrings.xml');
   expect(strings).toContain('<t>time</t>');
   expect(strings).toContain('<t>availability (%)</t>');
-  expect(zipEntry(workbook, 'xl/styles.xml')).toContain('formatCode="yyyy-mm-dd hh:mm"');
+  // The style of the date cells shows them as dates.
+  const styles = zipEntry(workbook, 'xl/styles.xml');
+  const format = styles.match(/<numFmt numFmtId="(\d+)" formatCode="yyyy-mm-dd hh:mm"\/>/)?.[1];
+  expect(format).toBeDefined();
+  const cellStyles = styles.match(/<cellXfs[^>]*>(.*?)<\/cellXfs>/)?.[1].match(/<xf [^>]*>/g) ?? [];
+  const dateStyle = cellStyles.findIndex((style) => style.includes(`numFmtId="${format}"`));
+  expect(dateStyle).toBeGreaterThan(0);
   const sheet = zipEntry(workbook, 'xl/worksheets/sheet1.xml');
   const rows = [...sheet.matchAll(/<row r="(\d+)"[^>]*>(.*?)<\/row>/g)].map((row) => row[2]);
   expect(rows[0]).toMatch(/<c r="A1" s="\d+" t="s">/);
   const points = rows.slice(1);
   expect(points.length).toBeGreaterThan(200); // 24 h of 5-minute buckets
-  const now = Date.now();
+  // Serials count days since 30 December 1899 in Paris time: read as UTC, the newest
+  // bucket starts within minutes of the time in Paris now (UTC times would be 1 or
+  // 2 hours earlier).
+  const parisNow = Date.parse(new Date().toLocaleString('sv-SE', { timeZone: 'Europe/Paris' }).replace(' ', 'T') + 'Z');
+  const pattern = new RegExp(`<c r="A\\d+" s="${dateStyle}"><v>([\\d.]+)</v></c><c r="B\\d+"><v>([\\d.]+)</v>`);
+  const times: number[] = [];
   for (const row of points) {
-    const [, serial, value] = row.match(/<c r="A\d+" s="\d+"><v>([\d.]+)<\/v><\/c><c r="B\d+"><v>([\d.]+)<\/v>/) ?? [];
-    // Days since 30 December 1899, in Paris time: within the last day, give or take
-    // Paris's offset from UTC.
-    const parisMs = (Number(serial) - 25569) * 86_400_000;
-    expect(parisMs).toBeGreaterThan(now - 25 * 3600_000);
-    expect(parisMs).toBeLessThan(now + 3 * 3600_000);
+    expect(row).toMatch(pattern);
+    const [, serial, value] = row.match(pattern)!;
+    times.push((Number(serial) - 25569) * 86_400_000);
     expect(Number(value)).toBeGreaterThanOrEqual(0);
     expect(Number(value)).toBeLessThanOrEqual(100);
   }
+  expect(Math.max(...times)).toBeLessThanOrEqual(parisNow + 60_000);
+  expect(Math.max(...times)).toBeGreaterThan(parisNow - 15 * 60_000);
+  // 24 hours span 25 Paris hours on the day clocks go forward.
+  expect(Math.min(...times)).toBeGreaterThanOrEqual(parisNow - 25 * 3600_000 - 5 * 60_000);
 });
 
 test('the summary tab lists probes, and a row opens the charts filtered on it', async ({ page }) => {

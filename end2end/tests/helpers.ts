@@ -24,24 +24,29 @@ export async function openBoard(page: Page, username: keyof typeof ACCOUNTS = 'v
 }
 
 /** The text of one file of a zip archive (an XLSX workbook is one), found through the
- * archive's central directory. */
+ * archive's central directory (offsets as the zip format defines them). */
 export function zipEntry(archive: Buffer, name: string): string {
-  const end = archive.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  if (end < 0) throw new Error('not a zip archive');
-  const count = archive.readUInt16LE(end + 10);
-  let at = archive.readUInt32LE(end + 16);
+  const endOfDirectory = archive.lastIndexOf(Buffer.from('PK\x05\x06', 'latin1'));
+  if (endOfDirectory < 0) throw new Error('not a zip archive');
+  const count = archive.readUInt16LE(endOfDirectory + 10);
+  let entry = archive.readUInt32LE(endOfDirectory + 16);
   for (let index = 0; index < count; index++) {
-    const method = archive.readUInt16LE(at + 10);
-    const size = archive.readUInt32LE(at + 20);
-    const nameLength = archive.readUInt16LE(at + 28);
-    const skipped = nameLength + archive.readUInt16LE(at + 30) + archive.readUInt16LE(at + 32);
-    const local = archive.readUInt32LE(at + 42);
-    if (archive.toString('utf8', at + 46, at + 46 + nameLength) === name) {
+    if (archive.toString('latin1', entry, entry + 4) !== 'PK\x01\x02') throw new Error('bad zip directory entry');
+    const method = archive.readUInt16LE(entry + 10);
+    const size = archive.readUInt32LE(entry + 20);
+    const nameLength = archive.readUInt16LE(entry + 28);
+    const extraLength = archive.readUInt16LE(entry + 30);
+    const commentLength = archive.readUInt16LE(entry + 32);
+    const local = archive.readUInt32LE(entry + 42);
+    if (archive.toString('utf8', entry + 46, entry + 46 + nameLength) === name) {
+      if (archive.toString('latin1', local, local + 4) !== 'PK\x03\x04') throw new Error('bad zip file header');
       const start = local + 30 + archive.readUInt16LE(local + 26) + archive.readUInt16LE(local + 28);
       const data = archive.subarray(start, start + size);
-      return (method === 8 ? zlib.inflateRawSync(data) : data).toString('utf8');
+      if (method === 0) return data.toString('utf8');
+      if (method === 8) return zlib.inflateRawSync(data).toString('utf8');
+      throw new Error(`${name} is compressed with method ${method}`);
     }
-    at += 46 + skipped;
+    entry += 46 + nameLength + extraLength + commentLength;
   }
   throw new Error(`${name} is not in the archive`);
 }

@@ -1376,7 +1376,7 @@ async fn exports_carry_the_points_with_neutralised_cells(engine: Engine) -> supp
         .await?;
     assert_eq!(xlsx.status(), StatusCode::OK);
     let bytes = xlsx.bytes().await?;
-    let mut workbook: Xlsx<_> = Reader::new(std::io::Cursor::new(bytes.to_vec()))?;
+    let mut workbook: Xlsx<_> = Reader::new(std::io::Cursor::new(bytes))?;
     let sheet = workbook.worksheet_range("Vigie")?;
     let mut rows = sheet.rows();
     let header: Vec<String> = rows
@@ -1391,13 +1391,16 @@ async fn exports_carry_the_points_with_neutralised_cells(engine: Engine) -> supp
     for (row, line) in cells.iter().zip(&body) {
         let (time, rest) = line.split_once(',').ok_or("a CSV line has a time")?;
         let (_, count) = rest.rsplit_once(',').ok_or("a CSV line has a value")?;
-        let calamine::Data::DateTime(cell) = &row[0] else {
-            panic!("the time is a date cell: {:?}", row[0]);
+        // Day buckets start at midnight in Paris (in UTC they would end in 23:00 or
+        // 22:00, on either side of the change of 29 March).
+        assert!(time.ends_with(" 00:00"), "{time}");
+        let [calamine::Data::DateTime(date), code, value] = row else {
+            return Err(format!("a row of a date cell, a text and a number: {row:?}").into());
         };
-        let local = cell.as_datetime().ok_or("a valid date")?;
+        let local = date.as_datetime().ok_or("a valid date")?;
         assert_eq!(local.format("%Y-%m-%d %H:%M").to_string(), time);
-        assert_eq!(row[1], calamine::Data::String("'=HYPERLINK(\"x\")".into()));
-        assert_eq!(row[2], calamine::Data::Float(count.parse::<f64>()?));
+        assert_eq!(*code, calamine::Data::String("'=HYPERLINK(\"x\")".into()));
+        assert_eq!(*value, calamine::Data::Float(count.parse::<f64>()?));
     }
     Ok(())
 }
