@@ -6,8 +6,8 @@ use app::domain::indicators::SeriesResponse;
 use axum::extract::{RawQuery, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use chrono::{Datelike, TimeZone, Timelike, Utc};
-use chrono_tz::Europe::Paris;
+use chrono::{DateTime, Datelike, TimeZone, Timelike, Utc};
+use chrono_tz::{Europe::Paris, Tz};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 use super::api_v1::Caller;
@@ -68,14 +68,16 @@ pub(super) fn csv_field(text: &str) -> String {
     }
 }
 
-fn paris_text(time: i64) -> String {
+/// A point's time (epoch milliseconds) on Paris clocks, as both exports write it.
+fn paris_time(time: i64) -> Option<DateTime<Tz>> {
     Utc.timestamp_millis_opt(time)
         .single()
-        .map(|time| {
-            time.with_timezone(&Paris)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        })
+        .map(|time| time.with_timezone(&Paris))
+}
+
+fn paris_text(time: i64) -> String {
+    paris_time(time)
+        .map(|time| time.format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default()
 }
 
@@ -147,11 +149,7 @@ fn workbook(table: &PointTable) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     sheet.set_column_width(0, 18)?;
     for (index, (time, groups, value)) in table.rows.iter().enumerate() {
         let row = index as u32 + 1;
-        if let Some(local) = Utc
-            .timestamp_millis_opt(*time)
-            .single()
-            .map(|t| t.with_timezone(&Paris))
-        {
+        if let Some(local) = paris_time(*time) {
             let cell = ExcelDateTime::from_ymd(
                 local.year() as u16,
                 local.month() as u8,
