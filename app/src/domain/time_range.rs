@@ -84,7 +84,7 @@ fn shift(time: i64, count: i64, unit: char) -> Option<i64> {
         'm' => fixed(MINUTE_MS),
         'h' => fixed(60 * MINUTE_MS),
         'd' | 'w' | 'M' => {
-            let local = paris(time)?.naive_local();
+            let local = paris_time(time)?.naive_local();
             let magnitude = u32::try_from(count.unsigned_abs()).ok()?;
             let moved = match unit {
                 'd' => add_days(local.date(), count.signum(), u64::from(magnitude)),
@@ -111,7 +111,8 @@ fn add_days(date: NaiveDate, sign: i64, days: u64) -> Option<NaiveDate> {
     }
 }
 
-fn paris(time: i64) -> Option<DateTime<chrono_tz::Tz>> {
+/// An instant (epoch milliseconds) on Paris clocks.
+pub fn paris_time(time: i64) -> Option<DateTime<chrono_tz::Tz>> {
     Utc.timestamp_millis_opt(time)
         .single()
         .map(|utc| utc.with_timezone(&Paris))
@@ -136,7 +137,7 @@ fn midnight(date: NaiveDate) -> Option<i64> {
 
 /// Start of the Paris day, week (Monday) or month containing `time`.
 pub fn floor_calendar(time: i64, unit: CalendarUnit) -> i64 {
-    let Some(local) = paris(time) else {
+    let Some(local) = paris_time(time) else {
         return time;
     };
     let date = local.date_naive();
@@ -153,7 +154,7 @@ pub fn floor_calendar(time: i64, unit: CalendarUnit) -> i64 {
 /// Start of the next Paris day, week or month after the one containing `time`.
 pub fn next_calendar(time: i64, unit: CalendarUnit) -> i64 {
     let start = floor_calendar(time, unit);
-    let Some(date) = paris(start).map(|local| local.date_naive()) else {
+    let Some(date) = paris_time(start).map(|local| local.date_naive()) else {
         return time + 86_400_000;
     };
     let next = match unit {

@@ -1,11 +1,5 @@
-use chrono::{DateTime, Utc};
-use chrono_tz::Europe::Paris;
-
 use super::Lang;
-
-fn paris(epoch_ms: i64) -> Option<DateTime<chrono_tz::Tz>> {
-    DateTime::<Utc>::from_timestamp_millis(epoch_ms).map(|utc| utc.with_timezone(&Paris))
-}
+use crate::domain::time_range::paris_time;
 
 /// Date and time in Europe/Paris: `26/11/2026 14:05` in French, `26 Nov 2026, 14:05` in English.
 pub fn format_datetime(lang: Lang, epoch_ms: i64) -> String {
@@ -13,14 +7,14 @@ pub fn format_datetime(lang: Lang, epoch_ms: i64) -> String {
         Lang::Fr => "%d/%m/%Y %H:%M",
         Lang::En => "%-d %b %Y, %H:%M",
     };
-    paris(epoch_ms)
+    paris_time(epoch_ms)
         .map(|time| time.format(pattern).to_string())
         .unwrap_or_default()
 }
 
 /// Time of day in Europe/Paris with seconds.
 pub fn format_time(epoch_ms: i64) -> String {
-    paris(epoch_ms)
+    paris_time(epoch_ms)
         .map(|time| time.format("%H:%M:%S").to_string())
         .unwrap_or_default()
 }

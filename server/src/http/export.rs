@@ -3,11 +3,11 @@
 
 use app::domain::auth::Role;
 use app::domain::indicators::SeriesResponse;
+use app::domain::time_range::paris_time;
 use axum::extract::{RawQuery, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, Datelike, TimeZone, Timelike, Utc};
-use chrono_tz::{Europe::Paris, Tz};
+use chrono::{Datelike, Timelike};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
 use super::api_v1::Caller;
@@ -66,13 +66,6 @@ pub(super) fn csv_field(text: &str) -> String {
     } else {
         text
     }
-}
-
-/// A point's time (epoch milliseconds) on Paris clocks, as both exports write it.
-fn paris_time(time: i64) -> Option<DateTime<Tz>> {
-    Utc.timestamp_millis_opt(time)
-        .single()
-        .map(|time| time.with_timezone(&Paris))
 }
 
 fn paris_text(time: i64) -> String {
