@@ -1,6 +1,11 @@
-//! The Vigie server: configuration, storage, authentication, the status board, the
-//! demo generator and the HTTP layer. `main.rs` only parses the command line and calls
-//! [`cli::run`].
+//! The Vigie server: the command line and its configuration ([`cli`]), storage over
+//! SQLite and PostgreSQL ([`storage`]), accounts, sessions and API tokens ([`auth`]),
+//! getting data in ([`ingest`]; the daily file import, [`import`], and its [`enrich`]
+//! stage), indicators ([`indicators`]), the status board ([`board`]), the HTTP layer
+//! ([`http`], started by [`launch`]), personal-data encryption ([`crypto`]), the demo
+//! ([`demo`]) and the benchmark ([`bench`]); and small shared pieces ([`clock`],
+//! [`hashing`], [`telemetry`]). `main.rs` only parses the command line and calls
+//! [`cli::run`]. ARCHITECTURE.md maps the modules.
 
 pub mod auth;
 pub mod bench;

@@ -1,5 +1,6 @@
 //! Logs through `tracing`: human-readable by default, JSON lines for a central log system.
 
+use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -12,7 +13,11 @@ pub enum LogFormat {
 pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=error,tower_http=info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // A span's close line gives its duration (`time.busy`, `time.idle`): requests,
+    // import stages, rollup rebuilds, the recent window's reloads.
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_span_events(FmtSpan::CLOSE);
     // A second initialisation (tests) keeps the first subscriber.
     let _ = match format {
         LogFormat::Text => builder.try_init(),

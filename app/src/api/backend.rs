@@ -10,17 +10,18 @@ use http::StatusCode;
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::ResponseOptions;
 
+use crate::domain::alerts::AlertSummary;
 use crate::domain::auth::{Role, SessionUser, UserSummary};
 use crate::domain::board::BoardSnapshot;
 use crate::domain::error::AppError;
 use crate::domain::imports::{
-    AlertSummary, ImportActivity, ImportDetail, ImportSummary, RejectedPage, RejectedQuery,
+    ImportActivity, ImportDetail, ImportSummary, RejectedPage, RejectedQuery,
 };
 use crate::domain::indicators::{
     ExplorerOptions, SeriesQuery, SeriesResponse, SummaryQuery, SummaryResponse,
 };
 use crate::domain::series_parts::SeriesLine;
-use crate::domain::tokens::{ApiTokenSummary, NewApiToken};
+use crate::domain::tokens::{ApiTokenSummary, NewApiToken, Scope};
 
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// A stream that owns what it needs (it outlives the request handler's borrows).
@@ -62,7 +63,7 @@ pub trait Backend: Send + Sync + 'static {
     fn create_token(
         &self,
         name: String,
-        scopes: Vec<String>,
+        scopes: Vec<Scope>,
         created_by: String,
     ) -> BoxFuture<'_, Result<NewApiToken, AppError>>;
     fn revoke_token(

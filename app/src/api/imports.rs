@@ -1,8 +1,9 @@
 use leptos::prelude::*;
 
+use crate::domain::alerts::AlertSummary;
 use crate::domain::error::AppError;
 use crate::domain::imports::{
-    AlertSummary, ImportActivity, ImportDetail, ImportSummary, RejectedPage, RejectedQuery,
+    ImportActivity, ImportDetail, ImportSummary, RejectedPage, RejectedQuery,
 };
 
 #[cfg(feature = "ssr")]

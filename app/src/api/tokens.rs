@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::domain::error::AppError;
-use crate::domain::tokens::{ApiTokenSummary, NewApiToken};
+use crate::domain::tokens::{ApiTokenSummary, NewApiToken, Scope};
 
 #[cfg(feature = "ssr")]
 use super::backend::{answer, backend, require};
@@ -17,7 +17,7 @@ pub async fn list_tokens() -> Result<Vec<ApiTokenSummary>, AppError> {
 
 /// Creates a token; the answer carries its secret, shown once (admin only).
 #[server(endpoint = "create_token", input = server_fn::codec::Json)]
-pub async fn create_token(name: String, scopes: Vec<String>) -> Result<NewApiToken, AppError> {
+pub async fn create_token(name: String, scopes: Vec<Scope>) -> Result<NewApiToken, AppError> {
     let admin = require(Role::Admin)?;
     answer(backend()?.create_token(name, scopes, admin.username)).await
 }

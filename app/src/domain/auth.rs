@@ -1,29 +1,14 @@
 use serde::{Deserialize, Serialize};
 
-/// What a user may do. Roles compose; `Admin` includes every other role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Viewer,
-    Sales,
-    Support,
-    Admin,
-}
+use crate::text_enum;
 
-impl Role {
-    pub const ALL: [Role; 4] = [Role::Viewer, Role::Sales, Role::Support, Role::Admin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Viewer => "viewer",
-            Role::Sales => "sales",
-            Role::Support => "support",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|role| role.as_str() == text)
+text_enum! {
+    /// What a user may do. Roles compose; `Admin` includes every other role.
+    pub enum Role("role") {
+        Viewer = "viewer",
+        Sales = "sales",
+        Support = "support",
+        Admin = "admin",
     }
 }
 
@@ -82,9 +67,9 @@ mod tests {
 
     #[test]
     fn roles_round_trip_through_their_names() {
-        for role in Role::ALL {
-            assert_eq!(Role::parse(role.as_str()), Some(role));
+        for &role in Role::ALL {
+            assert_eq!(role.as_str().parse(), Ok(role));
         }
-        assert_eq!(Role::parse("root"), None);
+        assert!("root".parse::<Role>().is_err());
     }
 }

@@ -1,38 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-/// Outcome of one probe run, as the file contract spells it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum RunStatus {
-    #[serde(rename = "OK")]
-    Ok,
-    #[serde(rename = "KO")]
-    Ko,
-    #[serde(rename = "TIMEOUT")]
-    Timeout,
-}
-
-impl RunStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RunStatus::Ok => "OK",
-            RunStatus::Ko => "KO",
-            RunStatus::Timeout => "TIMEOUT",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<RunStatus> {
-        match text {
-            "OK" => Some(RunStatus::Ok),
-            "KO" => Some(RunStatus::Ko),
-            "TIMEOUT" => Some(RunStatus::Timeout),
-            _ => None,
-        }
-    }
-
-    pub fn is_failure(self) -> bool {
-        self != RunStatus::Ok
-    }
-}
+use super::status::RunStatus;
 
 /// A probe's health right now, as the board shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

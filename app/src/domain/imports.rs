@@ -3,19 +3,68 @@
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Message;
+use crate::text_enum;
+
+text_enum! {
+    /// Initial load (history, bulk) or daily load (one day).
+    pub enum Phase("import phase") {
+        Initial = "initial",
+        Daily = "daily",
+    }
+}
+
+text_enum! {
+    /// Where an import, or one of its stages, stands.
+    pub enum ImportStatus("import status") {
+        Running = "running",
+        Failed = "failed",
+        Succeeded = "succeeded",
+    }
+}
+
+text_enum! {
+    /// The stages of an import, in order. Each stage but `load` first clears what an
+    /// earlier attempt of it left, so that `resume` can run it again; `load` writes the
+    /// final tables and moves the import to the next stage in one transaction.
+    pub enum Stage("import stage") {
+        /// All ten files, one business date, right headers.
+        Check = "check",
+        /// Raw rows into staging, personal-data cells encrypted.
+        Read = "read",
+        /// Every rule; rejected rows into the import-error table.
+        Validate = "validate",
+        /// Postal codes resolved through the geography service.
+        Enrich = "enrich",
+        /// References replaced whole, facts upserted, in one transaction.
+        Load = "load",
+        /// Rollups and incidents of the range the facts touched.
+        Rollups = "rollups",
+        /// Staging dropped, the import marked succeeded.
+        Finish = "finish",
+    }
+}
+
+impl Stage {
+    /// The stage after this one (`Finish` is the last).
+    pub fn next(self) -> Stage {
+        let index = Stage::ALL
+            .iter()
+            .position(|stage| *stage == self)
+            .unwrap_or(0);
+        Stage::ALL.get(index + 1).copied().unwrap_or(Stage::Finish)
+    }
+}
 
 /// One import in the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportSummary {
     pub import_id: String,
-    /// `initial` or `daily`.
-    pub phase: String,
+    pub phase: Phase,
     /// `YYYY-MM-DD`, once the check stage read it.
     pub business_date: Option<String>,
-    /// `running`, `failed` or `succeeded`.
-    pub status: String,
+    pub status: ImportStatus,
     /// The stage running, failed, or done last.
-    pub stage: String,
+    pub stage: Stage,
     pub created_at_ms: i64,
     pub finished_at_ms: Option<i64>,
     pub failure: Option<Message>,
@@ -24,8 +73,8 @@ pub struct ImportSummary {
 /// One stage of an import.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportStage {
-    pub stage: String,
-    pub status: String,
+    pub stage: Stage,
+    pub status: ImportStatus,
     pub started_at_ms: i64,
     pub ended_at_ms: Option<i64>,
     pub rows: i64,
@@ -69,10 +118,10 @@ impl ImportDetail {
     /// Whether an admin may resume or restart it: it failed, or it is `running` but has
     /// not moved for [`INTERRUPTED_AFTER_MS`].
     pub fn can_continue(&self, now_ms: i64) -> bool {
-        match self.import.status.as_str() {
-            "failed" => true,
-            "running" => now_ms - self.last_activity_ms() >= INTERRUPTED_AFTER_MS,
-            _ => false,
+        match self.import.status {
+            ImportStatus::Failed => true,
+            ImportStatus::Running => now_ms - self.last_activity_ms() >= INTERRUPTED_AFTER_MS,
+            ImportStatus::Succeeded => false,
         }
     }
 }
@@ -105,17 +154,6 @@ pub struct RejectedPage {
     pub total: i64,
 }
 
-/// An in-app alert.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AlertSummary {
-    pub raised_at_ms: i64,
-    pub kind: String,
-    /// `info`, `warning` or `critical`.
-    pub severity: String,
-    pub subject: String,
-    pub message: Message,
-}
-
 /// What the banner needs: whether an import is loading data now.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportActivity {
@@ -128,17 +166,17 @@ mod tests {
     use super::*;
 
     fn detail(
-        status: &str,
+        status: ImportStatus,
         created_at_ms: i64,
         stage_times: &[(i64, Option<i64>)],
     ) -> ImportDetail {
         ImportDetail {
             import: ImportSummary {
                 import_id: "IMPORT_1".into(),
-                phase: "daily".into(),
+                phase: Phase::Daily,
                 business_date: None,
-                status: status.into(),
-                stage: "load".into(),
+                status,
+                stage: Stage::Load,
                 created_at_ms,
                 finished_at_ms: None,
                 failure: None,
@@ -146,8 +184,8 @@ mod tests {
             stages: stage_times
                 .iter()
                 .map(|(started, ended)| ImportStage {
-                    stage: "check".into(),
-                    status: "succeeded".into(),
+                    stage: Stage::Check,
+                    status: ImportStatus::Succeeded,
                     started_at_ms: *started,
                     ended_at_ms: *ended,
                     rows: 0,
@@ -159,16 +197,23 @@ mod tests {
     }
 
     #[test]
+    fn stages_follow_each_other() {
+        assert_eq!(Stage::Check.next(), Stage::Read);
+        assert_eq!(Stage::Load.next(), Stage::Rollups);
+        assert_eq!(Stage::Finish.next(), Stage::Finish);
+    }
+
+    #[test]
     fn a_failed_import_may_continue_and_a_succeeded_one_may_not() {
-        assert!(detail("failed", 0, &[]).can_continue(1));
-        assert!(!detail("succeeded", 0, &[]).can_continue(INTERRUPTED_AFTER_MS * 10));
+        assert!(detail(ImportStatus::Failed, 0, &[]).can_continue(1));
+        assert!(!detail(ImportStatus::Succeeded, 0, &[]).can_continue(INTERRUPTED_AFTER_MS * 10));
     }
 
     #[test]
     fn a_running_import_may_continue_only_once_it_stopped_moving() {
         let started = 1_000;
         let moving = detail(
-            "running",
+            ImportStatus::Running,
             0,
             &[(started, Some(started + 5)), (started + 5, None)],
         );

@@ -1,4 +1,4 @@
-//! The vocabulary of indicators (`contracts/api.md`): metrics, buckets, group-by,
+//! The vocabulary of indicators (`docs/api.md`): metrics, buckets, group-by,
 //! filters, and the series and summary they produce. Shared by the JSON API, the server
 //! functions and the explorer page, so that a parameter means the same everywhere.
 

@@ -1,10 +1,15 @@
 //! Types shared by the browser and the server: what crosses a server function.
 
+pub mod alerts;
 pub mod auth;
 pub mod board;
+pub mod catalog;
+pub mod csv;
 pub mod error;
 pub mod imports;
 pub mod indicators;
 pub mod series_parts;
+pub mod status;
 pub mod time_range;
 pub mod tokens;
+pub mod vocabulary;

@@ -5,9 +5,11 @@ use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::HeaderMap;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use cookie::Cookie;
 
 use super::service::SESSION_COOKIE;
 use super::tokens::{Scope, TokenGrant};
+use crate::http::trace::record_caller;
 use crate::http::{ApiError, AppState};
 
 /// Resolves the session cookie, or an `Authorization: Bearer` API token, of every
@@ -30,9 +32,11 @@ pub async fn resolve_session(
         },
         None => None,
     };
+    record_caller(user.as_ref().map(|user| user.username.as_str()), None);
     if let Some(secret) = bearer(request.headers()) {
         match state.tokens.resolve(&secret).await {
             Ok(Some(grant)) => {
+                record_caller(None, Some(&grant.token_id));
                 if user.is_none() && grant.allows(Scope::Read) {
                     user = Some(token_reader(&grant));
                 }
@@ -55,10 +59,10 @@ fn session_cookie(headers: &HeaderMap) -> Option<String> {
         .get_all(COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_string())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == SESSION_COOKIE)
+        .map(|cookie| cookie.value().to_string())
         .filter(|value| !value.is_empty())
 }
 

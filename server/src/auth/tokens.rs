@@ -3,35 +3,13 @@
 
 use rand::RngCore;
 
+pub use app::domain::tokens::Scope;
+use app::domain::vocabulary::NameList;
+
 use super::service::{new_token, token_hash};
 use crate::clock::now_ms;
 use crate::storage::tokens::{self, StoredToken};
 use crate::storage::{Database, StorageError};
-
-/// What a token may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Scope {
-    /// Post probe runs and journey events.
-    Ingest,
-    /// Read what the viewer role reads.
-    Read,
-}
-
-impl Scope {
-    pub const ALL: [Scope; 2] = [Scope::Ingest, Scope::Read];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::Ingest => "ingest",
-            Scope::Read => "read",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Scope> {
-        Scope::ALL.into_iter().find(|scope| scope.as_str() == text)
-    }
-}
 
 /// The token behind a request, once its secret matched an active token.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,7 +52,9 @@ pub fn parse_scopes(text: &str) -> Result<Vec<Scope>, TokenError> {
         .map(str::trim)
         .filter(|part| !part.is_empty())
     {
-        let scope = Scope::parse(part).ok_or_else(|| TokenError::UnknownScope(part.to_string()))?;
+        let scope: Scope = part
+            .parse()
+            .map_err(|_| TokenError::UnknownScope(part.to_string()))?;
         if !scopes.contains(&scope) {
             scopes.push(scope);
         }
@@ -83,14 +63,6 @@ pub fn parse_scopes(text: &str) -> Result<Vec<Scope>, TokenError> {
         return Err(TokenError::NoScope);
     }
     Ok(scopes)
-}
-
-fn scope_list(scopes: &[Scope]) -> String {
-    scopes
-        .iter()
-        .map(|scope| scope.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
 }
 
 /// Secrets begin with this, so that a leaked one is easy to recognise.
@@ -129,7 +101,7 @@ impl TokenService {
                 id.iter().map(|b| format!("{b:02x}")).collect::<String>()
             ),
             name: name.to_string(),
-            scopes: scope_list(scopes),
+            scopes: NameList(scopes.to_vec()),
             created_by: created_by.to_string(),
             created_at_ms: now_ms(),
             last_used_at_ms: None,
@@ -160,7 +132,7 @@ impl TokenService {
             tokens::touch(&self.db, &token.token_id, now).await?;
         }
         Ok(Some(TokenGrant {
-            scopes: token.scopes.split(',').filter_map(Scope::parse).collect(),
+            scopes: token.scopes.0,
             token_id: token.token_id,
             name: token.name,
         }))

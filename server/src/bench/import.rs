@@ -78,7 +78,7 @@ pub async fn run(args: &BenchArgs, days: u32) -> Result<Vec<ImportFigures>, Benc
                 seconds: stage
                     .ended_at_ms
                     .map_or(0.0, |end| (end - stage.started_at_ms) as f64 / 1000.0),
-                stage: stage.stage,
+                stage: stage.stage.to_string(),
                 rows: stage.rows_done,
             })
             .collect();

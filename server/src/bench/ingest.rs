@@ -172,7 +172,7 @@ async fn on_board(
         }))
 }
 
-/// A run as the ingest API takes it (`contracts/api.md`).
+/// A run as the ingest API takes it (`docs/api.md`).
 fn run_json(run: &ProbeRun) -> Value {
     let steps: Vec<Value> = run
         .steps

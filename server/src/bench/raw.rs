@@ -4,12 +4,33 @@
 use std::collections::{BTreeMap, HashMap};
 
 use app::domain::indicators::{Bucket, GroupBy, Metric, Series};
-use sqlx::Row;
+use app::domain::status::RunStatus;
 
 use super::BenchError;
 use crate::indicators::histogram::exact_quantile;
 use crate::indicators::maintenance::MaintenanceIndex;
 use crate::storage::{Database, StorageError};
+
+/// A raw run, as the exact percentiles read it.
+#[derive(sqlx::FromRow)]
+struct RawRun {
+    probe_code: String,
+    started_at: i64,
+    duration_ms: i64,
+    #[sqlx(try_from = "String")]
+    status: RunStatus,
+    error_code: Option<String>,
+}
+
+/// The runs of one probe, error code and minute, counted by the database.
+#[derive(sqlx::FromRow)]
+struct RawMinute {
+    probe_code: String,
+    error_code: String,
+    minute: i64,
+    total: i64,
+    ok: i64,
+}
 
 /// A grouped cell of raw counts and durations.
 #[derive(Default)]
@@ -92,6 +113,8 @@ fn value(metric: Metric, cell: &mut RawCell) -> Option<f64> {
 
 type Cells = BTreeMap<BTreeMap<String, String>, BTreeMap<i64, RawCell>>;
 
+// Over 80 lines: the straightforward computation over raw rows, kept in one piece as
+// the reference the fast paths are checked against.
 async fn cells(
     db: &Database,
     metric: Metric,
@@ -102,17 +125,11 @@ async fn cells(
 ) -> Result<Cells, BenchError> {
     let maintenance = MaintenanceIndex::load(db).await?;
     let products: HashMap<String, String> =
-        sqlx::query("SELECT probe_code, product_code FROM probes")
+        sqlx::query_as::<_, (String, String)>("SELECT probe_code, product_code FROM probes")
             .fetch_all(db.pool())
             .await
             .map_err(storage)?
-            .iter()
-            .filter_map(|row| {
-                Some((
-                    row.try_get("probe_code").ok()?,
-                    row.try_get("product_code").ok()?,
-                ))
-            })
+            .into_iter()
             .collect();
     let key_of = |probe: &str, error: &str| -> Option<BTreeMap<String, String>> {
         let mut key = BTreeMap::new();
@@ -130,7 +147,7 @@ async fn cells(
     let place = |time: i64| bucket.map_or(0, |bucket| bucket.start_of(time));
     let mut cells: Cells = BTreeMap::new();
     if metric.quantile().is_some() || bucket.is_none() {
-        let rows = sqlx::query(
+        let runs: Vec<RawRun> = sqlx::query_as(
             "SELECT probe_code, started_at, duration_ms, status, error_code FROM probe_runs \
              WHERE started_at >= $1 AND started_at < $2",
         )
@@ -139,50 +156,51 @@ async fn cells(
         .fetch_all(db.pool())
         .await
         .map_err(storage)?;
-        for row in &rows {
-            let probe: String = row.try_get("probe_code").map_err(storage)?;
-            let started_at: i64 = row.try_get("started_at").map_err(storage)?;
-            let status: String = row.try_get("status").map_err(storage)?;
-            let error: Option<String> = row.try_get("error_code").map_err(storage)?;
-            let Some(key) = key_of(&probe, error.as_deref().unwrap_or_default()) else {
+        for run in runs {
+            let Some(key) = key_of(
+                &run.probe_code,
+                run.error_code.as_deref().unwrap_or_default(),
+            ) else {
                 continue;
             };
             let cell = cells
                 .entry(key)
                 .or_default()
-                .entry(place(started_at))
+                .entry(place(run.started_at))
                 .or_default();
             cell.total += 1;
-            cell.durations
-                .push(row.try_get("duration_ms").map_err(storage)?);
-            if !maintenance.covers(&probe, started_at) {
+            cell.durations.push(run.duration_ms);
+            if !maintenance.covers(&run.probe_code, run.started_at) {
                 cell.counted += 1;
-                if status == "OK" {
-                    cell.ok += 1
-                } else {
+                if run.status.is_failure() {
                     cell.failed += 1
+                } else {
+                    cell.ok += 1
                 }
             }
         }
         return Ok(cells);
     }
-    let rows = sqlx::query(
+    let minutes: Vec<RawMinute> = sqlx::query_as(
         "SELECT probe_code, COALESCE(error_code, '') AS error_code, started_at / 60000 AS minute, \
-         COUNT(*) AS total, CAST(SUM(CASE WHEN status = 'OK' THEN 1 ELSE 0 END) AS BIGINT) AS ok \
+         COUNT(*) AS total, CAST(SUM(CASE WHEN status = $3 THEN 1 ELSE 0 END) AS BIGINT) AS ok \
          FROM probe_runs WHERE started_at >= $1 AND started_at < $2 \
          GROUP BY probe_code, COALESCE(error_code, ''), started_at / 60000",
     )
     .bind(from)
     .bind(to)
+    .bind(RunStatus::Ok.as_str())
     .fetch_all(db.pool())
     .await
     .map_err(storage)?;
-    for row in &rows {
-        let probe: String = row.try_get("probe_code").map_err(storage)?;
-        let error: String = row.try_get("error_code").map_err(storage)?;
-        let minute: i64 = row.try_get("minute").map_err(storage)?;
-        let total: i64 = row.try_get("total").map_err(storage)?;
-        let ok: i64 = row.try_get("ok").map_err(storage)?;
+    for RawMinute {
+        probe_code: probe,
+        error_code: error,
+        minute,
+        total,
+        ok,
+    } in minutes
+    {
         let Some(key) = key_of(&probe, &error) else {
             continue;
         };

@@ -6,7 +6,7 @@ use tokio::sync::broadcast;
 pub struct RunStored {
     pub probe_code: String,
     pub started_at_ms: i64,
-    pub status: String,
+    pub status: app::domain::status::RunStatus,
 }
 
 /// Fan-out of [`RunStored`] to every subscriber (Server-Sent Events streams, later alert

@@ -28,7 +28,7 @@ pub fn probe_state(
     if !enabled || now_ms - last.started_at_ms > silent_after_ms {
         return ProbeState::NoData;
     }
-    let failed = |run: &RunSummary| run.status != "OK";
+    let failed = |run: &RunSummary| run.status.is_failure();
     let streak = recent.iter().rev().take_while(|run| failed(run)).count();
     if streak >= INCIDENT_STREAK {
         return ProbeState::Down;
@@ -45,7 +45,7 @@ pub fn failing_streak_start(recent: &[RunSummary]) -> Option<i64> {
     recent
         .iter()
         .rev()
-        .take_while(|run| run.status != "OK")
+        .take_while(|run| run.status.is_failure())
         .last()
         .map(|run| run.started_at_ms)
 }
@@ -57,7 +57,7 @@ fn is_slow(recent: &[RunSummary]) -> bool {
     };
     let mut durations: Vec<i64> = recent
         .iter()
-        .filter(|run| run.status == "OK")
+        .filter(|run| !run.status.is_failure())
         .map(|run| run.duration_ms)
         .collect();
     if durations.len() < 6 {
@@ -83,7 +83,7 @@ mod tests {
                 probe_code: "P".into(),
                 started_at_ms: NOW - (count - index as i64) * 300_000,
                 duration_ms: 20_000,
-                status: status.to_string(),
+                status: status.parse().expect("a run status"),
                 failed_step_code: None,
                 error_code: None,
             })

@@ -95,9 +95,10 @@ impl ImportSettings {
 /// The test hook `VIGIE_IMPORT_HOLD_IN=<stage>` (kill tests).
 fn hold_in() -> Result<Option<Stage>, CliError> {
     match std::env::var("VIGIE_IMPORT_HOLD_IN") {
-        Ok(name) => Stage::from_name(&name).map(Some).ok_or_else(|| {
-            CliError::Usage(format!("VIGIE_IMPORT_HOLD_IN: '{name}' is not a stage"))
-        }),
+        Ok(name) => name
+            .parse::<Stage>()
+            .map(Some)
+            .map_err(|error| CliError::Usage(format!("VIGIE_IMPORT_HOLD_IN: {error}"))),
         Err(_) => Ok(None),
     }
 }

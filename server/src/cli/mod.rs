@@ -1,4 +1,6 @@
-//! The `vigie` command line: `serve`, `demo`, `migrate`, `users`, `tokens`, `rollups`, `bench`.
+//! The `vigie` command line: `serve`, `demo`, `migrate`, `users`, `tokens`, `rollups`,
+//! `bench`, `import`. Each setting is a flag or an environment variable (`config`); a
+//! wrong one stops start-up with a [`CliError`] that names it.
 
 mod config;
 mod import;

@@ -33,13 +33,9 @@ pub async fn run(command: RollupsCommand) -> Result<(), CliError> {
             let from = match &args.from {
                 Some(text) => resolve(text, now)
                     .map_err(|error| CliError::Usage(format!("--from: {error}")))?,
-                None => {
-                    sqlx::query_scalar::<_, Option<i64>>("SELECT MIN(started_at) FROM probe_runs")
-                        .fetch_one(db.pool())
-                        .await
-                        .map_err(crate::storage::StorageError::from)?
-                        .unwrap_or(now)
-                }
+                None => crate::storage::runs::started_span(&db)
+                    .await?
+                    .map_or(now, |(first, _)| first),
             };
             let to = resolve(&args.to, now)
                 .map_err(|error| CliError::Usage(format!("--to: {error}")))?;

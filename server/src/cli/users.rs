@@ -29,8 +29,8 @@ pub struct AddUser {
 }
 
 fn parse_role(text: &str) -> Result<Role, String> {
-    Role::parse(text)
-        .ok_or_else(|| format!("unknown role '{text}' (viewer, sales, support, admin)"))
+    text.parse()
+        .map_err(|_| format!("unknown role '{text}' (viewer, sales, support, admin)"))
 }
 
 pub async fn run(command: UsersCommand) -> Result<(), CliError> {

@@ -2,6 +2,7 @@
 
 use super::scenario::Scenario;
 use crate::storage::reference::{Catalog, ErrorCode, JourneyStep, Probe, Product, Service};
+use app::domain::catalog::{ErrorCategory, ServiceKind};
 
 /// A journey step: code, label, service, typical duration in ms.
 pub struct StepDef {
@@ -215,122 +216,122 @@ pub fn probes() -> Vec<ProbeDef> {
     probes
 }
 
-const SERVICES: &[(&str, &str, &str, &str)] = &[
+const SERVICES: &[(&str, &str, ServiceKind, &str)] = &[
     (
         "WEB_FRONT",
         "Portail web de souscription",
-        "internal",
+        ServiceKind::Internal,
         "Équipe Front",
     ),
     (
         "PRICING",
         "Moteur de tarification",
-        "internal",
+        ServiceKind::Internal,
         "Équipe Offres",
     ),
     (
         "SUBSCRIPTION_API",
         "API de souscription",
-        "internal",
+        ServiceKind::Internal,
         "Équipe Souscription",
     ),
     (
         "IDV_PARTNER",
         "Vérification d'identité (prestataire)",
-        "partner",
+        ServiceKind::Partner,
         "Prestataire IDV",
     ),
     (
         "DOC_STORE",
         "Gestion électronique des documents",
-        "internal",
+        ServiceKind::Internal,
         "Équipe GED",
     ),
     (
         "SCORING_ENGINE",
         "Moteur d'octroi",
-        "internal",
+        ServiceKind::Internal,
         "Équipe Risques",
     ),
     (
         "ESIGN_PARTNER",
         "Signature électronique (prestataire)",
-        "partner",
+        ServiceKind::Partner,
         "Prestataire signature",
     ),
     (
         "CORE_BANKING",
         "Cœur bancaire",
-        "internal",
+        ServiceKind::Internal,
         "Équipe Cœur bancaire",
     ),
 ];
 
-pub const ERROR_CODES: &[(&str, &str, &str, &str)] = &[
+pub const ERROR_CODES: &[(&str, &str, ErrorCategory, &str)] = &[
     (
         "FRONT_HTTP_500",
         "Erreur serveur du portail web",
-        "technical",
+        ErrorCategory::Technical,
         "WEB_FRONT",
     ),
     (
         "PRICING_UNAVAILABLE",
         "Tarification indisponible",
-        "technical",
+        ErrorCategory::Technical,
         "PRICING",
     ),
     (
         "FORM_VALIDATION",
         "Formulaire refusé par l'API de souscription",
-        "functional",
+        ErrorCategory::Functional,
         "SUBSCRIPTION_API",
     ),
     (
         "IDV_TIMEOUT",
         "Délai dépassé chez le prestataire de vérification d'identité",
-        "partner",
+        ErrorCategory::Partner,
         "IDV_PARTNER",
     ),
     (
         "IDV_REJECTED",
         "Pièce d'identité refusée par le prestataire",
-        "functional",
+        ErrorCategory::Functional,
         "IDV_PARTNER",
     ),
     (
         "DOC_UPLOAD_FAILED",
         "Échec du dépôt de justificatif",
-        "technical",
+        ErrorCategory::Technical,
         "DOC_STORE",
     ),
     (
         "SCORING_KO",
         "Moteur d'octroi en erreur",
-        "technical",
+        ErrorCategory::Technical,
         "SCORING_ENGINE",
     ),
     (
         "ESIGN_503",
         "Service de signature électronique indisponible",
-        "partner",
+        ErrorCategory::Partner,
         "ESIGN_PARTNER",
     ),
     (
         "ESIGN_TIMEOUT",
         "Délai dépassé chez le prestataire de signature",
-        "partner",
+        ErrorCategory::Partner,
         "ESIGN_PARTNER",
     ),
     (
         "CORE_ACCOUNT_KO",
         "Échec de création du compte dans le cœur bancaire",
-        "technical",
+        ErrorCategory::Technical,
         "CORE_BANKING",
     ),
     (
         "TECH_TIMEOUT",
         "Délai global du parcours dépassé",
-        "technical",
+        ErrorCategory::Technical,
         "WEB_FRONT",
     ),
 ];
@@ -351,7 +352,7 @@ pub fn catalog(scenario: &Scenario) -> Catalog {
             .map(|(code, label, kind, team)| Service {
                 service_code: (*code).into(),
                 label: (*label).into(),
-                kind: (*kind).into(),
+                kind: *kind,
                 owner_team: Some((*team).into()),
             })
             .collect(),
@@ -388,7 +389,7 @@ pub fn catalog(scenario: &Scenario) -> Catalog {
             .map(|(code, label, category, service)| ErrorCode {
                 error_code: (*code).into(),
                 label: (*label).into(),
-                category: (*category).into(),
+                category: *category,
                 service_code: Some((*service).into()),
             })
             .collect(),

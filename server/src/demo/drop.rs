@@ -60,6 +60,7 @@ fn file_name(file_type: FileType, date: NaiveDate) -> String {
 }
 
 /// Writes the ten files of the demo drop of `date` into `folder`.
+// Over 80 lines: the demo drop's ten files written in the order they are read.
 fn write_drop(
     folder: &Path,
     catalog: &Catalog,

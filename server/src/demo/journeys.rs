@@ -1,12 +1,12 @@
 //! Real-prospect journeys (clearly fake people with `example.test` e-mails): started,
 //! completed step by step, abandoned, or failed when a service is down.
 
+use app::domain::status::EventOutcome;
 use chrono::{Datelike, TimeZone, Timelike, Utc};
 use chrono_tz::Europe::Paris;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sqlx::Row;
 
 use super::catalog::{ProductDef, PRODUCTS};
 use super::scenario::Scenario;
@@ -38,12 +38,7 @@ pub async fn fill_history(
     from: i64,
     to: i64,
 ) -> Result<u64, DemoError> {
-    let latest: Option<i64> = sqlx::query("SELECT MAX(occurred_at) AS latest FROM journey_events")
-        .fetch_one(db.pool())
-        .await
-        .map_err(crate::storage::StorageError::from)?
-        .try_get("latest")
-        .map_err(crate::storage::StorageError::from)?;
+    let latest = crate::storage::journeys::latest_occurred_at(db).await?;
     let first_hour = latest
         .map_or(from, |latest| from.max(latest + 1))
         .div_euclid(HOUR_MS)
@@ -125,37 +120,38 @@ pub fn journey(
     let mut prospect = None;
     let prospect_id = format!("P{journey_id}");
     for (index, step) in product.steps.iter().enumerate() {
-        let event = |outcome: &str, error: Option<&str>, at: i64, known: bool| JourneyEvent {
-            event_id: format!("E{journey_id}-{}-{outcome}", step.code),
-            occurred_at_ms: at,
-            product_code: product.code.into(),
-            step_code: step.code.into(),
-            journey_id: journey_id.into(),
-            prospect_id: known.then(|| prospect_id.clone()),
-            outcome: outcome.into(),
-            error_code: error.map(str::to_string),
-            channel: channel.into(),
-            application: Some(format!("souscription-{channel}")),
-        };
+        let event =
+            |outcome: EventOutcome, error: Option<&str>, at: i64, known: bool| JourneyEvent {
+                event_id: format!("E{journey_id}-{}-{outcome}", step.code),
+                occurred_at_ms: at,
+                product_code: product.code.into(),
+                step_code: step.code.into(),
+                journey_id: journey_id.into(),
+                prospect_id: known.then(|| prospect_id.clone()),
+                outcome,
+                error_code: error.map(str::to_string),
+                channel: channel.into(),
+                application: Some(format!("souscription-{channel}")),
+            };
         let known = prospect.is_some();
         if index == 0 {
-            events.push(event("STARTED", None, clock, known));
+            events.push(event(EventOutcome::Started, None, clock, known));
         }
         clock += rng.gen_range(20_000..180_000);
         if let Some(error) = scenario.service_down(step.service, clock) {
-            events.push(event("FAILED", Some(error), clock, known));
+            events.push(event(EventOutcome::Failed, Some(error), clock, known));
             break;
         }
         let abandon = 0.05 + 0.02 * index as f64 + scenario.extra_abandon(step.service, clock);
         if rng.gen::<f64>() < abandon {
-            events.push(event("ABANDONED", None, clock, known));
+            events.push(event(EventOutcome::Abandoned, None, clock, known));
             break;
         }
         if step.code == "FORM" {
             prospect = Some(new_prospect(rng, cipher, &prospect_id, clock)?);
         }
         let known = prospect.is_some();
-        events.push(event("COMPLETED", None, clock, known));
+        events.push(event(EventOutcome::Completed, None, clock, known));
     }
     Ok((prospect, events))
 }

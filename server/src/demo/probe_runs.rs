@@ -1,9 +1,9 @@
 //! Synthetic probe runs: one every 5 minutes per probe, step by step, shaped by the
 //! scenario.
 
+use app::domain::status::{RunStatus, StepStatus};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use sqlx::Row;
 
 use super::catalog::{probes, ProbeDef};
 use super::scenario::Scenario;
@@ -23,10 +23,7 @@ pub async fn fill_history(
     from: i64,
     to: i64,
 ) -> StorageResult<(u64, i64)> {
-    let latest: Option<i64> = sqlx::query("SELECT MAX(started_at) AS latest FROM probe_runs")
-        .fetch_one(db.pool())
-        .await?
-        .try_get("latest")?;
+    let latest = crate::storage::runs::latest_started_at(db).await?;
     let from = latest.map_or(from, |latest| from.max(latest + 1));
     let probes = probes();
     let mut batch = Vec::with_capacity(BATCH_RUNS);
@@ -61,6 +58,8 @@ pub fn probe_offset_ms(index: usize) -> i64 {
 }
 
 /// One run of `probe` starting at `started_at`.
+// Over 80 lines: one run simulated step by step (durations, failures, skipped steps),
+// as a probe would run it.
 pub fn generate_run(
     probe: &ProbeDef,
     started_at: i64,
@@ -69,7 +68,7 @@ pub fn generate_run(
 ) -> ProbeRun {
     let mut steps = Vec::with_capacity(probe.product.steps.len());
     let mut clock = started_at;
-    let mut failure: Option<(String, String, &'static str)> = None;
+    let mut failure: Option<(String, String, RunStatus)> = None;
     for (index, step) in probe.product.steps.iter().enumerate() {
         let position = index as i64 + 1;
         if failure.is_some() {
@@ -78,7 +77,7 @@ pub fn generate_run(
                 position,
                 started_at_ms: clock,
                 duration_ms: 0,
-                status: "SKIPPED".into(),
+                status: StepStatus::Skipped,
                 http_status: None,
                 error_code: None,
                 message: None,
@@ -107,7 +106,11 @@ pub fn generate_run(
                 if timeout {
                     duration = TIMEOUT_MS;
                 }
-                let status = if timeout { "TIMEOUT" } else { "KO" };
+                let (status, run_status) = if timeout {
+                    (StepStatus::Timeout, RunStatus::Timeout)
+                } else {
+                    (StepStatus::Ko, RunStatus::Ko)
+                };
                 let http = if timeout {
                     504
                 } else if error.starts_with("ESIGN") || error.starts_with("IDV") {
@@ -119,17 +122,17 @@ pub fn generate_run(
                     "{} : réponse HTTP {http} du service {}",
                     step.label, step.service
                 );
-                failure = Some((step.code.to_string(), error.to_string(), status));
+                failure = Some((step.code.to_string(), error.to_string(), run_status));
                 (status, Some(http), Some(error.to_string()), Some(message))
             }
-            _ => ("OK", Some(200), None, None),
+            _ => (StepStatus::Ok, Some(200), None, None),
         };
         steps.push(ProbeStep {
             step_code: step.code.into(),
             position,
             started_at_ms: clock,
             duration_ms: duration,
-            status: status.into(),
+            status,
             http_status,
             error_code,
             message,
@@ -138,7 +141,7 @@ pub fn generate_run(
     }
     let (status, failed_step_code, error_code, error_message) = match &failure {
         Some((step, error, status)) => (
-            status.to_string(),
+            *status,
             Some(step.clone()),
             Some(error.clone()),
             steps
@@ -146,7 +149,7 @@ pub fn generate_run(
                 .find(|s| &s.step_code == step)
                 .and_then(|s| s.message.clone()),
         ),
-        None => ("OK".to_string(), None, None, None),
+        None => (RunStatus::Ok, None, None, None),
     };
     ProbeRun {
         run_id: format!("{}-{started_at}", probe.code),

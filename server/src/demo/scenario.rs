@@ -3,6 +3,7 @@
 //! three days ago, a flapping recette probe, a planned core-banking maintenance, and a
 //! recette probe that is down right now.
 
+use app::domain::catalog::MaintenanceScope;
 use chrono::{Days, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 
@@ -53,7 +54,7 @@ impl Scenario {
         vec![
             MaintenanceWindow {
                 window_id: format!("MW_CORE_{}", self.core_maintenance.0 / 1000),
-                scope: "service".into(),
+                scope: MaintenanceScope::Service,
                 scope_code: Some("CORE_BANKING".into()),
                 starts_at_ms: self.core_maintenance.0,
                 ends_at_ms: self.core_maintenance.1,
@@ -61,7 +62,7 @@ impl Scenario {
             },
             MaintenanceWindow {
                 window_id: format!("MW_CREDIT_{}", self.planned_credit_maintenance.0 / 1000),
-                scope: "product".into(),
+                scope: MaintenanceScope::Product,
                 scope_code: Some("CREDIT".into()),
                 starts_at_ms: self.planned_credit_maintenance.0,
                 ends_at_ms: self.planned_credit_maintenance.1,

@@ -1,8 +1,9 @@
-//! The versioned JSON API (`contracts/api.md`). Every route checks the caller's role.
+//! The versioned JSON API (`docs/api.md`). Every route checks the caller's role.
 
 use app::api::backend::RequestAuth;
 use app::domain::auth::{Role, SessionUser, UserSummary};
 use app::domain::board::BoardSnapshot;
+use app::domain::status::RunStatus;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::routing::get;
@@ -71,7 +72,7 @@ struct ProbeItem {
     interval_s: i64,
     enabled: bool,
     last_run_at: Option<String>,
-    last_status: Option<String>,
+    last_status: Option<RunStatus>,
 }
 
 #[derive(Serialize)]

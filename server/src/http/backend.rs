@@ -1,23 +1,24 @@
 //! The server's side of the server functions' port: each method calls a service.
 
 use app::api::backend::{Backend, BoxFuture, BoxStream, LoginOutcome};
+use app::domain::alerts::AlertSummary;
 use app::domain::auth::UserSummary;
 use app::domain::board::BoardSnapshot;
 use app::domain::error::AppError;
 use app::domain::imports::{
-    AlertSummary, ImportActivity, ImportDetail, ImportSummary, RejectedPage, RejectedQuery,
+    ImportActivity, ImportDetail, ImportSummary, RejectedPage, RejectedQuery,
 };
 use app::domain::indicators::{
     ExplorerOptions, SeriesQuery, SeriesResponse, SummaryQuery, SummaryResponse,
 };
 use app::domain::series_parts::SeriesLine;
-use app::domain::tokens::{ApiTokenSummary, NewApiToken};
+use app::domain::tokens::{ApiTokenSummary, NewApiToken, Scope};
 use futures::StreamExt;
 
 use super::error::ApiError;
 use super::imports;
 use super::AppState;
-use crate::auth::tokens::{parse_scopes, TokenError};
+use crate::auth::tokens::TokenError;
 use crate::clock::now_ms;
 use crate::storage::tokens::StoredToken;
 use crate::storage::users;
@@ -148,11 +149,10 @@ impl Backend for ServerBackend {
     fn create_token(
         &self,
         name: String,
-        scopes: Vec<String>,
+        scopes: Vec<Scope>,
         created_by: String,
     ) -> BoxFuture<'_, Result<NewApiToken, AppError>> {
         Box::pin(async move {
-            let scopes = parse_scopes(&scopes.join(",")).map_err(token_error)?;
             let created = self
                 .state
                 .tokens
@@ -222,7 +222,7 @@ impl Backend for ServerBackend {
 
 fn token_summary(token: StoredToken) -> ApiTokenSummary {
     ApiTokenSummary {
-        scopes: token.scopes.split(',').map(str::to_string).collect(),
+        scopes: token.scopes.0,
         revoked: token.revoked_at_ms.is_some(),
         token_id: token.token_id,
         name: token.name,

@@ -2,6 +2,7 @@
 //! `/api/v1/indicators/series`): one row per point, time in Europe/Paris.
 
 use app::domain::auth::Role;
+use app::domain::csv;
 use app::domain::indicators::SeriesResponse;
 use app::domain::time_range::paris_time;
 use axum::extract::{RawQuery, State};
@@ -49,25 +50,6 @@ fn table(response: &SeriesResponse) -> PointTable {
     PointTable { header, rows }
 }
 
-/// A text cell that a spreadsheet would read as a formula gets a leading quote.
-pub fn neutralise(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
-/// One CSV cell: neutralised, then quoted when it holds a comma, a quote or a line break.
-pub(super) fn csv_field(text: &str) -> String {
-    let text = neutralise(text);
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
-
 fn paris_text(time: i64) -> String {
     paris_time(time)
         .map(|time| time.format("%Y-%m-%d %H:%M").to_string())
@@ -91,19 +73,12 @@ pub async fn series_csv(
 ) -> Result<Response, ApiError> {
     let response = points(&state, caller, raw).await?;
     let table = table(&response);
-    let mut csv = table
-        .header
-        .iter()
-        .map(|cell| csv_field(cell))
-        .collect::<Vec<_>>()
-        .join(",");
-    csv.push_str("\r\n");
+    let mut csv = csv::line(&table.header);
     for (time, groups, value) in &table.rows {
         let mut cells = vec![paris_text(*time)];
-        cells.extend(groups.iter().map(|group| csv_field(group)));
+        cells.extend(groups.iter().cloned());
         cells.push(value.to_string());
-        csv.push_str(&cells.join(","));
-        csv.push_str("\r\n");
+        csv.push_str(&csv::line(&cells));
     }
     Ok(download(
         csv.into_bytes(),
@@ -137,7 +112,7 @@ fn workbook(table: &PointTable) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let bold = Format::new().set_bold();
     let date = Format::new().set_num_format("yyyy-mm-dd hh:mm");
     for (column, title) in table.header.iter().enumerate() {
-        sheet.write_string_with_format(0, column as u16, neutralise(title), &bold)?;
+        sheet.write_string_with_format(0, column as u16, csv::neutralise(title), &bold)?;
     }
     sheet.set_column_width(0, 18)?;
     for (index, (time, groups, value)) in table.rows.iter().enumerate() {
@@ -156,7 +131,7 @@ fn workbook(table: &PointTable) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
             sheet.write_datetime_with_format(row, 0, &cell, &date)?;
         }
         for (offset, group) in groups.iter().enumerate() {
-            sheet.write_string(row, offset as u16 + 1, neutralise(group))?;
+            sheet.write_string(row, offset as u16 + 1, csv::neutralise(group))?;
         }
         sheet.write_number(row, groups.len() as u16 + 1, *value)?;
     }
@@ -176,18 +151,4 @@ pub(super) fn download(bytes: Vec<u8>, content_type: &'static str, file_name: &s
         bytes,
     )
         .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formula_like_cells_are_neutralised() {
-        assert_eq!(neutralise("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(neutralise("-1+1"), "'-1+1");
-        assert_eq!(neutralise("@cmd"), "'@cmd");
-        assert_eq!(neutralise("PRB_CCO"), "PRB_CCO");
-        assert_eq!(csv_field("a,\"b\""), "\"a,\"\"b\"\"\"");
-    }
 }

@@ -1,10 +1,11 @@
 //! The Imports page's reads and actions, for the server functions: storage records
 //! turned into the app's types.
 
+use app::domain::alerts::{AlertState, AlertSummary};
 use app::domain::error::AppError;
 use app::domain::imports::{
-    AlertSummary, ImportActivity, ImportDetail, ImportFile, ImportStage, ImportSummary,
-    RejectedPage, RejectedQuery, RejectedRow,
+    ImportActivity, ImportDetail, ImportFile, ImportStage, ImportSummary, RejectedPage,
+    RejectedQuery, RejectedRow,
 };
 use app::i18n::Message;
 
@@ -151,6 +152,10 @@ pub async fn recent_alerts(state: &AppState) -> Result<Vec<AlertSummary>, AppErr
             raised_at_ms: alert.raised_at_ms,
             kind: alert.kind,
             severity: alert.severity,
+            state: match alert.resolved_at_ms {
+                Some(_) => AlertState::Resolved,
+                None => AlertState::Firing,
+            },
             subject: alert.subject,
             message: Message::decode(&alert.message),
         })

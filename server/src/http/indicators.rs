@@ -1,4 +1,4 @@
-//! `GET /api/v1/indicators/series` and `/summary` (`contracts/api.md`).
+//! `GET /api/v1/indicators/series` and `/summary` (`docs/api.md`).
 
 use app::domain::auth::Role;
 use app::domain::indicators::{SeriesResponse, SummaryResponse};

@@ -1,5 +1,15 @@
 //! The HTTP face of Vigie: one origin (one port) for the built front end, the server
 //! functions and the versioned JSON API.
+//!
+//! [`router`] puts together `/healthz` and `/readyz` (`health`), `/api/openapi.json`
+//! (`openapi`), `/api/v1` (`api_v1`: probes, the board and its Server-Sent Events
+//! (`stream`), users, indicators (`indicators`), exports (`export`), an import's
+//! rejected rows as CSV (`rejections_csv`), ingest (`ingest`)), one route per server
+//! function (`server_fns`, each answered by `backend::ServerBackend`, the Imports page's
+//! reads in `imports`), and the built front end for every other path (`static_files`).
+//! Every request first has its caller resolved (`auth::resolve_session`) and runs in a
+//! span named by its matched route (`trace`). Errors answer as [`ApiError`]: a code and
+//! a status, never SQL or a cause.
 
 mod api_v1;
 mod backend;
@@ -14,6 +24,7 @@ mod rejections_csv;
 mod server_fns;
 mod static_files;
 mod stream;
+pub mod trace;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -23,7 +34,6 @@ use axum::Router;
 use tokio::sync::watch;
 use tower_http::compression::predicate::{NotForContentType, Predicate};
 use tower_http::compression::{CompressionLayer, DefaultPredicate};
-use tower_http::trace::TraceLayer;
 
 pub use error::ApiError;
 
@@ -77,6 +87,6 @@ pub fn router(state: AppState, dist_dir: PathBuf) -> Router {
             resolve_session,
         ))
         .layer(CompressionLayer::new().compress_when(not_streamed()))
-        .layer(TraceLayer::new_for_http())
+        .layer(trace::layer())
         .with_state(state)
 }

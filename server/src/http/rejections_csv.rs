@@ -2,6 +2,7 @@
 //! an import matching the filters, as the Imports page lists them (support and admins).
 
 use app::domain::auth::Role;
+use app::domain::csv;
 use app::i18n::{Lang, Message};
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
@@ -9,7 +10,7 @@ use serde::Deserialize;
 
 use super::api_v1::Caller;
 use super::error::ApiError;
-use super::export::{csv_field, download};
+use super::export::download;
 use super::AppState;
 use crate::storage::imports::{self, ErrorFilter};
 
@@ -45,21 +46,18 @@ pub async fn rejections_csv(
         file_type: filters.file_type.filter(|value| !value.is_empty()),
         rule: filters.rule.filter(|value| !value.is_empty()),
     };
-    let mut csv = HEADER.join(",");
-    csv.push_str("\r\n");
+    let mut text = csv::line(&HEADER);
     let mut offset = 0;
     loop {
         let (rows, _) = imports::errors(&state.db, &import_id, &filter, offset, PAGE).await?;
         for row in &rows {
-            let cells = [
-                csv_field(&row.file_type),
+            text.push_str(&csv::line(&[
+                row.file_type.clone(),
                 row.line.to_string(),
-                csv_field(&row.column),
-                csv_field(&row.rule),
-                csv_field(&Message::decode(&row.message).render(lang)),
-            ];
-            csv.push_str(&cells.join(","));
-            csv.push_str("\r\n");
+                row.column.clone(),
+                row.rule.clone(),
+                Message::decode(&row.message).render(lang),
+            ]));
         }
         if (rows.len() as i64) < PAGE {
             break;
@@ -67,7 +65,7 @@ pub async fn rejections_csv(
         offset += PAGE;
     }
     Ok(download(
-        csv.into_bytes(),
+        text.into_bytes(),
         "text/csv; charset=utf-8",
         &format!("vigie-rejets-{}.csv", file_name_part(&import_id)),
     ))

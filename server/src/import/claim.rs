@@ -1,7 +1,8 @@
 //! One process at a time runs a given import. Whoever runs it (`vigie import`, `resume`,
 //! `restart`, the web app's buttons, the scheduler) first claims it:
 //! - on PostgreSQL with a session advisory lock, held by a connection of its own;
-//! - on SQLite with an exclusive lock on a file beside the database.
+//! - on SQLite with an exclusive lock on a file beside the database
+//!   (`<database>.<import id>.lock`, removed on release).
 //!
 //! The operating system or the database server drops either lock when the process dies,
 //! so an import killed in any stage can be resumed at once, and a second `resume` while
@@ -9,6 +10,10 @@
 //! as soon as the server sees the dead client's socket closed; a client machine that
 //! vanishes without closing it holds the lock until the server's TCP keepalive gives up.)
 //! An in-memory SQLite database belongs to one process: a process-wide set guards it.
+//!
+//! The claim is checked before each stage ([`ImportClaim::check_held`]): an import
+//! whose lock went away under it (its session ended, its lock file removed) stops with
+//! `PipelineError::ClaimLost` instead of running beside the next claimant.
 
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
@@ -16,7 +21,7 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
-use sqlx::{Connection, Row};
+use sqlx::Connection;
 
 use super::PipelineError;
 use crate::storage::{Database, Engine};
@@ -100,13 +105,12 @@ impl ImportClaim {
     /// beside whoever claims it next.
     pub async fn check_held(&mut self) -> Result<(), PipelineError> {
         let held = match &mut self._hold {
-            Hold::Postgres { connection } => sqlx::query(
+            Hold::Postgres { connection } => sqlx::query_scalar::<_, bool>(
                 "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' \
                      AND pid = pg_backend_pid() AND granted) AS held",
             )
             .fetch_one(&mut *connection)
             .await
-            .and_then(|row| row.try_get::<bool, _>("held"))
             .unwrap_or(false),
             Hold::File { file, path } => is_at_path(file, path).unwrap_or(false),
             Hold::Process { .. } => true,
@@ -131,11 +135,10 @@ fn advisory_key(import_id: &str) -> i64 {
 
 async fn lock_in_postgres(db: &Database, import_id: &str) -> Result<Option<Hold>, PipelineError> {
     let mut connection = db.pool().acquire().await?.detach();
-    let locked: bool = sqlx::query("SELECT pg_try_advisory_lock($1) AS locked")
+    let locked: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1) AS locked")
         .bind(advisory_key(import_id))
         .fetch_one(&mut connection)
-        .await?
-        .try_get("locked")?;
+        .await?;
     if locked {
         Ok(Some(Hold::Postgres { connection }))
     } else {

@@ -198,6 +198,8 @@ fn reader<R: Read>(tracker: Tracker<R>, has_headers: bool) -> Reader<R> {
 impl<R: Read> CsvFile<R> {
     /// Opens a file of `file_type` and checks its header: exactly the type's columns,
     /// in any order.
+    // Over 80 lines: the reader and its position tracking set up together, then the
+    // header checked; the parts share the tracker's state.
     pub fn open(file_type: FileType, input: R, file: &str) -> Result<CsvFile<R>, ImportError> {
         let newlines = Rc::new(RefCell::new(VecDeque::new()));
         let record_end = Rc::new(Cell::new(0));

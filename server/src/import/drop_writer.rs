@@ -62,7 +62,7 @@ impl DropWriter {
                 &[
                     s.service_code.clone(),
                     s.label.clone(),
-                    s.kind.clone(),
+                    s.kind.to_string(),
                     s.owner_team.clone().unwrap_or_default(),
                 ],
             )?;
@@ -99,7 +99,7 @@ impl DropWriter {
                 &[
                     e.error_code.clone(),
                     e.label.clone(),
-                    e.category.clone(),
+                    e.category.to_string(),
                     e.service_code.clone().unwrap_or_default(),
                 ],
             )?;
@@ -109,7 +109,7 @@ impl DropWriter {
                 FileType::MaintenanceWindows,
                 &[
                     w.window_id.clone(),
-                    w.scope.clone(),
+                    w.scope.to_string(),
                     w.scope_code.clone().unwrap_or_default(),
                     rfc3339(w.starts_at_ms),
                     rfc3339(w.ends_at_ms),
@@ -129,7 +129,7 @@ impl DropWriter {
                 &run.probe_code,
                 &rfc3339(run.started_at_ms),
                 &run.duration_ms.to_string(),
-                &run.status,
+                run.status.as_str(),
                 run.failed_step_code.as_deref().unwrap_or_default(),
                 run.error_code.as_deref().unwrap_or_default(),
                 run.error_message.as_deref().unwrap_or_default(),
@@ -145,7 +145,7 @@ impl DropWriter {
                     &step.position.to_string(),
                     &rfc3339(step.started_at_ms),
                     &step.duration_ms.to_string(),
-                    &step.status,
+                    step.status.as_str(),
                     &optional_number(step.http_status),
                     step.error_code.as_deref().unwrap_or_default(),
                     step.message.as_deref().unwrap_or_default(),

@@ -8,11 +8,11 @@ use std::collections::HashMap;
 
 use super::files::FileType;
 use super::pipeline::ImportContext;
-use super::stage::{Phase, Stage};
 use super::staged::staged_rows;
 use super::PipelineError;
+use super::{Phase, Stage};
 use crate::enrich::{GeographyClient, Lookup, SalesBranches};
-use crate::storage::imports::{self, GeographyRow, ImportRecord, WorkTable};
+use crate::storage::imports::{self, GeographyRow, ImportRecord, LookupStatus, WorkTable};
 use crate::storage::journeys::ProspectPlace;
 
 pub async fn enrich(context: &ImportContext, import: &ImportRecord) -> Result<u64, PipelineError> {
@@ -23,9 +23,9 @@ pub async fn enrich(context: &ImportContext, import: &ImportRecord) -> Result<u6
         return Ok(0);
     };
     let codes = postal_codes(context, import).await?;
-    let lookups = match Phase::from_name(&import.phase) {
-        Some(Phase::Initial) => resolve_in_batch(client, &codes).await,
-        _ => resolve_record_by_record(client, &codes).await,
+    let lookups = match import.phase {
+        Phase::Initial => resolve_in_batch(client, &codes).await,
+        Phase::Daily => resolve_record_by_record(client, &codes).await,
     };
     let mut rows: Vec<GeographyRow> = lookups
         .into_iter()
@@ -104,13 +104,13 @@ async fn resolve_record_by_record(
 
 fn geography_row(postal_code: String, lookup: Lookup) -> GeographyRow {
     let (status, place) = match lookup {
-        Lookup::Resolved(place) => ("resolved", Some(place)),
-        Lookup::Unknown => ("unknown", None),
-        Lookup::Failed(_) => ("failed", None),
+        Lookup::Resolved(place) => (LookupStatus::Resolved, Some(place)),
+        Lookup::Unknown => (LookupStatus::Unknown, None),
+        Lookup::Failed(_) => (LookupStatus::Failed, None),
     };
     GeographyRow {
         postal_code,
-        status: status.to_string(),
+        status,
         commune: place.as_ref().map(|place| place.commune.clone()),
         department_code: place.as_ref().map(|place| place.department_code.clone()),
         region_code: place.map(|place| place.region_code),

@@ -1,13 +1,23 @@
-//! The daily file drop (`contracts/import-files.md`): ten CSV files per business date.
+//! The daily file drop (`docs/import-files.md`): ten CSV files per business date.
 //! This part reads them: which files a drop holds and whether it is complete
 //! ([`drop`]), the columns each file type has ([`files`]), and a streaming RFC 4180
 //! reader that never holds a file whole ([`csv_reader`]). Rows become
 //! [`crate::ingest::validate::Record`]s, checked by the same rules as the ingest API.
 //!
-//! The staged pipeline ([`pipeline`]) runs an import through its [`stage::Stage`]s:
+//! The staged pipeline ([`pipeline`]) runs an import through its [`Stage`]s:
 //! check, read ([`read`]), validate ([`validation`]), enrich ([`enrich`]), load
 //! ([`load`]), rollups, finish; `resume` and `restart` continue a failed one. One
 //! process at a time runs a given import ([`claim`]).
+//!
+//! The validate and load stages, and the rollups rebuild, each run as a reader and a
+//! writer: a task reads, decodes and checks the next chunks (or tallies the next days)
+//! on a connection of its own while the stage writes the previous ones, a few batches
+//! apart through a bounded channel. Only the writer writes; staging is read-only by
+//! then, so the reader needs no transaction of its own.
+//!
+//! [`ImportError`] says why a drop cannot be imported at all (a missing file, a wrong
+//! header), [`PipelineError`] why an import stopped; both give their text as a catalog
+//! message, stored and shown in the reader's language.
 
 pub mod claim;
 pub mod csv_reader;
@@ -16,21 +26,19 @@ pub mod drop_writer;
 mod enrich;
 pub mod files;
 mod load;
-mod load_facts;
 pub mod pipeline;
 pub mod progress;
 mod read;
 pub mod runner;
 pub mod scheduler;
-pub mod stage;
 mod staged;
 mod validation;
 
 use app::i18n::{Lang, Message};
 
+pub use app::domain::imports::{ImportStatus, Phase, Stage};
 pub use pipeline::{ImportContext, ImportOutcome};
 pub use runner::ImportRunner;
-pub use stage::{Phase, Stage};
 
 /// Why a file or a drop cannot be imported at all (as opposed to a rejected row). Its
 /// text (English here, French on the Imports page) comes from [`ImportError::message`].

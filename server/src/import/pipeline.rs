@@ -2,6 +2,19 @@
 //! status, and continues a failed or interrupted import (`resume`) or runs it again from
 //! the start (`restart`). Every log line of an import is inside a span that carries its
 //! id.
+//!
+//! Each stage is recorded in `import_stages`, the current one in `imports.stage`. Every
+//! stage but load first clears what an earlier attempt of it wrote, so `resume` runs the
+//! recorded stage again; load writes the final tables and moves the import to the
+//! rollups stage in the same transaction, so a kill leaves either nothing or all of it.
+//! `restart` clears the import's work and starts from check. Validation's "now"
+//! (`imports.reference_ms`) is fixed when the import is created, so a resumed import
+//! judges rows as the first attempt did. The claim is checked before each stage. A
+//! failed stage records its reason, marks the import failed and raises an
+//! `import_failed` alert; an import whose load ran at under a third of its recent peers'
+//! median rate raises an `import_slow` warning. `VIGIE_IMPORT_HOLD_IN=<stage>` (tests
+//! only) stops an import in the middle of a stage, after partial work, for the kill
+//! tests.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -12,15 +25,16 @@ use tracing::Instrument;
 
 use super::claim::ImportClaim;
 use super::progress::{Progress, Silent};
-use super::stage::{Phase, Stage};
 use super::{enrich, load, read, validation, PipelineError};
+use super::{ImportStatus, Phase, Stage};
 use crate::clock::now_ms;
 use crate::crypto::PersonalDataCipher;
 use crate::enrich::GeographyClient;
 use crate::indicators::refresh;
-use crate::storage::alerts::{self, Severity};
+use crate::storage::alerts;
 use crate::storage::imports::{self, ImportRecord, WorkTable};
 use crate::storage::Database;
+use app::domain::alerts::{AlertKind, Severity};
 
 /// What an import needs.
 #[derive(Clone)]
@@ -55,7 +69,7 @@ impl ImportContext {
     /// Waits forever when the test hook names `stage`.
     pub(super) async fn hold_point(&self, stage: Stage) {
         if self.hold_in == Some(stage) {
-            eprintln!("vigie: holding in stage {}", stage.name());
+            eprintln!("vigie: holding in stage {}", stage.as_str());
             std::future::pending::<()>().await;
         }
     }
@@ -137,7 +151,13 @@ pub async fn restart_claimed(
         crate::storage::bulk_load::drop_work_tables(pool, import_id).await?;
     }
     let mut connection = context.db.pool().acquire().await?;
-    imports::set_stage(&mut connection, import_id, Stage::Check.name(), "running").await?;
+    imports::set_stage(
+        &mut connection,
+        import_id,
+        Stage::Check,
+        ImportStatus::Running,
+    )
+    .await?;
     drop(connection);
     tracing::info!(import_id, "restarting the import from the check stage");
     run(context, claim).await
@@ -154,7 +174,7 @@ async fn resumable(db: &Database, import_id: &str) -> Result<ImportRecord, Pipel
     let import = imports::find(db, import_id)
         .await?
         .ok_or_else(|| PipelineError::UnknownImport(import_id.to_string()))?;
-    if import.status == "succeeded" {
+    if import.status == ImportStatus::Succeeded {
         return Err(PipelineError::AlreadySucceeded(import_id.to_string()));
     }
     Ok(import)
@@ -178,11 +198,11 @@ async fn create_import(
             db,
             &ImportRecord {
                 import_id: import_id.clone(),
-                phase: phase.name().to_string(),
+                phase,
                 folder: folder.display().to_string(),
                 business_date: None,
-                status: "running".to_string(),
-                stage: Stage::Check.name().to_string(),
+                status: ImportStatus::Running,
+                stage: Stage::Check,
                 reference_ms: now,
                 created_at_ms: now,
                 finished_at_ms: None,
@@ -228,32 +248,33 @@ async fn run_stages(
         let import = imports::find(db, import_id)
             .await?
             .ok_or_else(|| PipelineError::UnknownImport(import_id.to_string()))?;
-        let stage = Stage::from_name(&import.stage)
-            .ok_or_else(|| PipelineError::Staging(format!("unknown stage '{}'", import.stage)))?;
+        let stage = import.stage;
         imports::set_stage(
             &mut *db.pool().acquire().await?,
             import_id,
-            stage.name(),
-            "running",
+            stage,
+            ImportStatus::Running,
         )
         .await?;
-        imports::stage_started(db, import_id, stage.name(), now_ms()).await?;
+        imports::stage_started(db, import_id, stage, now_ms()).await?;
         context.progress.stage(import_id, stage);
-        tracing::info!(stage = stage.name(), "stage started");
+        tracing::info!(stage = stage.as_str(), "stage started");
         let started = Instant::now();
-        let outcome = run_stage(context, &import, stage).await;
+        let outcome = run_stage(context, &import, stage)
+            .instrument(tracing::info_span!("stage", stage = stage.as_str()))
+            .await;
         let rows = match outcome {
             Ok(rows) => rows,
             Err(error) => {
                 let reason = error.message();
-                tracing::error!(stage = stage.name(), reason = %error, "import failed");
+                tracing::error!(stage = stage.as_str(), reason = %error, "import failed");
                 imports::fail(db, import_id, &reason.encode(), now_ms()).await?;
                 let alert = Message::new("alert.import_failed")
-                    .arg_message(Message::new(&format!("imports.stage.{}", stage.name())))
+                    .arg_message(Message::new(&format!("imports.stage.{}", stage.as_str())))
                     .arg_message(reason);
                 alerts::raise(
                     db,
-                    "import_failed",
+                    AlertKind::ImportFailed,
                     Severity::Critical,
                     import_id,
                     &alert.encode(),
@@ -266,7 +287,7 @@ async fn run_stages(
         let elapsed = started.elapsed();
         let rate = rows as f64 / elapsed.as_secs_f64().max(0.001);
         tracing::info!(
-            stage = stage.name(),
+            stage = stage.as_str(),
             rows,
             seconds = elapsed.as_secs_f64(),
             rows_per_second = rate.round(),
@@ -276,15 +297,8 @@ async fn run_stages(
         if stage != Stage::Load {
             // The load stage records its end in its own transaction.
             let mut connection = db.pool().acquire().await?;
-            imports::stage_succeeded(
-                &mut connection,
-                import_id,
-                stage.name(),
-                rows as i64,
-                stage.next().name(),
-                now_ms(),
-            )
-            .await?;
+            imports::stage_succeeded(&mut connection, import_id, stage, rows as i64, now_ms())
+                .await?;
         }
         if stage == Stage::Finish {
             imports::succeed(db, import_id, now_ms()).await?;
@@ -340,10 +354,7 @@ async fn run_stage(
 /// peers of the same phase (under a third of their median rate).
 async fn warn_when_slow(db: &Database, import: &ImportRecord) -> Result<(), PipelineError> {
     let stages = imports::stages(db, &import.import_id).await?;
-    let Some(load) = stages
-        .iter()
-        .find(|stage| stage.stage == Stage::Load.name())
-    else {
+    let Some(load) = stages.iter().find(|stage| stage.stage == Stage::Load) else {
         return Ok(());
     };
     let Some(ended) = load.ended_at_ms else {
@@ -354,8 +365,7 @@ async fn warn_when_slow(db: &Database, import: &ImportRecord) -> Result<(), Pipe
     }
     let rate = load.rows_done as f64 * 1000.0 / (ended - load.started_at_ms).max(1) as f64;
     let mut peers =
-        imports::recent_stage_rates(db, &import.phase, Stage::Load.name(), &import.import_id, 5)
-            .await?;
+        imports::recent_stage_rates(db, import.phase, Stage::Load, &import.import_id, 5).await?;
     if peers.len() < 3 {
         return Ok(());
     }
@@ -372,7 +382,7 @@ async fn warn_when_slow(db: &Database, import: &ImportRecord) -> Result<(), Pipe
         );
         alerts::raise(
             db,
-            "import_slow",
+            AlertKind::ImportSlow,
             Severity::Warning,
             &import.import_id,
             &message.encode(),

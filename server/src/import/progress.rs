@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use super::stage::Stage;
+use super::Stage;
 
 pub trait Progress: Send + Sync {
     /// A stage starts.
@@ -65,7 +65,7 @@ impl Progress for Console {
             state.started = Instant::now();
             state.last_shown = Instant::now();
         }
-        eprintln!("{import_id}: stage {}", stage.name());
+        eprintln!("{import_id}: stage {}", stage.as_str());
     }
 
     fn rows(&self, done: u64) {
@@ -94,11 +94,11 @@ impl Progress for Console {
             let _ = write!(
                 stderr,
                 "\r[{bar}] {:<8} {done:>12} rows {rate:>10.0} rows/s",
-                state.stage.name()
+                state.stage.as_str()
             );
             let _ = stderr.flush();
         } else {
-            eprintln!("  {}: {done} rows, {rate:.0} rows/s", state.stage.name());
+            eprintln!("  {}: {done} rows, {rate:.0} rows/s", state.stage.as_str());
         }
     }
 
@@ -109,7 +109,7 @@ impl Progress for Console {
         let rate = rows as f64 / elapsed.as_secs_f64().max(0.001);
         eprintln!(
             "  {} done: {rows} rows in {:.1} s ({rate:.0} rows/s)",
-            stage.name(),
+            stage.as_str(),
             elapsed.as_secs_f64()
         );
     }

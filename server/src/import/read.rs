@@ -13,9 +13,9 @@ use super::csv_reader::CsvFile;
 use super::drop::{inspect, Drop};
 use super::files::FileType;
 use super::pipeline::ImportContext;
-use super::stage::Stage;
 use super::staged::{seal_cells, StagedRow, CHUNK_ROWS};
 use super::PipelineError;
+use super::Stage;
 use crate::crypto::PersonalDataCipher;
 use crate::storage::imports::{self, ImportRecord, WorkTable};
 

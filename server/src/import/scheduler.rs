@@ -14,8 +14,9 @@ use chrono_tz::Europe::Paris;
 use super::drop::inspect;
 use super::pipeline::{self, ImportContext};
 use super::{ImportError, Phase, PipelineError};
-use crate::storage::alerts::{self, Severity};
+use crate::storage::alerts;
 use crate::storage::{imports, Database};
+use app::domain::alerts::{AlertKind, Severity};
 
 #[derive(Debug, Clone)]
 pub struct ScheduleConfig {
@@ -121,7 +122,7 @@ impl Scheduler {
         let date = expected.format("%Y-%m-%d").to_string();
         let db: &Database = &self.context.db;
         if imports::succeeded_for_date(db, &date).await?
-            || alerts::exists(db, "drop_late", &date).await?
+            || alerts::exists(db, AlertKind::DropLate, &date).await?
         {
             return Ok(Tick::Idle);
         }
@@ -136,7 +137,7 @@ impl Scheduler {
         tracing::error!(business_date = %date, reason = %message.render(Lang::En), "daily drop late");
         alerts::raise(
             db,
-            "drop_late",
+            AlertKind::DropLate,
             Severity::Critical,
             &date,
             &message.encode(),

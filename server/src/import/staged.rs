@@ -2,6 +2,9 @@
 //! `[line, cells or null, message or null]` (a row the CSV reader could not read keeps
 //! its line and why). Cells follow the file type's column order; personal-data cells
 //! are encrypted before a chunk is written.
+//!
+//! A chunk holds up to [`CHUNK_ROWS`] rows. [`spawn_opened_chunks`] reads and opens the
+//! next chunks of a file on a task of its own while the caller checks the current one.
 
 use std::collections::HashSet;
 

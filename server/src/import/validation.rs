@@ -1,10 +1,17 @@
-//! The validate stage: every rule of `contracts/import-files.md` over the staged rows,
+//! The validate stage: every rule of `docs/import-files.md` over the staged rows,
 //! file by file in import order, so that each file is checked against the references
 //! of the same drop. Rejected rows go to the import-error table (column, rule, message;
-//! never a personal value); the load stage skips them.
+//! never a personal value); the load stage skips them. Besides the shared rules of
+//! `ingest::validate`, [`DropState::check`] refuses a key seen twice in its file, a step
+//! whose run is neither in the drop nor stored, and an event whose prospect is neither
+//! in the drop nor stored.
 //!
 //! Memory stays bounded on an initial load: keys are kept as 64-bit hashes, and a run's
 //! steps as a bit set over its product's journey.
+//!
+//! On PostgreSQL an initial load's accepted runs and steps are also copied, typed, into
+//! the import's work tables (`storage::bulk_load`), which the load stage moves into the
+//! final tables.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -14,10 +21,10 @@ use sqlx::AnyConnection;
 
 use super::files::FileType;
 use super::pipeline::ImportContext;
-use super::stage::Phase;
-use super::stage::Stage;
 use super::staged::{spawn_opened_chunks, OpenedChunk};
+use super::Phase;
 use super::PipelineError;
+use super::Stage;
 use crate::hashing::FastBuildHasher;
 use crate::ingest::validate::{
     validate_error_code, validate_event, validate_file_step, validate_journey_step,
@@ -67,7 +74,7 @@ pub async fn validate(
 
 /// Whether an import bulk-loads (an initial load).
 pub fn bulk_loads(import: &ImportRecord) -> bool {
-    Phase::from_name(&import.phase) == Some(Phase::Initial)
+    import.phase == Phase::Initial
 }
 
 /// Whether an import's runs and steps go through work tables (an initial load on
@@ -313,36 +320,7 @@ impl DropState {
                     .insert(service.service_code.clone());
                 self.catalog.services.push(service);
             }
-            FileType::JourneySteps => {
-                let step = validate_journey_step(record, &self.references)?;
-                self.unique(
-                    file_type,
-                    record,
-                    "step_code",
-                    &[&step.product_code, &step.step_code],
-                )?;
-                if !self
-                    .step_positions
-                    .insert((step.product_code.clone(), step.position))
-                {
-                    return Err(vec![record.error(
-                        "position",
-                        Rule::DuplicateKey,
-                        Message::new("rejection.position_taken").arg(&step.product_code),
-                    )]);
-                }
-                let product = self.product_index(&step.product_code);
-                let count = self.steps_per_product.entry(product).or_insert(0);
-                self.step_bits
-                    .entry(product)
-                    .or_default()
-                    .insert(step.step_code.clone(), (*count).min(255) as u8);
-                *count += 1;
-                self.references
-                    .journey_steps
-                    .insert((step.product_code.clone(), step.step_code.clone()));
-                self.catalog.journey_steps.push(step);
-            }
+            FileType::JourneySteps => self.check_journey_step(record)?,
             FileType::Probes => {
                 let probe = validate_probe(record, &self.references)?;
                 self.unique(file_type, record, "probe_code", &[&probe.probe_code])?;
@@ -362,25 +340,7 @@ impl DropState {
                 self.unique(file_type, record, "window_id", &[&window.window_id])?;
                 self.catalog.maintenance_windows.push(window);
             }
-            FileType::ProbeRuns => {
-                let run = validate_run(record, &[], &self.references, now)?;
-                self.unique(file_type, record, "run_id", &[&run.run_id])?;
-                let product = self
-                    .references
-                    .probe_products
-                    .get(&run.probe_code)
-                    .cloned()
-                    .unwrap_or_default();
-                let product = self.product_index(&product);
-                self.runs.insert(
-                    key_hash(&[&run.run_id]),
-                    RunSlot {
-                        product,
-                        steps_seen: 0,
-                    },
-                );
-                return Ok(Some(Accepted::Run(run)));
-            }
+            FileType::ProbeRuns => return self.check_run(record).map(Some),
             FileType::ProbeSteps => {
                 let (run_id, step) = self.check_step(record)?;
                 return Ok(Some(Accepted::Step(run_id, step)));
@@ -390,21 +350,86 @@ impl DropState {
                 self.unique(file_type, record, "prospect_id", &[&prospect.prospect_id])?;
                 self.prospects.insert(key_hash(&[&prospect.prospect_id]));
             }
-            FileType::JourneyEvents => {
-                let (event, _) = validate_event(record, None, &self.references, now)?;
-                self.unique(file_type, record, "event_id", &[&event.event_id])?;
-                if let Some(prospect) = &event.prospect_id {
-                    if !self.prospects.contains(&key_hash(&[prospect])) {
-                        return Err(vec![record.error(
-                            "prospect_id",
-                            Rule::UnknownReference,
-                            Message::new("rejection.unknown_drop_prospect"),
-                        )]);
-                    }
-                }
-            }
+            FileType::JourneyEvents => self.check_event(record)?,
         }
         Ok(None)
+    }
+
+    /// A journey step: unique per product, at a free position; remembered with its bit
+    /// in the product's step set (a run's steps are checked against it).
+    fn check_journey_step(&mut self, record: &Record) -> Result<(), Vec<FieldError>> {
+        let file_type = FileType::JourneySteps;
+        let step = validate_journey_step(record, &self.references)?;
+        self.unique(
+            file_type,
+            record,
+            "step_code",
+            &[&step.product_code, &step.step_code],
+        )?;
+        if !self
+            .step_positions
+            .insert((step.product_code.clone(), step.position))
+        {
+            return Err(vec![record.error(
+                "position",
+                Rule::DuplicateKey,
+                Message::new("rejection.position_taken").arg(&step.product_code),
+            )]);
+        }
+        let product = self.product_index(&step.product_code);
+        let count = self.steps_per_product.entry(product).or_insert(0);
+        self.step_bits
+            .entry(product)
+            .or_default()
+            .insert(step.step_code.clone(), (*count).min(255) as u8);
+        *count += 1;
+        self.references
+            .journey_steps
+            .insert((step.product_code.clone(), step.step_code.clone()));
+        self.catalog.journey_steps.push(step);
+        Ok(())
+    }
+
+    /// A run: unique, remembered with its product for its steps.
+    fn check_run(&mut self, record: &Record) -> Result<Accepted, Vec<FieldError>> {
+        let run = validate_run(record, &[], &self.references, self.now_ms)?;
+        self.unique(FileType::ProbeRuns, record, "run_id", &[&run.run_id])?;
+        let product = self
+            .references
+            .probe_products
+            .get(&run.probe_code)
+            .cloned()
+            .unwrap_or_default();
+        let product = self.product_index(&product);
+        self.runs.insert(
+            key_hash(&[&run.run_id]),
+            RunSlot {
+                product,
+                steps_seen: 0,
+            },
+        );
+        Ok(Accepted::Run(run))
+    }
+
+    /// A journey event: unique, and its prospect (if any) in the drop or stored.
+    fn check_event(&mut self, record: &Record) -> Result<(), Vec<FieldError>> {
+        let (event, _) = validate_event(record, None, &self.references, self.now_ms)?;
+        self.unique(
+            FileType::JourneyEvents,
+            record,
+            "event_id",
+            &[&event.event_id],
+        )?;
+        if let Some(prospect) = &event.prospect_id {
+            if !self.prospects.contains(&key_hash(&[prospect])) {
+                return Err(vec![record.error(
+                    "prospect_id",
+                    Rule::UnknownReference,
+                    Message::new("rejection.unknown_drop_prospect"),
+                )]);
+            }
+        }
+        Ok(())
     }
 
     fn unique(

@@ -3,10 +3,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::storage::{reference, Database, StorageResult};
 use app::domain::indicators::{Filters, GroupBy};
-use sqlx::Row;
-
-use crate::storage::{Database, StorageResult};
 
 #[derive(Debug, Clone)]
 pub struct ProbeInfo {
@@ -23,44 +21,28 @@ pub struct QueryCatalog {
 }
 
 impl QueryCatalog {
-    /// Reads the three tables one after the other on one pooled connection (an explorer
-    /// page asks for several series at once; each should hold few connections).
     pub async fn load(db: &Database) -> StorageResult<QueryCatalog> {
-        let mut connection = db.pool().acquire().await?;
-        let probes =
-            sqlx::query("SELECT probe_code, product_code, channel, environment FROM probes")
-                .fetch_all(&mut *connection)
-                .await?;
-        let steps = sqlx::query("SELECT product_code, step_code, service_code FROM journey_steps")
-            .fetch_all(&mut *connection)
-            .await?;
-        let errors = sqlx::query("SELECT error_code, category FROM error_codes")
-            .fetch_all(&mut *connection)
-            .await?;
-        drop(connection);
-        let mut catalog = QueryCatalog::default();
-        for row in probes {
-            catalog.probes.insert(
-                row.try_get("probe_code")?,
-                ProbeInfo {
-                    product: row.try_get("product_code")?,
-                    channel: row.try_get("channel")?,
-                    environment: row.try_get("environment")?,
-                },
-            );
-        }
-        for row in steps {
-            catalog.step_service.insert(
-                (row.try_get("product_code")?, row.try_get("step_code")?),
-                row.try_get("service_code")?,
-            );
-        }
-        for row in errors {
-            catalog
-                .error_category
-                .insert(row.try_get("error_code")?, row.try_get("category")?);
-        }
-        Ok(catalog)
+        let codes = reference::query_codes(db).await?;
+        Ok(QueryCatalog {
+            probes: codes
+                .probes
+                .into_iter()
+                .map(|probe| {
+                    let info = ProbeInfo {
+                        product: probe.product_code,
+                        channel: probe.channel,
+                        environment: probe.environment,
+                    };
+                    (probe.probe_code, info)
+                })
+                .collect(),
+            step_service: codes
+                .step_services
+                .into_iter()
+                .map(|step| ((step.product_code, step.step_code), step.service_code))
+                .collect(),
+            error_category: codes.error_categories.into_iter().collect(),
+        })
     }
 
     /// Probes kept by the probe, product, channel and environment filters (`None`: no

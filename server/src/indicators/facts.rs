@@ -9,7 +9,8 @@ use super::codes::{CodeId, Codes};
 use super::histogram::Histogram;
 use super::rollups::Resolution;
 use crate::storage::packed::{visit_rows, Param, RowSink};
-use crate::storage::{Database, StorageResult};
+use crate::storage::{Database, StorageError, StorageResult};
+use app::domain::status::StepStatus;
 
 /// Runs, or steps of runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -77,9 +78,36 @@ impl Facts {
         self.codes.texts().map(keep).collect()
     }
 
-    /// For each code, what it means as a status.
-    pub fn outcomes(&self) -> Vec<Outcome> {
-        self.codes.texts().map(Outcome::of).collect()
+    /// For each code, what it means as a status (codes that are no status, such as a
+    /// probe's, mean nothing). A fact whose status names no status is an error that
+    /// names the column.
+    pub fn outcomes(&self) -> StorageResult<Vec<Outcome>> {
+        let outcomes: Vec<Option<Outcome>> = self
+            .codes
+            .texts()
+            .map(|text| text.parse::<StepStatus>().ok().map(Outcome::from))
+            .collect();
+        if let Some(unknown) = self.items.iter().find(|fact| {
+            outcomes
+                .get(fact.status as usize)
+                .copied()
+                .flatten()
+                .is_none()
+        }) {
+            let text = self.codes.text(unknown.status);
+            let error = text.parse::<StepStatus>().err();
+            return Err(StorageError::Corrupt(format!(
+                "status: {}",
+                error.map_or_else(
+                    || format!("unknown status `{text}`"),
+                    |error| error.to_string()
+                )
+            )));
+        }
+        Ok(outcomes
+            .into_iter()
+            .map(|outcome| outcome.unwrap_or(Outcome::Failed))
+            .collect())
     }
 }
 
@@ -89,17 +117,17 @@ pub enum Outcome {
     Ok,
     Timeout,
     Skipped,
-    /// FAILED, and any other status.
+    /// KO.
     Failed,
 }
 
-impl Outcome {
-    pub fn of(status: &str) -> Outcome {
+impl From<StepStatus> for Outcome {
+    fn from(status: StepStatus) -> Outcome {
         match status {
-            "OK" => Outcome::Ok,
-            "TIMEOUT" => Outcome::Timeout,
-            "SKIPPED" => Outcome::Skipped,
-            _ => Outcome::Failed,
+            StepStatus::Ok => Outcome::Ok,
+            StepStatus::Timeout => Outcome::Timeout,
+            StepStatus::Skipped => Outcome::Skipped,
+            StepStatus::Ko => Outcome::Failed,
         }
     }
 }

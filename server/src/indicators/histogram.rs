@@ -1,6 +1,9 @@
 //! A mergeable duration histogram with log-spaced buckets (ratio 1.02): any quantile
 //! read from it, over any merge of histograms, is within about 1% of the exact
 //! nearest-rank value. Stored as compact text `key:count,key:count`.
+//!
+//! Counts are held densely from the lowest bucket with a count to the highest (at most
+//! 2,300 buckets), so that merging two histograms adds two arrays.
 
 /// Ratio between consecutive bucket bounds.
 const GAMMA: f64 = 1.02;

@@ -2,8 +2,14 @@
 //! [`INCIDENT_STREAK`] consecutive failed counted runs opens an incident at its first run;
 //! the next OK counted run ends it. Runs inside maintenance windows are not counted.
 //! Recomputed from raw runs over the touched period, so updates are idempotent.
+//!
+//! Reads stay bounded whatever the history stored: [`overlapping`] finds the incidents
+//! that overlap a range in three parts, each bounded by an index (`incidents_by_time`,
+//! `incidents_by_end`); [`totals_per_probe`] has the database work out each probe's
+//! periods and their clipped downtime (a window over its incidents sorted by start: one
+//! that starts after every earlier one ended opens a period) instead of sending them all.
 
-use sqlx::Row;
+use app::domain::status::RunStatus;
 
 use super::maintenance::MaintenanceIndex;
 use crate::board::state::INCIDENT_STREAK;
@@ -202,28 +208,24 @@ async fn boundary_ok_run(
     before: bool,
 ) -> StorageResult<Option<i64>> {
     let sql = if before {
-        "SELECT started_at FROM probe_runs WHERE probe_code = $1 AND started_at < $2 AND status = 'OK' \
+        "SELECT started_at FROM probe_runs WHERE probe_code = $1 AND started_at < $2 AND status = $3 \
          ORDER BY started_at DESC LIMIT 50"
     } else {
-        "SELECT started_at FROM probe_runs WHERE probe_code = $1 AND started_at >= $2 AND status = 'OK' \
+        "SELECT started_at FROM probe_runs WHERE probe_code = $1 AND started_at >= $2 AND status = $3 \
          ORDER BY started_at LIMIT 50"
     };
-    let rows = sqlx::query(sql)
+    let starts: Vec<i64> = sqlx::query_scalar(sql)
         .bind(probe)
         .bind(at)
+        .bind(RunStatus::Ok.as_str())
         .fetch_all(db.pool())
         .await?;
-    for row in &rows {
-        let started_at: i64 = row.try_get("started_at")?;
-        if !maintenance.covers(probe, started_at) {
-            return Ok(Some(started_at));
-        }
-    }
     // Fifty OK runs in a row inside maintenance: fall back to the furthest one seen.
-    rows.last()
-        .map(|row| row.try_get("started_at"))
-        .transpose()
-        .map_err(Into::into)
+    Ok(starts
+        .iter()
+        .copied()
+        .find(|&started_at| !maintenance.covers(probe, started_at))
+        .or(starts.last().copied()))
 }
 
 /// `SELECT {columns}` from the incidents that overlap `[$2, $1)`, in three disjoint
@@ -359,7 +361,10 @@ mod tests {
             .enumerate()
             .map(|(index, status)| RunRow {
                 started_at_ms: index as i64 * 300_000,
-                ok: *status == "OK",
+                ok: !status
+                    .parse::<RunStatus>()
+                    .expect("a run status")
+                    .is_failure(),
                 failed_step_code: None,
                 error_code: None,
             })

@@ -4,9 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sqlx::Row;
+use app::domain::catalog::MaintenanceScope;
 
-use crate::storage::reference::MaintenanceWindow;
+use crate::storage::reference::{self, MaintenanceWindow};
 use crate::storage::{Database, StorageResult};
 
 #[derive(Debug, Clone, Default)]
@@ -18,44 +18,17 @@ pub struct MaintenanceIndex {
 
 impl MaintenanceIndex {
     pub async fn load(db: &Database) -> StorageResult<MaintenanceIndex> {
-        let windows = sqlx::query(
-            "SELECT window_id, scope, scope_code, starts_at, ends_at, reason FROM maintenance_windows ORDER BY starts_at",
-        )
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|row| {
-            Ok(MaintenanceWindow {
-                window_id: row.try_get("window_id")?,
-                scope: row.try_get("scope")?,
-                scope_code: row.try_get("scope_code")?,
-                starts_at_ms: row.try_get("starts_at")?,
-                ends_at_ms: row.try_get("ends_at")?,
-                reason: row.try_get("reason")?,
-            })
-        })
-        .collect::<StorageResult<Vec<_>>>()?;
         let mut index = MaintenanceIndex {
-            windows,
+            windows: reference::maintenance_windows(db).await?,
+            product_of_probe: reference::probe_products(db).await?,
             ..MaintenanceIndex::default()
         };
-        for row in sqlx::query("SELECT probe_code, product_code FROM probes")
-            .fetch_all(db.pool())
-            .await?
-        {
-            index
-                .product_of_probe
-                .insert(row.try_get("probe_code")?, row.try_get("product_code")?);
-        }
-        for row in sqlx::query("SELECT product_code, service_code FROM journey_steps")
-            .fetch_all(db.pool())
-            .await?
-        {
+        for step in reference::step_services(db).await? {
             index
                 .services_of_product
-                .entry(row.try_get("product_code")?)
+                .entry(step.product_code)
                 .or_default()
-                .insert(row.try_get("service_code")?);
+                .insert(step.service_code);
         }
         Ok(index)
     }
@@ -71,14 +44,13 @@ impl MaintenanceIndex {
     fn window_covers_probe(&self, window: &MaintenanceWindow, probe_code: &str) -> bool {
         let code = window.scope_code.as_deref().unwrap_or_default();
         let product = self.product_of_probe.get(probe_code);
-        match window.scope.as_str() {
-            "all" => true,
-            "probe" => code == probe_code,
-            "product" => product.is_some_and(|product| product == code),
-            "service" => product
+        match window.scope {
+            MaintenanceScope::All => true,
+            MaintenanceScope::Probe => code == probe_code,
+            MaintenanceScope::Product => product.is_some_and(|product| product == code),
+            MaintenanceScope::Service => product
                 .and_then(|product| self.services_of_product.get(product))
                 .is_some_and(|services| services.contains(code)),
-            _ => false,
         }
     }
 }

@@ -1,6 +1,15 @@
 //! Indicators: rollups (pre-aggregated facts), incidents, and the service that answers
-//! series and summaries from them — for the JSON API and the explorer's server functions
-//! alike, so that both give the same numbers.
+//! series and summaries from them — for the JSON API, the explorer's server functions
+//! and the status board alike, so that all give the same numbers.
+//!
+//! A question goes to [`IndicatorService`]. The window of recent facts ([`recent`])
+//! answers it when it holds the range (the last 35 Paris days); otherwise the
+//! [`planner`] picks rollup levels and raw edges that [`series`] reads. Either way facts
+//! and rows are counted into the same [`series::Cell`]s, whose `value` is each metric's
+//! one definition (availability: OK runs over the runs outside maintenance windows).
+//! Journey events are counted from their raw rows (`events`). [`refresh`] keeps rollups
+//! and incidents in step with raw runs; [`maintenance`] is the one definition of "in a
+//! maintenance window".
 
 mod catalog;
 mod codes;

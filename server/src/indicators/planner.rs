@@ -1,5 +1,11 @@
 //! The query planner: covers `[from, to)` with the coarsest rollup buckets that fit, finer
 //! ones at the edges, and raw rows only for what no rollup bucket covers whole.
+//!
+//! A series reads only levels whose buckets nest in its own (`Resolution::nests_in`:
+//! Paris weeks straddle months, so a month series never reads week rows). A whole-range
+//! total (`SummedInto::WholeRange`: the summary, the board) has no buckets to respect:
+//! it may also read Paris weeks that straddle months, so that its edges read weeks
+//! instead of a month's days.
 
 use super::rollups::Resolution;
 

@@ -1,4 +1,13 @@
-//! Keeping rollups and incidents in step with raw runs.
+//! Keeping rollups and incidents in step with raw runs: after runs are stored
+//! ([`after_runs_stored`], by `ingest::RunRecorder`), over a whole range ([`rebuild`]:
+//! the import's rollups stage, `vigie rollups rebuild`), and at start-up when the stored
+//! rollups follow an older `ROLLUP_FORMAT` than the code ([`ensure_rollups_current`],
+//! through the `rollup_state` table). In the server, refreshes take turns on
+//! `Database::refresh_lock`, so that no stale total is written over a fresh one. A
+//! rebuild detects two probes' incidents at once and writes each probe's as soon as they
+//! are found; on PostgreSQL it starts with `ANALYZE probe_runs, probe_steps` and ends
+//! with `ANALYZE rollups, incidents`, so that the queries after a bulk load are not
+//! planned for a few rows.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +20,7 @@ use crate::storage::{Database, Engine, StorageResult};
 
 /// After runs were stored: recompute the rollups of the days they touch and the
 /// incidents around them, per probe. `touched` holds (probe, started_at) pairs.
+#[tracing::instrument(name = "rollups_refresh", skip_all, fields(runs = touched.len()), err)]
 pub async fn after_runs_stored(db: &Database, touched: &[(String, i64)]) -> StorageResult<()> {
     rollups::refresh(db, touched).await?;
     let mut spans: BTreeMap<&str, (i64, i64)> = BTreeMap::new();
@@ -31,6 +41,7 @@ const PROBES_IN_FLIGHT: usize = 2;
 
 /// Recomputes rollups and incidents of every probe over `[from, to)` (after a bulk load,
 /// a change of maintenance windows, or on demand with `vigie rollups rebuild`).
+#[tracing::instrument(name = "rollups_rebuild", skip(db), err)]
 pub async fn rebuild(db: &Database, from: i64, to: i64) -> StorageResult<u64> {
     if db.engine() == Engine::Postgres {
         // After a bulk load PostgreSQL's statistics lag, and it plans the day's steps join
@@ -88,11 +99,7 @@ pub async fn ensure_rollups_current(db: &Database) -> StorageResult<bool> {
     if stored.is_some_and(|format| format >= rollups::ROLLUP_FORMAT) {
         return Ok(false);
     }
-    let span: (Option<i64>, Option<i64>) =
-        sqlx::query_as("SELECT MIN(started_at), MAX(started_at) FROM probe_runs")
-            .fetch_one(db.pool())
-            .await?;
-    if let (Some(first), Some(last)) = span {
+    if let Some((first, last)) = crate::storage::runs::started_span(db).await? {
         tracing::info!("rebuilding rollups in their new format from raw runs");
         let days = rebuild(db, first, last + 1).await?;
         tracing::info!(days, "rollups rebuilt");

@@ -1,16 +1,25 @@
 //! Reading facts for a period through the planner, and turning them into series.
+//!
+//! The segments the planner chose (rollup levels and raw edges) are read side by side;
+//! a segment of at least 336 fixed-width buckets, or of at least 26 Paris days, weeks or
+//! months, is cut into up to four parts read on tasks of their own, so that decoding
+//! rows uses every core. Rollup rows, and the facts the recent window holds, are counted
+//! into [`SeriesCells`]: one [`Cell`] per group and bucket, whose [`Cell::value`] is each
+//! metric's one definition (availability and success rate: OK over the facts counted,
+//! those outside maintenance windows; a skipped step takes no part).
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 
 use app::domain::indicators::{Bucket, Filters, GroupBy, Metric, Series};
+use tokio_util::task::AbortOnDropHandle;
 
 use super::catalog::QueryCatalog;
 use super::facts::{fetch_facts, FactKind, Tally};
 use super::maintenance::MaintenanceIndex;
 use super::planner::{plan, Source, SummedInto};
 use super::recent::RecentFact;
-use super::rollups::{read_rows, tally_facts, AbortOnDrop, Resolution, RollupRow, RowFilter};
+use super::rollups::{read_rows, tally_facts, Resolution, RollupRow, RowFilter};
 use crate::hashing::FastBuildHasher;
 use crate::storage::{Database, StorageError, StorageResult};
 
@@ -75,7 +84,7 @@ async fn read_in_parts(
     }
     let tasks = parts.into_iter().map(|(from, to)| {
         let (db, filter) = (db.clone(), filter.clone());
-        AbortOnDrop(tokio::spawn(async move {
+        AbortOnDropHandle::new(tokio::spawn(async move {
             read_rows(&db, kind, resolution, from, to, &filter).await
         }))
     });
@@ -153,7 +162,7 @@ async fn read_raw_edges(
             kept(&probes, fact.probe) && kept(&steps, fact.step) && kept(&errors, fact.error)
         });
         rows.extend(
-            tally_facts(kind, &facts, Resolution::Minute, &index)
+            tally_facts(kind, &facts, Resolution::Minute, &index)?
                 .into_iter()
                 .map(|(key, tally)| RollupRow { key, tally }),
         );

@@ -1,4 +1,9 @@
-//! The service behind `/api/v1/indicators/*` and the explorer's server functions.
+//! The service behind `/api/v1/indicators/*`, the exports, the explorer's server
+//! functions and the board's availability figures. A series or summary is answered from
+//! the window of recent facts when it holds the range, else from the planner's rollup
+//! levels and raw edges; a series without percentiles has the engine sum its rollup rows
+//! into its fixed-width buckets (`rollups::Fold`). The summary reads its incidents on a
+//! task of their own while its rows are counted.
 
 use std::sync::Arc;
 
@@ -7,7 +12,7 @@ use app::domain::indicators::{
     SummaryQuery, SummaryResponse,
 };
 use app::domain::time_range::resolve;
-use sqlx::Row;
+use tokio_util::task::AbortOnDropHandle;
 
 use super::catalog::QueryCatalog;
 use super::events::event_series;
@@ -16,13 +21,14 @@ use super::incidents;
 use super::params::validate_filters;
 use super::planner::SummedInto;
 use super::recent::RecentFacts;
-use super::rollups::{AbortOnDrop, Fold, RollupRow, RowFilter};
+use super::rollups::{Fold, RollupRow, RowFilter};
 use super::series::{build_series, coarsest_for, collect_rows, fact_kind, Cell};
 use super::summary::{
     check_group, counts_incidents_per_probe, summarise, IncidentsRead, Period, Scope,
 };
 use super::IndicatorError;
 use crate::clock::rfc3339;
+use crate::storage::reference::{self, ReferenceTable};
 use crate::storage::{Database, StorageError};
 
 /// At most this many points per series for `bucket=auto`.
@@ -196,7 +202,7 @@ impl IndicatorService {
         // database answers while facts held in memory are counted on this one. Per
         // probe, the database adds them up.
         let db = self.db.clone();
-        let incidents = AbortOnDrop(tokio::spawn(async move {
+        let incidents = AbortOnDropHandle::new(tokio::spawn(async move {
             if per_probe {
                 incidents::totals_per_probe(&db, from, to, now)
                     .await
@@ -284,16 +290,14 @@ impl IndicatorService {
 
     /// Everything the explorer's filters can choose from, with labels.
     pub async fn options(&self) -> Result<ExplorerOptions, IndicatorError> {
-        let choices = |sql: &'static str| async move {
-            let rows = sqlx::query(sql).fetch_all(self.db.pool()).await?;
-            rows.iter()
-                .map(|row| {
-                    Ok(Choice {
-                        code: row.try_get("code")?,
-                        label: row.try_get("label")?,
-                    })
-                })
-                .collect::<Result<Vec<_>, sqlx::Error>>()
+        let choices = |table: ReferenceTable| async move {
+            let labelled = reference::labelled(&self.db, table).await?;
+            Ok::<_, IndicatorError>(
+                labelled
+                    .into_iter()
+                    .map(|(code, label)| Choice { code, label })
+                    .collect::<Vec<_>>(),
+            )
         };
         let fixed = |codes: &[&str]| {
             codes
@@ -305,11 +309,11 @@ impl IndicatorService {
                 .collect()
         };
         Ok(ExplorerOptions {
-            products: choices("SELECT product_code AS code, label FROM products ORDER BY label").await?,
-            probes: choices("SELECT probe_code AS code, label FROM probes ORDER BY label").await?,
-            services: choices("SELECT service_code AS code, label FROM services ORDER BY label").await?,
-            steps: choices("SELECT step_code AS code, MIN(label) AS label FROM journey_steps GROUP BY step_code ORDER BY step_code").await?,
-            error_codes: choices("SELECT error_code AS code, label FROM error_codes ORDER BY error_code").await?,
+            products: choices(ReferenceTable::Products).await?,
+            probes: choices(ReferenceTable::Probes).await?,
+            services: choices(ReferenceTable::Services).await?,
+            steps: choices(ReferenceTable::JourneySteps).await?,
+            error_codes: choices(ReferenceTable::ErrorCodes).await?,
             channels: fixed(&["web", "mobile", "api"]),
             environments: fixed(&["prod", "recette"]),
         })

@@ -41,7 +41,7 @@ impl RunRecorder {
                 self.notifier.publish(RunStored {
                     probe_code: run.probe_code.clone(),
                     started_at_ms: run.started_at_ms,
-                    status: run.status.clone(),
+                    status: run.status,
                 });
             }
         }

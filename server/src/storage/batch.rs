@@ -1,3 +1,8 @@
+//! Multi-row inserts ([`BatchInsert`]): up to 1,000 rows per statement, within 9,000
+//! parameters on SQLite (anonymous `?` placeholders: sqlx looked each named `$n` up
+//! among all of a statement's parameters) and 30,000 on PostgreSQL (`$n`); the next
+//! statement is bound while the database runs the current one.
+
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::Any;

@@ -1,24 +1,14 @@
 //! Sales branches: the branch that calls prospects back, one per region.
 
-use sqlx::any::AnyRow;
-use sqlx::Row;
-
 use super::{Database, StorageResult};
 
 /// A region's sales branch.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct SalesBranch {
     pub region_code: String,
     pub branch: String,
+    #[sqlx(rename = "updated_at")]
     pub updated_at_ms: i64,
-}
-
-fn sales_branch(row: &AnyRow) -> StorageResult<SalesBranch> {
-    Ok(SalesBranch {
-        region_code: row.try_get("region_code")?,
-        branch: row.try_get("branch")?,
-        updated_at_ms: row.try_get("updated_at")?,
-    })
 }
 
 /// Sets the branch of a region, replacing the one it had.
@@ -43,10 +33,9 @@ pub async fn upsert_branch(
 
 /// Every region's branch, by region code.
 pub async fn list_branches(db: &Database) -> StorageResult<Vec<SalesBranch>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT region_code, branch, updated_at FROM sales_branches ORDER BY region_code",
     )
     .fetch_all(db.pool())
-    .await?;
-    rows.iter().map(sales_branch).collect()
+    .await?)
 }

@@ -23,7 +23,7 @@
 
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgCopyIn, PgPoolCopyExt};
-use sqlx::{AnyConnection, PgPool, Postgres, Row};
+use sqlx::{AnyConnection, PgPool, Postgres};
 
 use super::copy::CopyRows;
 use super::runs::{
@@ -189,23 +189,20 @@ pub async fn move_into(tx: &mut AnyConnection, import_id: &str) -> StorageResult
     let mut moved = Moved::default();
     for target in [&RUNS, &STEPS] {
         let work = work_table(import_id, target)?;
-        let found: Option<String> = sqlx::query("SELECT to_regclass($1)::TEXT")
+        let found: Option<String> = sqlx::query_scalar("SELECT to_regclass($1)::TEXT")
             .bind(&work)
             .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
+            .await?;
         if found.is_none() {
             return Err(StorageError::Corrupt(format!(
                 "the work table {work} is gone; restart the import"
             )));
         }
-        let row = sqlx::query(&format!(
+        let (rows, first, last): (i64, Option<i64>, Option<i64>) = sqlx::query_as(&format!(
             "SELECT COUNT(*), MIN(started_at), MAX(started_at) FROM {work}"
         ))
         .fetch_one(&mut *tx)
         .await?;
-        let (rows, first, last): (i64, Option<i64>, Option<i64>) =
-            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
         if let (Some(first), Some(last)) = (first, last) {
             moved.span = Some(match moved.span {
                 Some((from, to)) => (from.min(first), to.max(last)),
@@ -229,7 +226,7 @@ async fn can_take_place(tx: &mut AnyConnection, table: &str, work: &str) -> Stor
     sqlx::query(&format!("LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE"))
         .execute(&mut *tx)
         .await?;
-    let plain: bool = sqlx::query(&format!(
+    let plain: bool = sqlx::query_scalar(&format!(
         "SELECT w.relpersistence = 'p' AND t.relkind = 'r' AND t.relowner = w.relowner \
              AND t.relacl IS NULL AND t.reloptions IS NULL AND NOT t.relrowsecurity \
              AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = t.oid) \
@@ -246,8 +243,7 @@ async fn can_take_place(tx: &mut AnyConnection, table: &str, work: &str) -> Stor
     .bind(table)
     .bind(work)
     .fetch_one(&mut *tx)
-    .await?
-    .try_get(0)?;
+    .await?;
     Ok(plain)
 }
 
@@ -306,10 +302,9 @@ async fn move_rows(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let stored: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM {table}"))
+    let stored: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
         .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
+        .await?;
     // Into an empty table (a first initial load) there is nothing to update, and joining
     // the work table with it would still read every work row.
     if stored > 0 {
@@ -386,7 +381,7 @@ async fn index_statements(
     tx: &mut AnyConnection,
     table: &str,
 ) -> StorageResult<Vec<(String, String)>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT 'ALTER TABLE ' || $1 || ' DROP CONSTRAINT ' || quote_ident(conname), \
                 'ALTER TABLE ' || $1 || ' ADD CONSTRAINT ' || quote_ident(conname) || ' ' \
                     || pg_get_constraintdef(oid) \
@@ -398,8 +393,5 @@ async fn index_statements(
     )
     .bind(table)
     .fetch_all(&mut *tx)
-    .await?;
-    rows.iter()
-        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
-        .collect()
+    .await?)
 }

@@ -9,7 +9,7 @@
 //! reloads everything). On PostgreSQL each change is also announced on commit
 //! (`NOTIFY`), which `storage::change_watch` listens for.
 
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use super::{Database, Engine, StorageResult};
 
@@ -20,7 +20,7 @@ pub const KEPT_CHANGES: i64 = 10_000;
 pub(super) const CHANNEL: &str = "vigie_fact_changes";
 
 /// Facts of runs started in `[from_ms, to_ms)` changed, for one probe or for all.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct FactChange {
     pub generation: i64,
     pub from_ms: i64,
@@ -96,22 +96,11 @@ pub async fn last_generation(db: &Database) -> StorageResult<i64> {
 
 /// Every change logged after `generation`, oldest first.
 pub async fn changes_since(db: &Database, generation: i64) -> StorageResult<Vec<FactChange>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT generation, from_ms, to_ms, probe_code FROM rollup_changes \
          WHERE generation > $1 ORDER BY generation",
     )
     .bind(generation)
     .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(FactChange {
-                generation: row.try_get("generation")?,
-                from_ms: row.try_get("from_ms")?,
-                to_ms: row.try_get("to_ms")?,
-                probe_code: row.try_get("probe_code")?,
-            })
-        })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+    .await?)
 }

@@ -1,3 +1,14 @@
+//! Opening the database. [`Database`] holds an `AnyPool`, its [`Engine`] and, on
+//! PostgreSQL, a native pool beside it for `COPY` and large typed reads. SQLite runs in
+//! WAL mode with `synchronous = FULL` (a committed transaction survives a power loss),
+//! foreign keys on; every PostgreSQL session runs with JIT off, `random_page_cost = 1.1`
+//! and `plan_cache_mode = force_custom_plan` (`POSTGRES_SESSION`: a statement asked over
+//! a day and over a year is planned for each). [`Database::bulk_connection`] is a long
+//! bulk write's connection (on SQLite a 64 MiB page cache and in-memory statement
+//! journals, closed after use). [`Database::refresh_lock`] makes the rollup refreshes of
+//! one process take turns. Each engine's migrations are embedded at build time
+//! (`server/build.rs` rebuilds when `migrations/` changes).
+
 use std::str::FromStr;
 use std::time::Duration;
 

@@ -1,7 +1,9 @@
 //! PostgreSQL bulk loads: rows sent with `COPY ... FROM STDIN (FORMAT csv)` into a
 //! temporary table, then moved into the real table with `INSERT ... SELECT ... ON
-//! CONFLICT DO NOTHING`, so that bulk loads stay idempotent by natural key. This is the
-//! one place where PostgreSQL gets SQL of its own (SQLite uses batched inserts).
+//! CONFLICT DO NOTHING`, so that bulk loads stay idempotent by natural key. Used for
+//! batches of 200 runs or more (`runs::insert_runs`); SQLite, and smaller batches, use
+//! multi-row inserts ([`super::BatchInsert`]). The import's work tables are
+//! [`super::bulk_load`]'s, and the rollups send their rows with a `COPY` of their own.
 
 use std::fmt::Write;
 

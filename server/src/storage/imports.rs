@@ -1,51 +1,41 @@
 //! The import pipeline's own tables: imports, their stages, their files, their rejected
-//! rows and their raw staging chunks (migration 0006).
+//! rows, their raw staging chunks and the geography answers of their enrich stage
+//! (migration 0006). Each import's work can be cleared table by table (`WorkTable`), so
+//! that a stage run again, or a restart, starts from nothing.
 
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use app::domain::imports::{ImportStatus, Phase, Stage};
+use sqlx::AnyConnection;
 
 use super::{BatchInsert, Database, StorageResult};
 
 /// One import as stored.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct ImportRecord {
     pub import_id: String,
-    /// `initial` or `daily`.
-    pub phase: String,
+    #[sqlx(try_from = "String")]
+    pub phase: Phase,
     pub folder: String,
     pub business_date: Option<String>,
-    /// `running`, `failed` or `succeeded`.
-    pub status: String,
-    pub stage: String,
+    #[sqlx(try_from = "String")]
+    pub status: ImportStatus,
+    #[sqlx(try_from = "String")]
+    pub stage: Stage,
     /// "Now" for the future-timestamp rule, fixed when the import was created, so that a
     /// resumed import judges rows as the first attempt did.
     pub reference_ms: i64,
+    #[sqlx(rename = "created_at")]
     pub created_at_ms: i64,
+    #[sqlx(rename = "finished_at")]
     pub finished_at_ms: Option<i64>,
     pub failure: Option<String>,
+    #[sqlx(rename = "touched_from")]
     pub touched_from_ms: Option<i64>,
+    #[sqlx(rename = "touched_to")]
     pub touched_to_ms: Option<i64>,
 }
 
 const IMPORT_COLUMNS: &str = "import_id, phase, folder, business_date, status, stage, \
      reference_ms, created_at, finished_at, failure, touched_from, touched_to";
-
-fn import_record(row: &AnyRow) -> StorageResult<ImportRecord> {
-    Ok(ImportRecord {
-        import_id: row.try_get("import_id")?,
-        phase: row.try_get("phase")?,
-        folder: row.try_get("folder")?,
-        business_date: row.try_get("business_date")?,
-        status: row.try_get("status")?,
-        stage: row.try_get("stage")?,
-        reference_ms: row.try_get("reference_ms")?,
-        created_at_ms: row.try_get("created_at")?,
-        finished_at_ms: row.try_get("finished_at")?,
-        failure: row.try_get("failure")?,
-        touched_from_ms: row.try_get("touched_from")?,
-        touched_to_ms: row.try_get("touched_to")?,
-    })
-}
 
 /// Stores a new import; answers false when its id is taken.
 pub async fn create(db: &Database, import: &ImportRecord) -> StorageResult<bool> {
@@ -55,11 +45,11 @@ pub async fn create(db: &Database, import: &ImportRecord) -> StorageResult<bool>
     );
     let done = sqlx::query(&sql)
         .bind(&import.import_id)
-        .bind(&import.phase)
+        .bind(import.phase.as_str())
         .bind(&import.folder)
         .bind(&import.business_date)
-        .bind(&import.status)
-        .bind(&import.stage)
+        .bind(import.status.as_str())
+        .bind(import.stage.as_str())
         .bind(import.reference_ms)
         .bind(import.created_at_ms)
         .bind(import.finished_at_ms)
@@ -73,11 +63,10 @@ pub async fn create(db: &Database, import: &ImportRecord) -> StorageResult<bool>
 
 pub async fn find(db: &Database, import_id: &str) -> StorageResult<Option<ImportRecord>> {
     let sql = format!("SELECT {IMPORT_COLUMNS} FROM imports WHERE import_id = $1");
-    let row = sqlx::query(&sql)
+    Ok(sqlx::query_as(&sql)
         .bind(import_id)
         .fetch_optional(db.pool())
-        .await?;
-    row.as_ref().map(import_record).transpose()
+        .await?)
 }
 
 /// The newest imports first.
@@ -85,20 +74,22 @@ pub async fn list(db: &Database, limit: i64) -> StorageResult<Vec<ImportRecord>>
     let sql = format!(
         "SELECT {IMPORT_COLUMNS} FROM imports ORDER BY created_at DESC, import_id DESC LIMIT $1"
     );
-    let rows = sqlx::query(&sql).bind(limit).fetch_all(db.pool()).await?;
-    rows.iter().map(import_record).collect()
+    Ok(sqlx::query_as(&sql)
+        .bind(limit)
+        .fetch_all(db.pool())
+        .await?)
 }
 
 /// Moves an import to `stage` with `status` (and clears an earlier failure).
 pub async fn set_stage(
     connection: &mut AnyConnection,
     import_id: &str,
-    stage: &str,
-    status: &str,
+    stage: Stage,
+    status: ImportStatus,
 ) -> StorageResult<()> {
     sqlx::query("UPDATE imports SET stage = $1, status = $2, failure = NULL WHERE import_id = $3")
-        .bind(stage)
-        .bind(status)
+        .bind(stage.as_str())
+        .bind(status.as_str())
         .bind(import_id)
         .execute(connection)
         .await?;
@@ -131,19 +122,21 @@ pub async fn set_touched(
 
 pub async fn fail(db: &Database, import_id: &str, reason: &str, now_ms: i64) -> StorageResult<()> {
     sqlx::query(
-        "UPDATE imports SET status = 'failed', failure = $1, finished_at = $2 WHERE import_id = $3",
+        "UPDATE imports SET status = $1, failure = $2, finished_at = $3 WHERE import_id = $4",
     )
+    .bind(ImportStatus::Failed.as_str())
     .bind(reason)
     .bind(now_ms)
     .bind(import_id)
     .execute(db.pool())
     .await?;
     sqlx::query(
-        "UPDATE import_stages SET status = 'failed', ended_at = $1 \
-         WHERE import_id = $2 AND status = 'running'",
+        "UPDATE import_stages SET status = $1, ended_at = $2 WHERE import_id = $3 AND status = $4",
     )
+    .bind(ImportStatus::Failed.as_str())
     .bind(now_ms)
     .bind(import_id)
+    .bind(ImportStatus::Running.as_str())
     .execute(db.pool())
     .await?;
     Ok(())
@@ -151,9 +144,10 @@ pub async fn fail(db: &Database, import_id: &str, reason: &str, now_ms: i64) -> 
 
 pub async fn succeed(db: &Database, import_id: &str, now_ms: i64) -> StorageResult<()> {
     sqlx::query(
-        "UPDATE imports SET status = 'succeeded', stage = 'finish', finished_at = $1 \
-         WHERE import_id = $2",
+        "UPDATE imports SET status = $1, stage = $2, finished_at = $3 WHERE import_id = $4",
     )
+    .bind(ImportStatus::Succeeded.as_str())
+    .bind(Stage::Finish.as_str())
     .bind(now_ms)
     .bind(import_id)
     .execute(db.pool())
@@ -162,29 +156,34 @@ pub async fn succeed(db: &Database, import_id: &str, now_ms: i64) -> StorageResu
 }
 
 /// One stage of an import as stored.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct StageRecord {
-    pub stage: String,
+    #[sqlx(try_from = "String")]
+    pub stage: Stage,
+    #[sqlx(rename = "started_at")]
     pub started_at_ms: i64,
+    #[sqlx(rename = "ended_at")]
     pub ended_at_ms: Option<i64>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ImportStatus,
     pub rows_done: i64,
 }
 
 pub async fn stage_started(
     db: &Database,
     import_id: &str,
-    stage: &str,
+    stage: Stage,
     now_ms: i64,
 ) -> StorageResult<()> {
     sqlx::query(
         "INSERT INTO import_stages (import_id, stage, started_at, status, rows_done) \
-         VALUES ($1, $2, $3, 'running', 0) ON CONFLICT (import_id, stage) DO UPDATE SET \
-         started_at = excluded.started_at, ended_at = NULL, status = 'running', rows_done = 0",
+         VALUES ($1, $2, $3, $4, 0) ON CONFLICT (import_id, stage) DO UPDATE SET \
+         started_at = excluded.started_at, ended_at = NULL, status = excluded.status, rows_done = 0",
     )
     .bind(import_id)
-    .bind(stage)
+    .bind(stage.as_str())
     .bind(now_ms)
+    .bind(ImportStatus::Running.as_str())
     .execute(db.pool())
     .await?;
     Ok(())
@@ -195,78 +194,64 @@ pub async fn stage_started(
 pub async fn stage_succeeded(
     connection: &mut AnyConnection,
     import_id: &str,
-    stage: &str,
+    stage: Stage,
     rows_done: i64,
-    next_stage: &str,
     now_ms: i64,
 ) -> StorageResult<()> {
     sqlx::query(
-        "UPDATE import_stages SET status = 'succeeded', ended_at = $1, rows_done = $2 \
-         WHERE import_id = $3 AND stage = $4",
+        "UPDATE import_stages SET status = $1, ended_at = $2, rows_done = $3 \
+         WHERE import_id = $4 AND stage = $5",
     )
+    .bind(ImportStatus::Succeeded.as_str())
     .bind(now_ms)
     .bind(rows_done)
     .bind(import_id)
-    .bind(stage)
+    .bind(stage.as_str())
     .execute(&mut *connection)
     .await?;
-    set_stage(connection, import_id, next_stage, "running").await
+    set_stage(connection, import_id, stage.next(), ImportStatus::Running).await
 }
 
 pub async fn stages(db: &Database, import_id: &str) -> StorageResult<Vec<StageRecord>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT stage, started_at, ended_at, status, rows_done FROM import_stages \
          WHERE import_id = $1 ORDER BY started_at, stage",
     )
     .bind(import_id)
     .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(StageRecord {
-                stage: row.try_get("stage")?,
-                started_at_ms: row.try_get("started_at")?,
-                ended_at_ms: row.try_get("ended_at")?,
-                status: row.try_get("status")?,
-                rows_done: row.try_get("rows_done")?,
-            })
-        })
-        .collect()
+    .await?)
 }
 
 /// The rows per second of `stage` in the latest succeeded imports of `phase` (to
 /// notice an import much slower than its peers).
 pub async fn recent_stage_rates(
     db: &Database,
-    phase: &str,
-    stage: &str,
+    phase: Phase,
+    stage: Stage,
     before_import: &str,
     limit: i64,
 ) -> StorageResult<Vec<f64>> {
-    let rows = sqlx::query(
+    let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT s.rows_done, s.started_at, s.ended_at FROM import_stages s \
          JOIN imports i ON i.import_id = s.import_id \
-         WHERE i.phase = $1 AND s.stage = $2 AND i.status = 'succeeded' AND i.import_id < $3 \
-         AND s.ended_at IS NOT NULL ORDER BY i.import_id DESC LIMIT $4",
+         WHERE i.phase = $1 AND s.stage = $2 AND i.status = $3 AND i.import_id < $4 \
+         AND s.ended_at IS NOT NULL ORDER BY i.import_id DESC LIMIT $5",
     )
-    .bind(phase)
-    .bind(stage)
+    .bind(phase.as_str())
+    .bind(stage.as_str())
+    .bind(ImportStatus::Succeeded.as_str())
     .bind(before_import)
     .bind(limit)
     .fetch_all(db.pool())
     .await?;
-    let mut rates = Vec::new();
-    for row in rows {
-        let done: i64 = row.try_get("rows_done")?;
-        let started: i64 = row.try_get("started_at")?;
-        let ended: i64 = row.try_get("ended_at")?;
-        rates.push(done as f64 * 1000.0 / (ended - started).max(1) as f64);
-    }
-    Ok(rates)
+    Ok(rows
+        .into_iter()
+        .map(|(done, started, ended)| done as f64 * 1000.0 / (ended - started).max(1) as f64)
+        .collect())
 }
 
 /// One file of an import: rows read, accepted and rejected.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct FileRecord {
     pub file_type: String,
     pub file_name: String,
@@ -317,31 +302,21 @@ pub async fn file_validated(
 }
 
 pub async fn files(db: &Database, import_id: &str) -> StorageResult<Vec<FileRecord>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT file_type, file_name, read_rows, accepted_rows, rejected_rows FROM import_files \
          WHERE import_id = $1",
     )
     .bind(import_id)
     .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(FileRecord {
-                file_type: row.try_get("file_type")?,
-                file_name: row.try_get("file_name")?,
-                read_rows: row.try_get("read_rows")?,
-                accepted_rows: row.try_get("accepted_rows")?,
-                rejected_rows: row.try_get("rejected_rows")?,
-            })
-        })
-        .collect()
+    .await?)
 }
 
 /// A rejected row's broken rule, as the import-error table holds it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RejectedRow {
     pub file_type: String,
     pub line: i64,
+    #[sqlx(rename = "column_name")]
     pub column: String,
     pub rule: String,
     pub message: String,
@@ -398,7 +373,7 @@ pub async fn errors(
     .bind(&filter.rule)
     .fetch_one(db.pool())
     .await?;
-    let rows = sqlx::query(&format!(
+    let rows = sqlx::query_as(&format!(
         "SELECT file_type, line, column_name, rule, message FROM import_errors WHERE {condition} \
          ORDER BY file_type, line, seq LIMIT $4 OFFSET $5"
     ))
@@ -409,18 +384,6 @@ pub async fn errors(
     .bind(offset)
     .fetch_all(db.pool())
     .await?;
-    let rows = rows
-        .iter()
-        .map(|row| {
-            Ok(RejectedRow {
-                file_type: row.try_get("file_type")?,
-                line: row.try_get("line")?,
-                column: row.try_get("column_name")?,
-                rule: row.try_get("rule")?,
-                message: row.try_get("message")?,
-            })
-        })
-        .collect::<StorageResult<Vec<_>>>()?;
     Ok((rows, total))
 }
 
@@ -534,12 +497,21 @@ pub async fn read_chunk(
     Ok(payload)
 }
 
+app::text_enum! {
+    /// What the geography service answered for a postal code.
+    pub enum LookupStatus("postal code lookup status") {
+        Resolved = "resolved",
+        Unknown = "unknown",
+        Failed = "failed",
+    }
+}
+
 /// A postal code's answer from the enrich stage.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct GeographyRow {
     pub postal_code: String,
-    /// `resolved`, `unknown` or `failed`.
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: LookupStatus,
     pub commune: Option<String>,
     pub department_code: Option<String>,
     pub region_code: Option<String>,
@@ -561,7 +533,7 @@ pub async fn insert_geography(
             query
                 .bind(import_id.to_string())
                 .bind(&row.postal_code)
-                .bind(&row.status)
+                .bind(row.status.as_str())
                 .bind(&row.commune)
                 .bind(&row.department_code)
                 .bind(&row.region_code)
@@ -572,34 +544,23 @@ pub async fn insert_geography(
 }
 
 pub async fn geography(db: &Database, import_id: &str) -> StorageResult<Vec<GeographyRow>> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT postal_code, status, commune, department_code, region_code FROM import_geography \
          WHERE import_id = $1",
     )
     .bind(import_id)
     .fetch_all(db.pool())
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(GeographyRow {
-                postal_code: row.try_get("postal_code")?,
-                status: row.try_get("status")?,
-                commune: row.try_get("commune")?,
-                department_code: row.try_get("department_code")?,
-                region_code: row.try_get("region_code")?,
-            })
-        })
-        .collect()
+    .await?)
 }
 
 /// Whether an import of `business_date` (`YYYY-MM-DD`) succeeded.
 pub async fn succeeded_for_date(db: &Database, business_date: &str) -> StorageResult<bool> {
-    let count: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM imports WHERE business_date = $1 AND status = 'succeeded'",
-    )
-    .bind(business_date)
-    .fetch_one(db.pool())
-    .await?;
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM imports WHERE business_date = $1 AND status = $2")
+            .bind(business_date)
+            .bind(ImportStatus::Succeeded.as_str())
+            .fetch_one(db.pool())
+            .await?;
     Ok(count > 0)
 }
 
@@ -608,9 +569,12 @@ pub async fn succeeded_for_date(db: &Database, business_date: &str) -> StorageRe
 pub async fn loading_now(db: &Database, now_ms: i64) -> StorageResult<Option<String>> {
     let import: Option<String> = sqlx::query_scalar(
         "SELECT s.import_id FROM import_stages s JOIN imports i ON i.import_id = s.import_id \
-         WHERE s.stage IN ('load', 'rollups') AND s.status = 'running' AND i.status = 'running' \
-         AND s.started_at > $1 ORDER BY s.started_at DESC LIMIT 1",
+         WHERE s.stage IN ($1, $2) AND s.status = $3 AND i.status = $3 \
+         AND s.started_at > $4 ORDER BY s.started_at DESC LIMIT 1",
     )
+    .bind(Stage::Load.as_str())
+    .bind(Stage::Rollups.as_str())
+    .bind(ImportStatus::Running.as_str())
     .bind(now_ms - 6 * 3_600_000)
     .fetch_optional(db.pool())
     .await?;

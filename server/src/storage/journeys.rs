@@ -1,5 +1,9 @@
 //! Real prospects (personal data encrypted by the caller) and their journey events.
 
+use std::collections::HashMap;
+
+use app::domain::status::EventOutcome;
+
 use super::batch::AnyQuery;
 use sqlx::AnyConnection;
 
@@ -40,8 +44,7 @@ pub struct JourneyEvent {
     pub step_code: String,
     pub journey_id: String,
     pub prospect_id: Option<String>,
-    /// `STARTED`, `COMPLETED`, `FAILED` or `ABANDONED`.
-    pub outcome: String,
+    pub outcome: EventOutcome,
     pub error_code: Option<String>,
     pub channel: String,
     pub application: Option<String>,
@@ -121,7 +124,7 @@ fn bind_event<'q>(query: AnyQuery<'q>, event: &'q JourneyEvent) -> AnyQuery<'q> 
         .bind(&event.step_code)
         .bind(&event.journey_id)
         .bind(&event.prospect_id)
-        .bind(&event.outcome)
+        .bind(event.outcome.as_str())
         .bind(&event.error_code)
         .bind(&event.channel)
         .bind(&event.application)
@@ -198,4 +201,50 @@ pub async fn stored_prospects(
         found.extend(query.fetch_all(&mut *connection).await?);
     }
     Ok(found)
+}
+
+/// A journey event as the event metrics read it (no prospect).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct EventRow {
+    #[sqlx(rename = "occurred_at")]
+    pub occurred_at_ms: i64,
+    pub product_code: String,
+    pub step_code: String,
+    pub journey_id: String,
+    #[sqlx(try_from = "String")]
+    pub outcome: EventOutcome,
+    pub channel: String,
+    pub error_code: Option<String>,
+}
+
+/// The events that occurred in `[from, to)`.
+pub async fn events_between(db: &Database, from: i64, to: i64) -> StorageResult<Vec<EventRow>> {
+    Ok(sqlx::query_as(
+        "SELECT occurred_at, product_code, step_code, journey_id, outcome, channel, error_code \
+         FROM journey_events WHERE occurred_at >= $1 AND occurred_at < $2",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// Each product's last journey step (where a journey completes).
+pub async fn last_steps(db: &Database) -> StorageResult<HashMap<String, String>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT js.product_code, js.step_code FROM journey_steps js WHERE js.position = \
+         (SELECT MAX(other.position) FROM journey_steps other WHERE other.product_code = js.product_code)",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// When the newest stored event occurred, if any.
+pub async fn latest_occurred_at(db: &Database) -> StorageResult<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT MAX(occurred_at) FROM journey_events")
+            .fetch_one(db.pool())
+            .await?,
+    )
 }

@@ -11,6 +11,10 @@
 //! 33 ms typed; one array per column, 52 ms). Its rows are decoded column by column with
 //! each column's type looked at once per query instead of once per value (sqlx's checked
 //! `try_get` clones and compares the type on every call: a third of the decoding time).
+//!
+//! [`fetch_rows`] decodes every row into a tuple; [`visit_rows`] hands each row to a
+//! sink that borrows its text, so that a reader of millions of rows that keeps a few
+//! distinct values (the rollups' facts) allocates nothing per row.
 
 use serde::de::value::{Error as ValueError, SeqAccessDeserializer};
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, SeqAccess, Visitor};

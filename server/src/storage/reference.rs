@@ -1,7 +1,10 @@
 //! Reference data of the file contract: products, services, journey steps, probes,
 //! error codes and maintenance windows.
 
-use sqlx::{AnyConnection, Row};
+use std::collections::HashMap;
+
+use app::domain::catalog::{ErrorCategory, MaintenanceScope, ServiceKind};
+use sqlx::AnyConnection;
 
 use super::batch::AnyQuery;
 use super::{BatchInsert, Database, Engine, StorageResult};
@@ -17,8 +20,7 @@ pub struct Product {
 pub struct Service {
     pub service_code: String,
     pub label: String,
-    /// `internal` or `partner`.
-    pub kind: String,
+    pub kind: ServiceKind,
     pub owner_team: Option<String>,
 }
 
@@ -46,18 +48,19 @@ pub struct Probe {
 pub struct ErrorCode {
     pub error_code: String,
     pub label: String,
-    /// `technical`, `functional` or `partner`.
-    pub category: String,
+    pub category: ErrorCategory,
     pub service_code: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct MaintenanceWindow {
     pub window_id: String,
-    /// `all`, `product`, `service` or `probe`.
-    pub scope: String,
+    #[sqlx(try_from = "String")]
+    pub scope: MaintenanceScope,
     pub scope_code: Option<String>,
+    #[sqlx(rename = "starts_at")]
     pub starts_at_ms: i64,
+    #[sqlx(rename = "ends_at")]
     pub ends_at_ms: i64,
     pub reason: Option<String>,
 }
@@ -90,6 +93,7 @@ pub async fn upsert_catalog(db: &Database, catalog: &Catalog) -> StorageResult<(
 
 /// Inserts or updates every row of the catalog by natural key, on `tx` (the caller's
 /// transaction).
+// Over 80 lines: six upserts, one per reference table, in the order keys need.
 pub async fn write_catalog(
     tx: &mut AnyConnection,
     engine: Engine,
@@ -114,7 +118,7 @@ pub async fn write_catalog(
         )
         .bind(&service.service_code)
         .bind(&service.label)
-        .bind(&service.kind)
+        .bind(service.kind.as_str())
         .bind(&service.owner_team)
         .execute(&mut *tx)
         .await?;
@@ -158,7 +162,7 @@ pub async fn write_catalog(
         )
         .bind(&error.error_code)
         .bind(&error.label)
-        .bind(&error.category)
+        .bind(error.category.as_str())
         .bind(&error.service_code)
         .execute(&mut *tx)
         .await?;
@@ -178,7 +182,7 @@ pub async fn write_catalog(
         for window in chunk {
             query = query
                 .bind(&window.window_id)
-                .bind(&window.scope)
+                .bind(window.scope.as_str())
                 .bind(&window.scope_code)
                 .bind(window.starts_at_ms)
                 .bind(window.ends_at_ms)
@@ -320,10 +324,23 @@ pub struct ProbeWithProduct {
     pub product_label: String,
 }
 
+/// A probe row with its product's label.
+#[derive(sqlx::FromRow)]
+struct ProbeRow {
+    probe_code: String,
+    label: String,
+    product_code: String,
+    channel: String,
+    environment: String,
+    interval_s: i64,
+    enabled: i64,
+    product_label: String,
+}
+
 /// Every probe with its product, ordered by product label, environment (prod first),
 /// channel and label.
 pub async fn probes_with_products(db: &Database) -> StorageResult<Vec<ProbeWithProduct>> {
-    let rows = sqlx::query(
+    let rows: Vec<ProbeRow> = sqlx::query_as(
         "SELECT p.probe_code, p.label, p.product_code, p.channel, p.environment, p.interval_s, \
          p.enabled, pr.label AS product_label FROM probes p \
          JOIN products pr ON pr.product_code = p.product_code \
@@ -331,32 +348,163 @@ pub async fn probes_with_products(db: &Database) -> StorageResult<Vec<ProbeWithP
     )
     .fetch_all(db.pool())
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(ProbeWithProduct {
-                probe: Probe {
-                    probe_code: row.try_get("probe_code")?,
-                    label: row.try_get("label")?,
-                    product_code: row.try_get("product_code")?,
-                    channel: row.try_get("channel")?,
-                    environment: row.try_get("environment")?,
-                    interval_s: row.try_get("interval_s")?,
-                    enabled: row.try_get::<i64, _>("enabled")? != 0,
-                },
-                product_label: row.try_get("product_label")?,
-            })
+    Ok(rows
+        .into_iter()
+        .map(|row| ProbeWithProduct {
+            probe: Probe {
+                probe_code: row.probe_code,
+                label: row.label,
+                product_code: row.product_code,
+                channel: row.channel,
+                environment: row.environment,
+                interval_s: row.interval_s,
+                enabled: row.enabled != 0,
+            },
+            product_label: row.product_label,
+        })
+        .collect())
+}
+
+/// Labels of error codes, by code.
+pub async fn error_labels(db: &Database) -> StorageResult<HashMap<String, String>> {
+    pairs(db, "SELECT error_code, label FROM error_codes").await
+}
+
+/// Each error code's category, by code.
+pub async fn error_categories(db: &Database) -> StorageResult<HashMap<String, ErrorCategory>> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT error_code, category FROM error_codes")
+            .fetch_all(db.pool())
+            .await?;
+    rows.into_iter()
+        .map(|(code, category)| {
+            let category = category.parse().map_err(|error| {
+                super::StorageError::Corrupt(format!("error_codes.category: {error}"))
+            })?;
+            Ok((code, category))
         })
         .collect()
 }
 
-/// Labels of error codes, by code.
-pub async fn error_labels(
-    db: &Database,
-) -> StorageResult<std::collections::HashMap<String, String>> {
-    let rows = sqlx::query("SELECT error_code, label FROM error_codes")
-        .fetch_all(db.pool())
+/// Each probe's product, by probe.
+pub async fn probe_products(db: &Database) -> StorageResult<HashMap<String, String>> {
+    pairs(db, "SELECT probe_code, product_code FROM probes").await
+}
+
+/// A journey step and the service it calls.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct StepService {
+    pub product_code: String,
+    pub step_code: String,
+    pub service_code: String,
+}
+
+/// Every journey step's service.
+pub async fn step_services(db: &Database) -> StorageResult<Vec<StepService>> {
+    Ok(
+        sqlx::query_as("SELECT product_code, step_code, service_code FROM journey_steps")
+            .fetch_all(db.pool())
+            .await?,
+    )
+}
+
+/// Every maintenance window, by start.
+pub async fn maintenance_windows(db: &Database) -> StorageResult<Vec<MaintenanceWindow>> {
+    Ok(sqlx::query_as(
+        "SELECT window_id, scope, scope_code, starts_at, ends_at, reason FROM maintenance_windows \
+         ORDER BY starts_at",
+    )
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// A two-column query as a map from the first column to the second.
+async fn pairs(db: &Database, sql: &str) -> StorageResult<HashMap<String, String>> {
+    let rows: Vec<(String, String)> = sqlx::query_as(sql).fetch_all(db.pool()).await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// What a probe is, for filtering and grouping.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ProbeCodes {
+    pub probe_code: String,
+    pub product_code: String,
+    pub channel: String,
+    pub environment: String,
+}
+
+/// The codes a query filters and groups by, read one after the other on one pooled
+/// connection (an explorer page asks for several series at once; each should hold few
+/// connections).
+pub struct QueryCodes {
+    pub probes: Vec<ProbeCodes>,
+    pub step_services: Vec<StepService>,
+    /// (error code, category).
+    pub error_categories: Vec<(String, String)>,
+}
+
+pub async fn query_codes(db: &Database) -> StorageResult<QueryCodes> {
+    let mut connection = db.pool().acquire().await?;
+    let probes =
+        sqlx::query_as("SELECT probe_code, product_code, channel, environment FROM probes")
+            .fetch_all(&mut *connection)
+            .await?;
+    let step_services =
+        sqlx::query_as("SELECT product_code, step_code, service_code FROM journey_steps")
+            .fetch_all(&mut *connection)
+            .await?;
+    let error_categories = sqlx::query_as("SELECT error_code, category FROM error_codes")
+        .fetch_all(&mut *connection)
         .await?;
-    rows.iter()
-        .map(|row| Ok((row.try_get("error_code")?, row.try_get("label")?)))
-        .collect()
+    Ok(QueryCodes {
+        probes,
+        step_services,
+        error_categories,
+    })
+}
+
+/// Every code of one reference table (`products`, `services`, `error_codes`): the
+/// column is `<table without its s>_code`.
+pub async fn codes_of(db: &Database, table: ReferenceTable) -> StorageResult<Vec<String>> {
+    let (table, column) = table.names();
+    Ok(sqlx::query_scalar(&format!("SELECT {column} FROM {table}"))
+        .fetch_all(db.pool())
+        .await?)
+}
+
+/// Codes and labels of one reference table, as the explorer's filters offer them.
+pub async fn labelled(
+    db: &Database,
+    table: ReferenceTable,
+) -> StorageResult<Vec<(String, String)>> {
+    let (table, column) = table.names();
+    // A step code names a step in several products: one label each (the first).
+    let sql = if table == "journey_steps" {
+        format!("SELECT {column}, MIN(label) FROM {table} GROUP BY {column} ORDER BY {column}")
+    } else {
+        format!("SELECT {column}, label FROM {table} ORDER BY label, {column}")
+    };
+    Ok(sqlx::query_as(&sql).fetch_all(db.pool()).await?)
+}
+
+/// The reference tables whose codes are read whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReferenceTable {
+    Products,
+    Services,
+    Probes,
+    JourneySteps,
+    ErrorCodes,
+}
+
+impl ReferenceTable {
+    fn names(self) -> (&'static str, &'static str) {
+        match self {
+            ReferenceTable::Products => ("products", "product_code"),
+            ReferenceTable::Services => ("services", "service_code"),
+            ReferenceTable::Probes => ("probes", "probe_code"),
+            ReferenceTable::JourneySteps => ("journey_steps", "step_code"),
+            ReferenceTable::ErrorCodes => ("error_codes", "error_code"),
+        }
+    }
 }

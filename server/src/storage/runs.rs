@@ -1,9 +1,19 @@
 //! Probe runs and their steps: writing (idempotent by natural key) and the reads the
 //! status board needs.
+//!
+//! Live runs are inserted ([`insert_runs`]: `ON CONFLICT DO NOTHING`, a run is stored
+//! once by `run_id`; with `COPY` from 200 runs on PostgreSQL); the file import upserts
+//! ([`upsert_runs`], [`upsert_steps`]: a changed row is updated, a run keeps its first
+//! `ingested_at`). Each table's columns, natural key and kept columns are named once, in
+//! [`RUNS`] and [`STEPS`], which the batched upserts and PostgreSQL's bulk load
+//! (`storage::bulk_load`) both use. Every step names a stored run and every run a stored
+//! probe (foreign keys on both engines); a PostgreSQL initial load drops those keys
+//! inside its load transaction and adds them back before commit ([`suspend_fact_keys`],
+//! [`check_fact_keys`]): one join per key instead of a check per row.
 
 use std::collections::{HashMap, HashSet};
 
-use sqlx::any::AnyRow;
+use app::domain::status::{RunStatus, StepStatus};
 use sqlx::{AnyConnection, Row};
 
 use super::batch::AnyQuery;
@@ -16,8 +26,7 @@ pub struct ProbeStep {
     pub position: i64,
     pub started_at_ms: i64,
     pub duration_ms: i64,
-    /// `OK`, `KO`, `TIMEOUT` or `SKIPPED`.
-    pub status: String,
+    pub status: StepStatus,
     pub http_status: Option<i64>,
     pub error_code: Option<String>,
     pub message: Option<String>,
@@ -29,8 +38,7 @@ pub struct ProbeRun {
     pub probe_code: String,
     pub started_at_ms: i64,
     pub duration_ms: i64,
-    /// `OK`, `KO` or `TIMEOUT`.
-    pub status: String,
+    pub status: RunStatus,
     pub failed_step_code: Option<String>,
     pub error_code: Option<String>,
     pub error_message: Option<String>,
@@ -152,7 +160,7 @@ fn bind_run<'q>(query: AnyQuery<'q>, run: &'q ProbeRun, ingested_at_ms: i64) -> 
         .bind(&run.probe_code)
         .bind(run.started_at_ms)
         .bind(run.duration_ms)
-        .bind(&run.status)
+        .bind(run.status.as_str())
         .bind(&run.failed_step_code)
         .bind(&run.error_code)
         .bind(&run.error_message)
@@ -167,7 +175,7 @@ fn bind_step<'q>(query: AnyQuery<'q>, run_id: &'q str, step: &'q ProbeStep) -> A
         .bind(step.position)
         .bind(step.started_at_ms)
         .bind(step.duration_ms)
-        .bind(&step.status)
+        .bind(step.status.as_str())
         .bind(step.http_status)
         .bind(&step.error_code)
         .bind(&step.message)
@@ -307,7 +315,7 @@ pub fn copy_run_row(rows: &mut CopyRows, run: &ProbeRun, ingested_at_ms: i64) {
         .text(Some(&run.probe_code))
         .number(Some(run.started_at_ms))
         .number(Some(run.duration_ms))
-        .text(Some(&run.status))
+        .text(Some(run.status.as_str()))
         .text(run.failed_step_code.as_deref())
         .text(run.error_code.as_deref())
         .text(run.error_message.as_deref())
@@ -323,7 +331,7 @@ pub fn copy_step_row(rows: &mut CopyRows, run_id: &str, step: &ProbeStep) {
         .number(Some(step.position))
         .number(Some(step.started_at_ms))
         .number(Some(step.duration_ms))
-        .text(Some(&step.status))
+        .text(Some(step.status.as_str()))
         .number(step.http_status)
         .text(step.error_code.as_deref())
         .text(step.message.as_deref())
@@ -341,29 +349,20 @@ fn new_runs_of<'a>(
 }
 
 /// A run as the board reads it (no steps).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct RunSummary {
     pub probe_code: String,
+    #[sqlx(rename = "started_at")]
     pub started_at_ms: i64,
     pub duration_ms: i64,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: RunStatus,
     pub failed_step_code: Option<String>,
     pub error_code: Option<String>,
 }
 
 const RUN_SUMMARY_COLUMNS: &str =
     "probe_code, started_at, duration_ms, status, failed_step_code, error_code";
-
-fn run_summary(row: &AnyRow) -> StorageResult<RunSummary> {
-    Ok(RunSummary {
-        probe_code: row.try_get("probe_code")?,
-        started_at_ms: row.try_get("started_at")?,
-        duration_ms: row.try_get("duration_ms")?,
-        status: row.try_get("status")?,
-        failed_step_code: row.try_get("failed_step_code")?,
-        error_code: row.try_get("error_code")?,
-    })
-}
 
 /// Runs started at or after `since_ms`, grouped by probe, oldest first.
 pub async fn recent_runs(
@@ -376,13 +375,12 @@ pub async fn recent_runs(
     let sql = format!(
         "SELECT {RUN_SUMMARY_COLUMNS} FROM probe_runs WHERE started_at >= $1 ORDER BY started_at"
     );
-    let rows = sqlx::query(&sql)
+    let runs: Vec<RunSummary> = sqlx::query_as(&sql)
         .bind(since_ms)
         .fetch_all(db.pool())
         .await?;
     let mut by_probe: HashMap<String, Vec<RunSummary>> = HashMap::new();
-    for row in &rows {
-        let run = run_summary(row)?;
+    for run in runs {
         by_probe
             .entry(run.probe_code.clone())
             .or_default()
@@ -396,9 +394,22 @@ pub async fn last_run(db: &Database, probe_code: &str) -> StorageResult<Option<R
     let sql = format!(
         "SELECT {RUN_SUMMARY_COLUMNS} FROM probe_runs WHERE probe_code = $1 ORDER BY started_at DESC LIMIT 1"
     );
-    let row = sqlx::query(&sql)
+    Ok(sqlx::query_as(&sql)
         .bind(probe_code)
         .fetch_optional(db.pool())
-        .await?;
-    row.as_ref().map(run_summary).transpose()
+        .await?)
+}
+
+/// When the newest stored run started, if any.
+pub async fn latest_started_at(db: &Database) -> StorageResult<Option<i64>> {
+    Ok(started_span(db).await?.map(|(_, last)| last))
+}
+
+/// When the oldest and the newest stored runs started, if there is any.
+pub async fn started_span(db: &Database) -> StorageResult<Option<(i64, i64)>> {
+    let span: (Option<i64>, Option<i64>) =
+        sqlx::query_as("SELECT MIN(started_at), MAX(started_at) FROM probe_runs")
+            .fetch_one(db.pool())
+            .await?;
+    Ok(span.0.zip(span.1))
 }

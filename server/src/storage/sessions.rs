@@ -1,7 +1,5 @@
 //! Server-side sessions. Only a SHA-256 hash of the session token is stored.
 
-use sqlx::Row;
-
 use super::{Database, StorageResult};
 
 pub async fn create(
@@ -24,12 +22,12 @@ pub async fn create(
 
 /// The session's user id and last activity, if the session exists.
 pub async fn find(db: &Database, token_hash: &str) -> StorageResult<Option<(i64, i64)>> {
-    let row = sqlx::query("SELECT user_id, last_seen_at FROM sessions WHERE token_hash = $1")
-        .bind(token_hash)
-        .fetch_optional(db.pool())
-        .await?;
-    row.map(|row| Ok((row.try_get("user_id")?, row.try_get("last_seen_at")?)))
-        .transpose()
+    Ok(
+        sqlx::query_as("SELECT user_id, last_seen_at FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(db.pool())
+            .await?,
+    )
 }
 
 pub async fn touch(db: &Database, token_hash: &str, now_ms: i64) -> StorageResult<()> {

@@ -1,36 +1,28 @@
 //! API tokens. Only the SHA-256 of each secret is stored.
 
-use sqlx::any::AnyRow;
-use sqlx::Row;
+use app::domain::tokens::Scope;
+use app::domain::vocabulary::NameList;
 
 use super::{Database, StorageResult};
 
 /// A stored token (never its secret).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct StoredToken {
     pub token_id: String,
     pub name: String,
-    /// Comma-separated scopes.
-    pub scopes: String,
+    /// Stored comma-separated.
+    #[sqlx(try_from = "String")]
+    pub scopes: NameList<Scope>,
     pub created_by: String,
+    #[sqlx(rename = "created_at")]
     pub created_at_ms: i64,
+    #[sqlx(rename = "last_used_at")]
     pub last_used_at_ms: Option<i64>,
+    #[sqlx(rename = "revoked_at")]
     pub revoked_at_ms: Option<i64>,
 }
 
 const COLUMNS: &str = "token_id, name, scopes, created_by, created_at, last_used_at, revoked_at";
-
-fn stored_token(row: &AnyRow) -> StorageResult<StoredToken> {
-    Ok(StoredToken {
-        token_id: row.try_get("token_id")?,
-        name: row.try_get("name")?,
-        scopes: row.try_get("scopes")?,
-        created_by: row.try_get("created_by")?,
-        created_at_ms: row.try_get("created_at")?,
-        last_used_at_ms: row.try_get("last_used_at")?,
-        revoked_at_ms: row.try_get("revoked_at")?,
-    })
-}
 
 pub async fn insert(db: &Database, token: &StoredToken, token_hash: &str) -> StorageResult<()> {
     sqlx::query(
@@ -39,7 +31,7 @@ pub async fn insert(db: &Database, token: &StoredToken, token_hash: &str) -> Sto
     )
     .bind(&token.token_id)
     .bind(&token.name)
-    .bind(&token.scopes)
+    .bind(token.scopes.to_string())
     .bind(token_hash)
     .bind(&token.created_by)
     .bind(token.created_at_ms)
@@ -51,18 +43,16 @@ pub async fn insert(db: &Database, token: &StoredToken, token_hash: &str) -> Sto
 /// Every token, newest first.
 pub async fn list(db: &Database) -> StorageResult<Vec<StoredToken>> {
     let sql = format!("SELECT {COLUMNS} FROM api_tokens ORDER BY created_at DESC, token_id");
-    let rows = sqlx::query(&sql).fetch_all(db.pool()).await?;
-    rows.iter().map(stored_token).collect()
+    Ok(sqlx::query_as(&sql).fetch_all(db.pool()).await?)
 }
 
 /// The token whose secret hashes to `token_hash`, revoked or not.
 pub async fn find_by_hash(db: &Database, token_hash: &str) -> StorageResult<Option<StoredToken>> {
     let sql = format!("SELECT {COLUMNS} FROM api_tokens WHERE token_hash = $1");
-    let row = sqlx::query(&sql)
+    Ok(sqlx::query_as(&sql)
         .bind(token_hash)
         .fetch_optional(db.pool())
-        .await?;
-    row.as_ref().map(stored_token).transpose()
+        .await?)
 }
 
 pub async fn touch(db: &Database, token_id: &str, now_ms: i64) -> StorageResult<()> {

@@ -1,7 +1,6 @@
 //! Local accounts and their roles.
 
 use app::domain::auth::{Role, SessionUser, UserSummary};
-use sqlx::Row;
 
 use super::{Database, StorageError, StorageResult};
 
@@ -23,13 +22,12 @@ pub async fn upsert_user(
     now_ms: i64,
 ) -> StorageResult<i64> {
     let mut tx = db.pool().begin().await?;
-    let existing = sqlx::query("SELECT user_id FROM users WHERE username = $1")
+    let existing: Option<i64> = sqlx::query_scalar("SELECT user_id FROM users WHERE username = $1")
         .bind(username)
         .fetch_optional(&mut *tx)
         .await?;
     let user_id = match existing {
-        Some(row) => {
-            let user_id: i64 = row.try_get("user_id")?;
+        Some(user_id) => {
             sqlx::query(
                 "UPDATE users SET display_name = $1, password_hash = $2 WHERE user_id = $3",
             )
@@ -45,12 +43,11 @@ pub async fn upsert_user(
             user_id
         }
         None => {
-            let next: i64 = sqlx::query(
+            let next: i64 = sqlx::query_scalar(
                 "SELECT CAST(COALESCE(MAX(user_id), 0) + 1 AS BIGINT) AS next FROM users",
             )
             .fetch_one(&mut *tx)
-            .await?
-            .try_get("next")?;
+            .await?;
             sqlx::query(
                 "INSERT INTO users (user_id, username, display_name, password_hash, created_at) \
                  VALUES ($1, $2, $3, $4, $5)",
@@ -77,65 +74,72 @@ pub async fn upsert_user(
 }
 
 async fn roles_of(db: &Database, user_id: i64) -> StorageResult<Vec<Role>> {
-    let rows = sqlx::query("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
-        .bind(user_id)
-        .fetch_all(db.pool())
-        .await?;
-    rows.iter()
-        .map(|row| {
-            let name: String = row.try_get("role")?;
-            Role::parse(&name).ok_or_else(|| StorageError::Corrupt(format!("unknown role {name}")))
+    let names: Vec<String> =
+        sqlx::query_scalar("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
+            .bind(user_id)
+            .fetch_all(db.pool())
+            .await?;
+    names
+        .iter()
+        .map(|name| {
+            name.parse::<Role>()
+                .map_err(|error| StorageError::Corrupt(format!("user_roles.role: {error}")))
         })
         .collect()
 }
 
-async fn stored_user(db: &Database, row: &sqlx::any::AnyRow) -> StorageResult<StoredUser> {
-    let user_id: i64 = row.try_get("user_id")?;
+/// A user's row (roles apart).
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    user_id: i64,
+    username: String,
+    display_name: String,
+    password_hash: String,
+}
+
+const USER_COLUMNS: &str = "user_id, username, display_name, password_hash";
+
+async fn stored_user(db: &Database, row: UserRow) -> StorageResult<StoredUser> {
     Ok(StoredUser {
-        user_id,
+        user_id: row.user_id,
         user: SessionUser {
-            username: row.try_get("username")?,
-            display_name: row.try_get("display_name")?,
-            roles: roles_of(db, user_id).await?,
+            username: row.username,
+            display_name: row.display_name,
+            roles: roles_of(db, row.user_id).await?,
         },
-        password_hash: row.try_get("password_hash")?,
+        password_hash: row.password_hash,
     })
 }
 
 pub async fn find_by_username(db: &Database, username: &str) -> StorageResult<Option<StoredUser>> {
-    let row = sqlx::query(
-        "SELECT user_id, username, display_name, password_hash FROM users WHERE username = $1",
-    )
-    .bind(username)
-    .fetch_optional(db.pool())
-    .await?;
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1");
+    let row: Option<UserRow> = sqlx::query_as(&sql)
+        .bind(username)
+        .fetch_optional(db.pool())
+        .await?;
     match row {
-        Some(row) => Ok(Some(stored_user(db, &row).await?)),
+        Some(row) => Ok(Some(stored_user(db, row).await?)),
         None => Ok(None),
     }
 }
 
 pub async fn find_by_id(db: &Database, user_id: i64) -> StorageResult<Option<StoredUser>> {
-    let row = sqlx::query(
-        "SELECT user_id, username, display_name, password_hash FROM users WHERE user_id = $1",
-    )
-    .bind(user_id)
-    .fetch_optional(db.pool())
-    .await?;
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE user_id = $1");
+    let row: Option<UserRow> = sqlx::query_as(&sql)
+        .bind(user_id)
+        .fetch_optional(db.pool())
+        .await?;
     match row {
-        Some(row) => Ok(Some(stored_user(db, &row).await?)),
+        Some(row) => Ok(Some(stored_user(db, row).await?)),
         None => Ok(None),
     }
 }
 
 pub async fn list_users(db: &Database) -> StorageResult<Vec<UserSummary>> {
-    let rows = sqlx::query(
-        "SELECT user_id, username, display_name, password_hash FROM users ORDER BY username",
-    )
-    .fetch_all(db.pool())
-    .await?;
+    let sql = format!("SELECT {USER_COLUMNS} FROM users ORDER BY username");
+    let rows: Vec<UserRow> = sqlx::query_as(&sql).fetch_all(db.pool()).await?;
     let mut users = Vec::with_capacity(rows.len());
-    for row in &rows {
+    for row in rows {
         let stored = stored_user(db, row).await?;
         users.push(UserSummary {
             username: stored.user.username,

@@ -7,13 +7,13 @@ use crate::components::i18n_context::use_i18n;
 use crate::domain::indicators::{Choice, ExplorerOptions};
 use crate::i18n::{translate, Lang};
 
+use super::chart::kind::ChartKind;
 use super::chart::ExplorerChart;
-use super::chart_kind::ChartKind;
-use super::copy_link::CopyLink;
-use super::filters::FilterBar;
-use super::refresh_select::{run_auto_refresh, RefreshSelect};
-use super::summary_table::SummaryTable;
-use super::time_picker::TimePicker;
+use super::controls::copy_link::CopyLink;
+use super::controls::filters::FilterBar;
+use super::controls::refresh_select::{run_auto_refresh, RefreshSelect};
+use super::controls::time_picker::TimePicker;
+use super::summary::table::SummaryTable;
 use super::url_state::{Tab, ViewState};
 
 /// The explorer: every part of the view is read from the URL query, and every change is

@@ -8,7 +8,7 @@ use crate::components::require_login::encode_component;
 use crate::domain::indicators::{Bucket, Filters, GroupBy, Metric};
 use crate::domain::time_range::resolve;
 
-use super::summary_sort::{sort_from_url, sort_to_url, SummaryColumn, SummarySort};
+use super::summary::sort::{sort_from_url, sort_to_url, SummaryColumn, SummarySort};
 
 pub const EXPLORER_PATH: &str = "/explorer";
 pub const DEFAULT_FROM: &str = "now-24h";
@@ -425,20 +425,9 @@ mod tests {
     }
 
     fn decode(text: &str) -> String {
-        let bytes = text.as_bytes();
-        let mut out = Vec::new();
-        let mut index = 0;
-        while index < bytes.len() {
-            if bytes[index] == b'%' && index + 2 < bytes.len() {
-                let hex = std::str::from_utf8(&bytes[index + 1..index + 3]).unwrap_or("00");
-                out.push(u8::from_str_radix(hex, 16).unwrap_or(0));
-                index += 3;
-            } else {
-                out.push(bytes[index]);
-                index += 1;
-            }
-        }
-        String::from_utf8(out).unwrap_or_default()
+        percent_encoding::percent_decode_str(text)
+            .decode_utf8_lossy()
+            .into_owned()
     }
 
     #[test]

@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
 use crate::components::i18n_context::use_i18n;
+use crate::domain::alerts::AlertSummary;
 use crate::domain::error::AppError;
-use crate::domain::imports::AlertSummary;
 use crate::i18n::format_datetime;
 
 use super::labels::label;
@@ -35,7 +35,7 @@ pub fn AlertsTable(alerts: LocalResource<Result<Vec<AlertSummary>, AppError>>) -
                                 let class = format!("state-badge severity-{}", alert.severity);
                                 view! {
                                     <tr>
-                                        <td><span class=class>{label(i18n, "imports.severity", &alert.severity)}</span></td>
+                                        <td><span class=class>{label(i18n, "imports.severity", alert.severity.as_str())}</span></td>
                                         <td>{format_datetime(i18n.lang(), alert.raised_at_ms)}</td>
                                         <td>{alert.subject}</td>
                                         <td>{alert.message.render(i18n.lang())}</td>

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::components::i18n_context::use_i18n;
 use crate::components::require_login::CurrentUser;
 use crate::domain::auth::Role;
-use crate::domain::imports::{ImportDetail, ImportFile, ImportStage};
+use crate::domain::imports::{ImportDetail, ImportFile, ImportStage, ImportStatus};
 use crate::i18n::{format_count, format_duration_ms, format_time};
 
 use super::continue_actions::{ContinueActions, Notice};
@@ -21,17 +21,17 @@ pub fn ImportDetailView(detail: ImportDetail, on_action: Callback<Notice>) -> im
     };
     let now = chrono::Utc::now().timestamp_millis();
     let can_continue = detail.can_continue(now);
-    let status = if can_continue && detail.import.status == "running" {
-        "interrupted".to_string()
+    let status = if can_continue && detail.import.status == ImportStatus::Running {
+        "interrupted"
     } else {
-        detail.import.status.clone()
+        detail.import.status.as_str()
     };
     let import_id = detail.import.import_id.clone();
     let heading = {
         let import_id = import_id.clone();
         move || i18n.t("imports.detail").replace("{id}", &import_id)
     };
-    let stage = detail.import.stage.clone();
+    let stage = detail.import.stage;
     let failure = detail.import.failure.clone();
     view! {
         <section class="import-detail" aria-labelledby="import-detail">
@@ -39,7 +39,7 @@ pub fn ImportDetailView(detail: ImportDetail, on_action: Callback<Notice>) -> im
             <p class="import-state">
                 <StatusBadge i18n status/>
                 " · " {move || i18n.t("imports.stage")} {move || i18n.t("common.colon")}
-                {move || label(i18n, "imports.stage", &stage)}
+                {move || label(i18n, "imports.stage", stage.as_str())}
             </p>
             {failure.map(|failure| view! {
                 <p class="failure-reason">
@@ -77,11 +77,11 @@ fn StagesTable(stages: Vec<ImportStage>) -> impl IntoView {
                 {stages.into_iter().map(|stage| {
                     let duration = stage.ended_at_ms.map(|ended| ended - stage.started_at_ms);
                     let rate = duration.filter(|ms| *ms > 0).map(|ms| stage.rows as f64 * 1000.0 / ms as f64);
-                    let name = stage.stage.clone();
+                    let name = stage.stage;
                     view! {
                         <tr>
-                            <td>{move || label(i18n, "imports.stage", &name)}</td>
-                            <td><StatusBadge i18n status=stage.status/></td>
+                            <td>{move || label(i18n, "imports.stage", name.as_str())}</td>
+                            <td><StatusBadge i18n status=stage.status.as_str()/></td>
                             <td>{format_time(stage.started_at_ms)}</td>
                             <td class="number">{move || format_count(i18n.lang(), stage.rows)}</td>
                             <td class="number">{move || duration

@@ -34,18 +34,17 @@ pub fn ImportTable(imports: Vec<ImportSummary>, selected: Memo<Option<String>>) 
                         move || selected.with(|selected| selected.as_deref() == Some(id.as_str()))
                     };
                     let href = ImportsView::selecting(&id).href();
-                    let phase = import.phase.clone();
-                    let stage = import.stage.clone();
+                    let (phase, stage) = (import.phase, import.stage);
                     let created = import.created_at_ms;
                     let duration = import.finished_at_ms.map(|finished| finished - created);
                     view! {
                         <tr class:selected=is_selected.clone()
                             aria-current=move || is_selected().then_some("true")>
                             <td><A href=href>{id}</A></td>
-                            <td>{move || label(i18n, "imports.phase", &phase)}</td>
+                            <td>{move || label(i18n, "imports.phase", phase.as_str())}</td>
                             <td>{import.business_date.unwrap_or_else(|| "—".into())}</td>
-                            <td><StatusBadge i18n status=import.status/></td>
-                            <td>{move || label(i18n, "imports.stage", &stage)}</td>
+                            <td><StatusBadge i18n status=import.status.as_str()/></td>
+                            <td>{move || label(i18n, "imports.stage", stage.as_str())}</td>
                             <td>{move || format_datetime(i18n.lang(), created)}</td>
                             <td>{move || duration
                                 .map(|ms| format_duration_ms(i18n.lang(), ms))

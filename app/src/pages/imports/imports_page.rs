@@ -4,6 +4,7 @@ use leptos_router::NavigateOptions;
 
 use crate::api::imports::{list_imports, recent_alerts, show_import};
 use crate::components::i18n_context::use_i18n;
+use crate::domain::imports::ImportStatus;
 
 use super::alerts_table::AlertsTable;
 use super::continue_actions::Notice;
@@ -22,6 +23,7 @@ const FOLLOW_AFTER_ACTION: u32 = 10;
 /// Every part of the view comes from the URL query, and every choice is a navigation to
 /// the edited query, so that a link, Back and reload give the same view.
 #[component]
+// Over 80 lines: mostly its `view!`, the page's layout in one place.
 pub fn ImportsPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
@@ -81,7 +83,10 @@ pub fn ImportsPage() -> impl IntoView {
         let running = imports
             .get_untracked()
             .and_then(Result::ok)
-            .is_some_and(|list| list.iter().any(|import| import.status == "running"));
+            .is_some_and(|list| {
+                list.iter()
+                    .any(|import| import.status == ImportStatus::Running)
+            });
         if following || running {
             refresh();
         }

@@ -17,7 +17,7 @@ pub fn label(i18n: I18n, prefix: &str, code: &str) -> String {
 
 /// A status (`running`, `failed`, `succeeded`, `interrupted`) as a colored badge.
 #[component]
-pub fn StatusBadge(i18n: I18n, status: String) -> impl IntoView {
+pub fn StatusBadge(i18n: I18n, status: &'static str) -> impl IntoView {
     let class = format!("state-badge import-{status}");
-    view! { <span class=class>{move || label(i18n, "imports.status", &status)}</span> }
+    view! { <span class=class>{move || label(i18n, "imports.status", status)}</span> }
 }

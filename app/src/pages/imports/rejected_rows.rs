@@ -31,6 +31,7 @@ impl FilterChoices {
 /// The selected import's rejected rows: filters by file and rule, a CSV of the filtered
 /// rows, and pages of [`PAGE_SIZE`] rows.
 #[component]
+// Over 80 lines: mostly its `view!` (filters, table, pager).
 pub fn RejectedRows(
     view_state: Memo<ImportsView>,
     choices: Memo<FilterChoices>,

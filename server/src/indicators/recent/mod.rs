@@ -14,6 +14,16 @@
 //! it lies in a maintenance window, and its duration's histogram bucket, all computed at
 //! load time; a question only counts. A whole-range question (the summary, the board)
 //! adds the totals of the days it covers wholly (`probe_day`), counted once per day.
+//!
+//! A question is counted from the held facts through the same `series::SeriesCells` as
+//! rollup rows (`RecentView::series`, `rows_over`): durations are kept as histogram keys
+//! and counted into each cell's histogram once, and a view of more than 20,000 facts is
+//! counted in two halves side by side. The change watch vouches for the window only
+//! while its last reading of the newest change number is recent (three polling
+//! intervals; the server polls every second) and no change it knows of (read,
+//! announced, or written through this `Database`) is newer than the last one applied:
+//! another process's change is seen within an announcement's delay on PostgreSQL, a
+//! polling interval on SQLite (or after a lost announcement).
 
 mod probe_day;
 mod scan;
@@ -23,6 +33,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::Mutex;
+use tracing::Instrument;
 
 use super::catalog::QueryCatalog;
 use super::codes::{CodeId, Codes};
@@ -187,6 +198,7 @@ impl RecentFacts {
 
     /// Loads every day of the window at `now` (at start-up, so that the first
     /// questions do not wait for it).
+    #[tracing::instrument(name = "recent_warm_up", skip(self), err)]
     pub async fn warm_up(&self, now: i64) -> StorageResult<()> {
         for kind in [FactKind::Runs, FactKind::Steps] {
             self.view(kind, window_start(now), now.max(window_start(now) + 1), now)
@@ -254,13 +266,21 @@ impl RecentFacts {
                 }
             }
         }
-        for (kind, day, probe) in stale {
-            // A later change of every probe may have dropped the day since.
-            if store.days(kind).contains_key(&day) {
-                let next = Resolution::Day.next(day);
-                self.load(store, kind, (day, next), Some(probe), maintenance)
-                    .await?;
+        if !stale.is_empty() {
+            let span = tracing::info_span!("recent_reload", probe_days = stale.len());
+            async {
+                for (kind, day, probe) in stale {
+                    // A later change of every probe may have dropped the day since.
+                    if store.days(kind).contains_key(&day) {
+                        let next = Resolution::Day.next(day);
+                        self.load(store, kind, (day, next), Some(probe), maintenance)
+                            .await?;
+                    }
+                }
+                StorageResult::Ok(())
             }
+            .instrument(span)
+            .await?;
         }
         // Only now: a failure above leaves the log to be read again.
         store.generation = Some(last);
@@ -282,7 +302,7 @@ impl RecentFacts {
             Some(index) => index,
             None => maintenance.insert(MaintenanceIndex::load(&self.db).await?),
         };
-        let loaded = held(&facts, Arc::make_mut(&mut store.codes), maintenance);
+        let loaded = held(&facts, Arc::make_mut(&mut store.codes), maintenance)?;
         let replaced = probe.map(|probe| Arc::make_mut(&mut store.codes).id(probe));
         let held_day = store.days(kind).entry(day).or_default();
         if let Some(id) = replaced {
@@ -303,9 +323,9 @@ fn held(
     facts: &Facts,
     codes: &mut Codes,
     maintenance: &MaintenanceIndex,
-) -> HashMap<CodeId, Vec<RecentFact>> {
+) -> StorageResult<HashMap<CodeId, Vec<RecentFact>>> {
     let ids: Vec<CodeId> = facts.codes.texts().map(|text| codes.id(text)).collect();
-    let outcomes = facts.outcomes();
+    let outcomes = facts.outcomes()?;
     let id = |local: CodeId| ids.get(local as usize).copied().unwrap_or(CodeId::MAX);
     let mut by_probe: HashMap<CodeId, Vec<RecentFact>> = HashMap::new();
     for fact in &facts.items {
@@ -329,7 +349,7 @@ fn held(
     for facts in by_probe.values_mut() {
         facts.sort_by_key(|fact| fact.started_at_ms);
     }
-    by_probe
+    Ok(by_probe)
 }
 
 #[cfg(test)]

@@ -1,6 +1,10 @@
 //! A probe's facts of one Paris day as the window holds them, and their totals: a day
 //! that lies wholly inside a question's range is added as a handful of totals instead of
 //! being counted fact by fact again.
+//!
+//! A [`ProbeDay`] is never changed once held (a change of its facts replaces it), so its
+//! totals per step, error code and maintenance flag, counted the first time a
+//! whole-range question covers the whole day, cannot go stale.
 
 use std::sync::OnceLock;
 

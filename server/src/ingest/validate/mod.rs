@@ -1,5 +1,5 @@
 //! Validation of incoming items, shared by the ingest API and the file import: a field
-//! arrives as text (a CSV cell or a JSON scalar), each rule of `contracts/import-files.md`
+//! arrives as text (a CSV cell or a JSON scalar), each rule of `docs/import-files.md`
 //! is checked, and every broken rule is reported with its column, never with the value
 //! of a personal-data field.
 

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use app::domain::vocabulary::Vocabulary;
 use app::i18n::{Lang, Message};
 use chrono::DateTime;
 use serde::Serialize;
@@ -233,6 +234,22 @@ impl Record {
         Some(value)
     }
 
+    /// One of the names of a vocabulary (a status, an outcome).
+    pub fn one_of_names<T: Vocabulary>(
+        &self,
+        name: &str,
+        mandatory: bool,
+        errors: &mut Vec<FieldError>,
+    ) -> Option<T> {
+        let value = self.value(name, mandatory, errors)?;
+        let parsed = value.parse::<T>().ok();
+        if parsed.is_none() {
+            let names: Vec<&str> = T::all().iter().map(|value| value.name()).collect();
+            errors.push(self.not_one_of(name, &names));
+        }
+        parsed
+    }
+
     /// One of `allowed`.
     pub fn one_of(
         &self,
@@ -243,14 +260,18 @@ impl Record {
     ) -> Option<String> {
         let value = self.value(name, mandatory, errors)?;
         if !allowed.contains(&value.as_str()) {
-            errors.push(self.error(
-                name,
-                Rule::Enum,
-                Message::new("rejection.enum").arg(allowed.join(", ")),
-            ));
+            errors.push(self.not_one_of(name, allowed));
             return None;
         }
         Some(value)
+    }
+
+    fn not_one_of(&self, name: &str, allowed: &[&str]) -> FieldError {
+        self.error(
+            name,
+            Rule::Enum,
+            Message::new("rejection.enum").arg(allowed.join(", ")),
+        )
     }
 
     /// An integer within `min..=max`.

@@ -3,6 +3,7 @@
 //! read before it (the drop's files are read in that order, so a journey step names a
 //! product of the same drop).
 
+use app::domain::catalog::{ErrorCategory, MaintenanceScope, ServiceKind};
 use app::i18n::Message;
 
 use super::record::{FieldError, Record, Rule};
@@ -59,7 +60,7 @@ pub fn validate_service(record: &Record) -> Result<Service, Vec<FieldError>> {
     let mut errors = Vec::new();
     let code = record.code("service_code", true, &mut errors);
     let label = record.text("label", true, MAX_LABEL, &mut errors);
-    let kind = record.one_of("kind", &["internal", "partner"], true, &mut errors);
+    let kind: Option<ServiceKind> = record.one_of_names("kind", true, &mut errors);
     let owner_team = record.text("owner_team", false, MAX_LABEL, &mut errors);
     let service = (|| {
         Some(Service {
@@ -148,12 +149,7 @@ pub fn validate_error_code(
     let mut errors = Vec::new();
     let code = record.code("error_code", true, &mut errors);
     let label = record.text("label", true, MAX_LABEL, &mut errors);
-    let category = record.one_of(
-        "category",
-        &["technical", "functional", "partner"],
-        true,
-        &mut errors,
-    );
+    let category: Option<ErrorCategory> = record.one_of_names("category", true, &mut errors);
     let service = record.code("service_code", false, &mut errors);
     known(
         record,
@@ -180,28 +176,25 @@ pub fn validate_maintenance_window(
 ) -> Result<MaintenanceWindow, Vec<FieldError>> {
     let mut errors = Vec::new();
     let window_id = record.text("window_id", true, 64, &mut errors);
-    let scope = record.one_of(
-        "scope",
-        &["all", "product", "service", "probe"],
-        true,
-        &mut errors,
-    );
+    let scope: Option<MaintenanceScope> = record.one_of_names("scope", true, &mut errors);
     let scope_code = record.code("scope_code", false, &mut errors);
     let starts_at = record.instant("starts_at", true, &mut errors);
     let ends_at = record.instant("ends_at", true, &mut errors);
     let reason = record.text("reason", false, 2_000, &mut errors);
-    match scope.as_deref() {
-        Some("all") if record.has("scope_code") => errors.push(record.error(
+    match scope {
+        Some(MaintenanceScope::All) if record.has("scope_code") => errors.push(record.error(
             "scope_code",
             Rule::Consistency,
             Message::new("rejection.empty_when_all"),
         )),
-        Some(scope) if scope != "all" && !record.has("scope_code") => errors.push(record.error(
-            "scope_code",
-            Rule::Mandatory,
-            Message::new("rejection.mandatory_unless_all"),
-        )),
-        Some("product") => known(
+        Some(scope) if scope != MaintenanceScope::All && !record.has("scope_code") => {
+            errors.push(record.error(
+                "scope_code",
+                Rule::Mandatory,
+                Message::new("rejection.mandatory_unless_all"),
+            ))
+        }
+        Some(MaintenanceScope::Product) => known(
             record,
             "scope_code",
             &scope_code,
@@ -209,7 +202,7 @@ pub fn validate_maintenance_window(
             "product",
             &mut errors,
         ),
-        Some("service") => known(
+        Some(MaintenanceScope::Service) => known(
             record,
             "scope_code",
             &scope_code,
@@ -217,7 +210,7 @@ pub fn validate_maintenance_window(
             "service",
             &mut errors,
         ),
-        Some("probe") => {
+        Some(MaintenanceScope::Probe) => {
             if let Some(code) = &scope_code {
                 if !references.probe_products.contains_key(code) {
                     errors.push(record.error(
@@ -228,7 +221,7 @@ pub fn validate_maintenance_window(
                 }
             }
         }
-        _ => {}
+        Some(MaintenanceScope::All) | None => {}
     }
     if let (Some(starts), Some(ends)) = (starts_at, ends_at) {
         if ends <= starts {

@@ -3,8 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sqlx::Row;
-
+use crate::storage::reference::{self, ReferenceTable};
 use crate::storage::{Database, StorageResult};
 
 #[derive(Debug, Clone, Default)]
@@ -21,38 +20,17 @@ pub struct References {
 impl References {
     /// The references stored in the database.
     pub async fn load(db: &Database) -> StorageResult<References> {
-        let mut references = References::default();
-        for row in sqlx::query("SELECT probe_code, product_code FROM probes")
-            .fetch_all(db.pool())
-            .await?
-        {
-            references
-                .probe_products
-                .insert(row.try_get("probe_code")?, row.try_get("product_code")?);
-        }
-        for row in sqlx::query("SELECT product_code, step_code FROM journey_steps")
-            .fetch_all(db.pool())
-            .await?
-        {
-            references
-                .journey_steps
-                .insert((row.try_get("product_code")?, row.try_get("step_code")?));
-        }
-        references.error_codes = sqlx::query_scalar("SELECT error_code FROM error_codes")
-            .fetch_all(db.pool())
-            .await?
-            .into_iter()
-            .collect();
-        references.products = sqlx::query_scalar("SELECT product_code FROM products")
-            .fetch_all(db.pool())
-            .await?
-            .into_iter()
-            .collect();
-        references.services = sqlx::query_scalar("SELECT service_code FROM services")
-            .fetch_all(db.pool())
-            .await?
-            .into_iter()
-            .collect();
-        Ok(references)
+        let set = |codes: Vec<String>| codes.into_iter().collect::<HashSet<String>>();
+        Ok(References {
+            probe_products: reference::probe_products(db).await?,
+            journey_steps: reference::step_services(db)
+                .await?
+                .into_iter()
+                .map(|step| (step.product_code, step.step_code))
+                .collect(),
+            error_codes: set(reference::codes_of(db, ReferenceTable::ErrorCodes).await?),
+            products: set(reference::codes_of(db, ReferenceTable::Products).await?),
+            services: set(reference::codes_of(db, ReferenceTable::Services).await?),
+        })
     }
 }

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 use crate::domain::indicators::SummaryRow;
 
-use super::table_sort::{compare_numbers, Sort};
+use crate::pages::explorer::table_sort::{compare_numbers, Sort};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SummaryColumn {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::components::i18n_context::use_i18n;
 
-use super::browser::{copy_to_clipboard, current_href};
+use crate::pages::explorer::browser::{copy_to_clipboard, current_href};
 
 #[component]
 pub fn CopyLink() -> impl IntoView {

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 
 use crate::i18n::Lang;
 
-use super::chart_data::NamedSeries;
-use super::chart_kind::ChartKind;
+use super::data::NamedSeries;
+use super::kind::ChartKind;
 
 /// What to draw.
 #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
@@ -27,6 +27,8 @@ pub struct DrawnChart {
 
 /// Draws `picture` into the element `element_id`; a zoom calls `on_zoom((from_ms, to_ms))` once the user
 /// stops moving (after a short pause), a brushed range as soon as the drag ends.
+// Over 80 lines: one ECharts option (axes, series, tooltip, legend, zoom, marks of
+// partial buckets) read top to bottom; in parts, each would take most of the others.
 pub fn draw(
     element_id: &str,
     picture: Picture<'_>,
@@ -70,8 +72,8 @@ mod wasm {
 
     use super::{escape_html, Picture};
     use crate::i18n::{format_datetime, translate, Lang};
-    use crate::pages::explorer::chart_data::{aligned_for_stacking, partial_buckets, zero_filled};
-    use crate::pages::explorer::chart_kind::Unit;
+    use crate::pages::explorer::chart::data::{aligned_for_stacking, partial_buckets, zero_filled};
+    use crate::pages::explorer::chart::kind::Unit;
     use crate::pages::explorer::paris_time::axis_time_label;
 
     const ZOOM_PAUSE: Duration = Duration::from_millis(600);

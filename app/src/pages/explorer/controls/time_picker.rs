@@ -7,8 +7,8 @@ use crate::components::i18n_context::use_i18n;
 use crate::domain::time_range::resolve;
 use crate::i18n::format_datetime;
 
-use super::paris_time::{expression_to_input, input_to_rfc3339, now_ms};
-use super::url_state::ViewState;
+use crate::pages::explorer::paris_time::{expression_to_input, input_to_rfc3339, now_ms};
+use crate::pages::explorer::url_state::ViewState;
 
 /// Quick ranges: translation key, `from`, `to`.
 pub const QUICK_RANGES: [(&str, &str, &str); 10] = [

@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use crate::components::i18n_context::use_i18n;
 use crate::domain::indicators::GroupBy;
 
-use super::chart_kind::ChartKind;
-use super::url_state::ViewState;
+use super::kind::ChartKind;
+use crate::pages::explorer::url_state::ViewState;
 
 /// The splits offered on the failures chart, besides the chosen group-by.
 pub const FAILURE_SPLITS: [GroupBy; 4] = [

@@ -1,165 +1,33 @@
-//! Rollups: pre-aggregated facts per quarter hour, hour and Europe/Paris day, week and
-//! month, for each probe and each (probe, step). They are recomputed from raw rows one Paris day at a time,
-//! which makes every update idempotent (re-ingesting a run changes nothing) and handles
-//! late data (a late run recomputes its own day).
+//! Building rollups. [`refresh`] recomputes the days that a few stored runs touch (their
+//! change is logged first, so that a failure leaves no window of recent facts without
+//! it; a retry repairs the rollups); [`rebuild`] recomputes every day of a range (after
+//! a bulk load, or `vigie rollups rebuild`) and logs the range when it ends. The finest
+//! level of a day is tallied from its facts, each coarser one from the level below it;
+//! Paris week and month rows are summed from day rows.
+//!
+//! A rebuild reads and writes at once. Tasks read and tally three days at a time (each
+//! on a task of its own, aborted if the rebuild stops, handed over in order, up to
+//! twelve days ahead of the writers). Facts are read without an allocation per row
+//! (`storage::packed::visit_rows` hands each row to a sink that borrows its text), each
+//! fact holding the indexes of its codes (`indicators::codes::Codes`), and are tallied
+//! by integer keys with `hashing::FastHasher`. Whole consecutive days are written in
+//! transactions of at least 50,000 rows, two at once on PostgreSQL (disjoint days, the
+//! rows sent with `COPY`), one at a time on SQLite. Rows are written in key order, so
+//! that PostgreSQL's heap keeps each kind and level of those days together and a range
+//! of hourly rows is read from a few pages instead of one page per row.
 
 use std::collections::{BTreeSet, HashMap};
 
-use app::domain::indicators::Bucket;
+use futures::StreamExt;
+use tokio_util::task::AbortOnDropHandle;
 
-use super::codes::CodeId;
-use super::facts::{fetch_facts, FactKind, Facts, Outcome, Tally};
-use super::histogram::Histogram;
-use super::maintenance::MaintenanceIndex;
-use crate::hashing::FastBuildHasher;
+use super::read::{read_rows, RowFilter};
+use super::{tally_facts, Resolution, RowKey, RowTallies};
+use crate::indicators::facts::{fetch_facts, FactKind, Tally};
+use crate::indicators::maintenance::MaintenanceIndex;
 use crate::storage::changes::record_change;
 use crate::storage::copy::CopyRows;
-use crate::storage::packed::{fetch_rows, Param};
 use crate::storage::{BatchInsert, Database, Engine, StorageResult};
-
-/// The version of the rollup rows this code writes; stored rows of an older format are
-/// rebuilt from raw rows at start-up (`refresh::ensure_rollups_current`).
-pub const ROLLUP_FORMAT: i64 = 3;
-
-/// Bucket widths of rollup rows. Minute rows are never stored: raw facts are tallied per
-/// minute on the fly when no stored level fits (see `FactKind::resolutions`).
-/// Days and the finer levels are computed from raw rows one Paris day at a time; weeks
-/// and months are summed from day rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Resolution {
-    Minute,
-    QuarterHour,
-    Hour,
-    Day,
-    Week,
-    Month,
-}
-
-impl Resolution {
-    pub const ALL: [Resolution; 6] = [
-        Resolution::Minute,
-        Resolution::QuarterHour,
-        Resolution::Hour,
-        Resolution::Day,
-        Resolution::Week,
-        Resolution::Month,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Resolution::Minute => "m",
-            Resolution::QuarterHour => "q",
-            Resolution::Hour => "h",
-            Resolution::Day => "d",
-            Resolution::Week => "w",
-            Resolution::Month => "M",
-        }
-    }
-
-    /// Whether every bucket of `self` lies inside one bucket of `outer` (Paris weeks
-    /// straddle months).
-    pub fn nests_in(self, outer: Resolution) -> bool {
-        self <= outer && !(self == Resolution::Week && outer == Resolution::Month)
-    }
-
-    /// The series bucket of the same span: its starts are this level's.
-    fn bucket(self) -> Bucket {
-        match self {
-            Resolution::Minute => Bucket::Minute,
-            Resolution::QuarterHour => Bucket::FifteenMinutes,
-            Resolution::Hour => Bucket::Hour,
-            Resolution::Day => Bucket::Day,
-            Resolution::Week => Bucket::Week,
-            Resolution::Month => Bucket::Month,
-        }
-    }
-
-    /// The width of this level's buckets when fixed (`None` for Paris calendar levels).
-    pub fn fixed_width_ms(self) -> Option<i64> {
-        let bucket = self.bucket();
-        (!bucket.is_calendar()).then(|| bucket.nominal_ms())
-    }
-
-    /// Whether rows of this level are summed from day rows rather than raw rows.
-    fn is_summed_from_days(self) -> bool {
-        self > Resolution::Day
-    }
-
-    /// Start of the bucket containing `time` (Paris days, weeks and months; hours and
-    /// shorter in UTC, which Paris shares since its offsets are whole hours).
-    pub fn floor(self, time: i64) -> i64 {
-        self.bucket().start_of(time)
-    }
-
-    /// Start of the bucket after the one starting at `start`.
-    pub fn next(self, start: i64) -> i64 {
-        self.bucket().next_start(start)
-    }
-}
-
-/// What a rollup row is about. Its order is the stored key's after kind and resolution.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct RowKey {
-    pub bucket_start: i64,
-    pub probe_code: String,
-    pub step_code: String,
-    pub error_code: String,
-    pub in_maintenance: bool,
-}
-
-/// A rollup row (or a raw fact seen as one).
-#[derive(Debug, Clone)]
-pub struct RollupRow {
-    pub key: RowKey,
-    pub tally: Tally,
-}
-
-/// Rollup rows being summed, by key.
-pub type RowTallies = HashMap<RowKey, Tally, FastBuildHasher>;
-
-/// Tallies facts into rows of one resolution.
-pub fn tally_facts(
-    kind: FactKind,
-    facts: &Facts,
-    resolution: Resolution,
-    maintenance: &MaintenanceIndex,
-) -> RowTallies {
-    // Keyed by code indexes while counting (a day holds tens of thousands of facts and
-    // a few thousand keys); the codes' text is looked up once per row at the end.
-    let outcomes = facts.outcomes();
-    let mut rows: HashMap<(i64, CodeId, CodeId, CodeId, bool), Tally, FastBuildHasher> =
-        HashMap::default();
-    for fact in &facts.items {
-        let key = (
-            resolution.floor(fact.started_at_ms),
-            fact.probe,
-            fact.step,
-            fact.error,
-            maintenance.covers(facts.codes.text(fact.probe), fact.started_at_ms),
-        );
-        let outcome = outcomes
-            .get(fact.status as usize)
-            .copied()
-            .unwrap_or(Outcome::Failed);
-        rows.entry(key)
-            .or_default()
-            .add(kind, outcome, fact.duration_ms);
-    }
-    rows.into_iter()
-        .map(
-            |((bucket_start, probe, step, error, in_maintenance), tally)| {
-                let key = RowKey {
-                    bucket_start,
-                    probe_code: facts.codes.text(probe).to_string(),
-                    step_code: facts.codes.text(step).to_string(),
-                    error_code: facts.codes.text(error).to_string(),
-                    in_maintenance,
-                };
-                (key, tally)
-            },
-        )
-        .collect()
-}
 
 /// Recomputes the rollups of every Paris day that meets `[from, to)`, for one probe or
 /// all, then the weeks and months those days belong to. Answers the number of days
@@ -327,8 +195,6 @@ fn spawn_day_tallies(
     to: i64,
     probe: Option<&str>,
 ) -> tokio::sync::mpsc::Receiver<StorageResult<DayTally>> {
-    use futures::StreamExt;
-
     // Room for the days tallied while a batch of days is written (about 2 MB a day).
     let (sender, receiver) = tokio::sync::mpsc::channel(DAYS_AHEAD);
     let probe = probe.map(str::to_string);
@@ -344,7 +210,7 @@ fn spawn_day_tallies(
         let mut tallies = futures::stream::iter(days)
             .map(|(day, next)| {
                 let (db, maintenance, probe) = (db.clone(), maintenance.clone(), probe.clone());
-                AbortOnDrop(tokio::spawn(async move {
+                AbortOnDropHandle::new(tokio::spawn(async move {
                     day_rows(&db, &maintenance, day, next, probe.as_deref())
                         .await
                         .map(|rows| (day, next, rows))
@@ -364,27 +230,6 @@ fn spawn_day_tallies(
         }
     });
     receiver
-}
-
-/// A spawned task that is aborted when dropped: a rebuild that stops early (an error, a
-/// receiver gone) leaves no day being read behind it.
-pub(super) struct AbortOnDrop<T>(pub(super) tokio::task::JoinHandle<T>);
-
-impl<T> Drop for AbortOnDrop<T> {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
-}
-
-impl<T> std::future::Future for AbortOnDrop<T> {
-    type Output = Result<T, tokio::task::JoinError>;
-
-    fn poll(
-        mut self: std::pin::Pin<&mut Self>,
-        context: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Self::Output> {
-        std::pin::Pin::new(&mut self.0).poll(context)
-    }
 }
 
 async fn rebuild_day(
@@ -419,7 +264,7 @@ async fn day_rows(
         let Some(finest) = levels.next() else {
             continue;
         };
-        let mut finer = (finest, tally_facts(kind, &facts, finest, maintenance));
+        let mut finer = (finest, tally_facts(kind, &facts, finest, maintenance)?);
         for resolution in levels {
             let coarser = coarsen(&finer.1, resolution);
             rows.extend(
@@ -595,177 +440,3 @@ async fn copy_rows(
     tx.commit().await?;
     Ok(())
 }
-
-/// Which rollup rows a query reads.
-#[derive(Debug, Clone, Default)]
-pub struct RowFilter {
-    /// Probes to read (`None`: all).
-    pub probes: Option<Vec<String>>,
-    /// Steps to read (`None`: all); only for step facts.
-    pub steps: Option<Vec<String>>,
-    /// Error codes to read (`None`: all).
-    pub error_codes: Option<Vec<String>>,
-    /// Whether histograms are needed (percentiles).
-    pub with_histograms: bool,
-    /// Without histograms: how far the database may sum rows before they are read.
-    pub fold: Option<Fold>,
-}
-
-/// Rows summed in the database, for questions without percentiles: the engine returns
-/// one row per series bucket and kept column instead of every stored row (a week of
-/// quarter-hour rows for 20 probes, ungrouped: 672 rows instead of 13,440).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Fold {
-    /// Width of the series' buckets when fixed (bucket starts are multiples of it);
-    /// 0 for calendar buckets, whose rows keep their own start.
-    pub width_ms: i64,
-    /// Whether rows of different probes stay apart (grouping by probe or by what a
-    /// probe belongs to, or step facts, whose steps are told apart per product).
-    pub probe: bool,
-    /// Whether rows of different error codes stay apart (grouping by error code).
-    pub error_code: bool,
-}
-
-/// Rollup rows of one resolution with `from <= bucket_start < to`.
-pub async fn read_rows(
-    db: &Database,
-    kind: FactKind,
-    resolution: Resolution,
-    from: i64,
-    to: i64,
-    filter: &RowFilter,
-) -> StorageResult<Vec<RollupRow>> {
-    // Summing costs the engine a sort: only worth it when it leaves far fewer rows, that
-    // is when probes are summed together or several stored buckets make a series one
-    // (a month of hourly rows per probe for hourly buckets would only lose the rows
-    // split by error code).
-    let fold = filter.fold.filter(|fold| {
-        !filter.with_histograms
-            && (!fold.probe || fold.width_ms > resolution.fixed_width_ms().unwrap_or(i64::MAX))
-    });
-    let mut sql = match fold {
-        None => {
-            let histogram = if filter.with_histograms {
-                "histogram"
-            } else {
-                "'' AS histogram"
-            };
-            format!(
-                "SELECT bucket_start, probe_code, step_code, error_code, CAST(in_maintenance AS BIGINT) AS in_maintenance, \
-                 total, ok, failed, other, duration_sum, {histogram} FROM rollups"
-            )
-        }
-        Some(fold) => {
-            let bucket = if fold.width_ms > 0 {
-                format!("bucket_start - bucket_start % {}", fold.width_ms)
-            } else {
-                "bucket_start".to_string()
-            };
-            let probe = if fold.probe { "probe_code" } else { "''" };
-            let error_code = if fold.error_code { "error_code" } else { "''" };
-            format!(
-                "SELECT {bucket} AS bucket_start, {probe} AS probe_code, step_code, \
-                 {error_code} AS error_code, CAST(in_maintenance AS BIGINT) AS in_maintenance, \
-                 CAST(SUM(total) AS BIGINT) AS total, \
-                 CAST(SUM(ok) AS BIGINT) AS ok, CAST(SUM(failed) AS BIGINT) AS failed, \
-                 CAST(SUM(other) AS BIGINT) AS other, \
-                 CAST(SUM(duration_sum) AS BIGINT) AS duration_sum, '' AS histogram FROM rollups"
-            )
-        }
-    };
-    sql.push_str(
-        " WHERE kind = $1 AND resolution = $2 AND bucket_start >= $3 AND bucket_start < $4",
-    );
-    let mut params = vec![
-        Param::Text(kind.code()),
-        Param::Text(resolution.code()),
-        Param::Int(from),
-        Param::Int(to),
-    ];
-    for (column, list) in [
-        ("probe_code", &filter.probes),
-        ("step_code", &filter.steps),
-        ("error_code", &filter.error_codes),
-    ] {
-        if let Some(list) = list {
-            if list.is_empty() {
-                return Ok(Vec::new());
-            }
-            let first = params.len() + 1;
-            let placeholders: Vec<String> = (first..first + list.len())
-                .map(|n| format!("${n}"))
-                .collect();
-            sql.push_str(&format!(" AND {column} IN ({})", placeholders.join(",")));
-            params.extend(list.iter().map(|value| Param::Text(value)));
-        }
-    }
-    if fold.is_some() {
-        sql.push_str(" GROUP BY 1, 2, 3, 4, 5");
-    }
-    let rows: Vec<PackedRow> = fetch_rows(db, &ROW_COLUMNS, &sql, &params).await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(
-                bucket_start,
-                probe_code,
-                step_code,
-                error_code,
-                in_maintenance,
-                total,
-                ok,
-                failed,
-                other,
-                duration_sum,
-                histogram,
-            )| {
-                RollupRow {
-                    key: RowKey {
-                        bucket_start,
-                        probe_code,
-                        step_code,
-                        error_code,
-                        in_maintenance: in_maintenance != 0,
-                    },
-                    tally: Tally {
-                        total,
-                        ok,
-                        failed,
-                        other,
-                        duration_sum,
-                        histogram: Histogram::decode(&histogram),
-                    },
-                }
-            },
-        )
-        .collect())
-}
-
-const ROW_COLUMNS: [&str; 11] = [
-    "bucket_start",
-    "probe_code",
-    "step_code",
-    "error_code",
-    "in_maintenance",
-    "total",
-    "ok",
-    "failed",
-    "other",
-    "duration_sum",
-    "histogram",
-];
-
-/// A rollup row as [`fetch_rows`] decodes it, in the order of [`ROW_COLUMNS`].
-type PackedRow = (
-    i64,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    String,
-);

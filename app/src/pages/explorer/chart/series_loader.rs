@@ -14,8 +14,8 @@ use crate::domain::error::AppError;
 use crate::domain::indicators::Bucket;
 use crate::domain::series_parts::{LineBuffer, MergedSeries, SeriesLine};
 
-use super::chart_data::KeyedSeries;
-use super::chart_kind::ChartQuery;
+use super::data::KeyedSeries;
+use super::kind::ChartQuery;
 
 /// What a load has received so far.
 #[derive(Debug, Clone, PartialEq)]

@@ -7,9 +7,9 @@ use leptos::prelude::*;
 use crate::components::i18n_context::use_i18n;
 use crate::i18n::format_datetime;
 
-use super::chart_data::Row;
-use super::chart_kind::Unit;
-use super::table_sort::{compare_numbers, sort_header, Sort};
+use super::data::Row;
+use super::kind::Unit;
+use crate::pages::explorer::table_sort::{compare_numbers, sort_header, Sort};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortColumn {

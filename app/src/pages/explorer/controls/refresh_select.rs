@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::components::i18n_context::use_i18n;
 
-use super::url_state::{Refresh, ViewState};
+use crate::pages::explorer::url_state::{Refresh, ViewState};
 
 #[component]
 pub fn RefreshSelect(state: Memo<ViewState>, on_change: Callback<ViewState>) -> impl IntoView {

@@ -4,7 +4,7 @@
 use crate::domain::indicators::{GroupBy, Metric, SeriesQuery};
 use crate::i18n::{format_duration_ms, format_percent, Lang, Message};
 
-use super::url_state::{filter_pairs, query_string, ViewState, DURATION_METRICS};
+use crate::pages::explorer::url_state::{filter_pairs, query_string, ViewState, DURATION_METRICS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChartKind {

@@ -2,15 +2,23 @@
 //! (on a connection of its own, outside the load transaction), opens and validates them
 //! into typed facts and hands them over in batches, so that decoding and validating the
 //! next chunk overlap with writing the current one.
+//!
+//! The reader only reads: staging is read-only once validation is done, so it needs no
+//! transaction of its own, and only the writer touches the final tables. Rows the
+//! validate stage rejected are skipped; a row that no longer passes its rules (staging
+//! or references changed under the import) ends the stream with an error asking for a
+//! restart. At most `BATCHES_AHEAD` batches wait for the writer. On PostgreSQL an
+//! initial load's runs and steps are not read here: they wait, typed, in the import's
+//! work tables (`storage::bulk_load`).
 
 use std::collections::{HashMap, HashSet};
 
 use tokio::sync::mpsc;
 
-use super::files::FileType;
-use super::staged::open_chunk;
-use super::PipelineError;
 use crate::crypto::PersonalDataCipher;
+use crate::import::files::FileType;
+use crate::import::staged::open_chunk;
+use crate::import::PipelineError;
 use crate::ingest::validate::{
     validate_event, validate_file_step, validate_prospect, validate_run, FieldError, Record,
     References,

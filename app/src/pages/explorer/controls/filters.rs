@@ -7,10 +7,11 @@ use crate::components::i18n_context::use_i18n;
 use crate::components::multi_select::MultiSelect;
 use crate::domain::indicators::{Bucket, ExplorerOptions, Filters, GroupBy, Metric};
 
-use super::chart_data::choices;
-use super::url_state::{ViewState, DURATION_METRICS};
+use crate::pages::explorer::chart::data::choices;
+use crate::pages::explorer::url_state::{ViewState, DURATION_METRICS};
 
 #[component]
+// Over 80 lines: mostly its `view!`, one control per filter.
 pub fn FilterBar(
     state: Memo<ViewState>,
     options: Signal<ExplorerOptions>,

@@ -10,11 +10,11 @@ use crate::components::i18n_context::use_i18n;
 use crate::domain::indicators::{ExplorerOptions, GroupBy, SummaryQuery, SummaryRow};
 use crate::i18n::{format_count, format_duration_ms, format_percent, Lang};
 
-use super::chart_data::label_of;
-use super::empty_state::EmptyState;
-use super::summary_sort::{compare_rows, SummaryColumn};
-use super::table_sort::sort_header;
-use super::url_state::{Tab, ViewState};
+use super::sort::{compare_rows, SummaryColumn};
+use crate::pages::explorer::chart::data::label_of;
+use crate::pages::explorer::empty_state::EmptyState;
+use crate::pages::explorer::table_sort::sort_header;
+use crate::pages::explorer::url_state::{Tab, ViewState};
 
 /// The summary's group-by: the chosen one when the summary can group by it, or probes.
 pub fn summary_group(state: &ViewState) -> GroupBy {
