@@ -1,6 +1,4 @@
 import { expect, test } from '@playwright/test';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { logIn, openBoard } from './helpers';
 
 const PRODUCTS = [
@@ -77,20 +75,4 @@ test('a wrong password is refused with a message, and logout ends the session', 
   await expect(page).toHaveURL(/\/login/);
   await page.goto('/');
   await expect(page).toHaveURL(/\/login/);
-});
-
-test('screenshots of the board in both languages', async ({ page }) => {
-  const folder = path.join(__dirname, '..', 'screenshots');
-  fs.mkdirSync(folder, { recursive: true });
-  await page.setViewportSize({ width: 1440, height: 1000 });
-  await page.goto('/');
-  await page.screenshot({ path: path.join(folder, 'login-fr.png') });
-  await logIn(page, 'viewer');
-  await expect(page.locator('article.tile')).toHaveCount(20);
-  await page.waitForTimeout(1500);
-  await page.screenshot({ path: path.join(folder, 'board-fr.png'), fullPage: true });
-  await page.getByRole('button', { name: 'English' }).click();
-  await expect(page.getByRole('heading', { name: 'Live journey status' })).toBeVisible();
-  await page.waitForTimeout(1000);
-  await page.screenshot({ path: path.join(folder, 'board-en.png'), fullPage: true });
 });

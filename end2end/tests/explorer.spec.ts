@@ -1,17 +1,6 @@
 import { expect, Locator, Page, test } from '@playwright/test';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { logIn, zipEntry } from './helpers';
-
-/** Opens the explorer at `query` (logging in on the way) and waits for the page. */
-async function openExplorer(page: Page, query = '') {
-  await page.goto(`/explorer${query}`);
-  await expect(page).toHaveURL(/\/login\?next=/);
-  await logIn(page, 'viewer');
-  await expect(page.getByRole('heading', { name: "Explorateur d'indicateurs" })).toBeVisible();
-}
-
-const chart = (page: Page, title: string) => page.getByRole('region', { name: title, exact: true });
+import { chart, logIn, openExplorer, zipEntry } from './helpers';
 
 /** Ticks codes in one of the filter drop-downs, as a person would. */
 async function chooseFilter(page: Page, filter: string, option: string) {
@@ -452,23 +441,4 @@ test('the journey events chart says which filter it cannot apply', async ({ page
   await expect(chart(page, 'Événements de parcours')).toContainText(
     'Non filtré selon « Environnement » : les événements de parcours ne portent pas cette information.');
   await expect(chart(page, 'Passages').locator('.chart-note')).toHaveCount(0);
-});
-
-test('screenshot of the explorer', async ({ page }) => {
-  const folder = path.join(__dirname, '..', 'screenshots');
-  fs.mkdirSync(folder, { recursive: true });
-  await page.setViewportSize({ width: 1440, height: 1000 });
-  await openExplorer(page, '?from=now-24h&to=now&group_by=channel&table=events');
-  await expect(chart(page, 'Disponibilité').getByRole('img')).toBeVisible();
-  await page.waitForTimeout(1500);
-  await page.screenshot({ path: path.join(folder, 'explorer-fr.png'), fullPage: true });
-  await page.getByRole('button', { name: 'English' }).click();
-  await expect(page.getByRole('heading', { name: 'Indicator explorer' })).toBeVisible();
-  await expect(page.getByRole('region', { name: 'Availability', exact: true }).getByRole('img')).toBeVisible();
-  await page.waitForTimeout(1000);
-  await page.screenshot({ path: path.join(folder, 'explorer-en.png'), fullPage: true });
-  await page.getByRole('button', { name: 'Français' }).click();
-  await page.goto('/explorer?from=now-24h&to=now&tab=summary&sort=-availability');
-  await expect(page.getByRole('table', { name: 'Synthèse' }).locator('tbody tr')).toHaveCount(20);
-  await page.screenshot({ path: path.join(folder, 'explorer-summary-fr.png'), fullPage: true });
 });

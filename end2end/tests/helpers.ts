@@ -50,3 +50,14 @@ export function zipEntry(archive: Buffer, name: string): string {
   }
   throw new Error(`${name} is not in the archive`);
 }
+
+/** Opens the explorer at `query` (logging in on the way) and waits for the page. */
+export async function openExplorer(page: Page, query = '') {
+  await page.goto(`/explorer${query}`);
+  await expect(page).toHaveURL(/\/login\?next=/);
+  await logIn(page, 'viewer');
+  await expect(page.getByRole('heading', { name: "Explorateur d'indicateurs" })).toBeVisible();
+}
+
+/** A chart's card on the explorer, by its title. */
+export const chart = (page: Page, title: string) => page.getByRole('region', { name: title, exact: true });

@@ -1,8 +1,6 @@
 //! A wrong configuration value stops start-up with one line that names the setting,
 //! and a non-zero exit code. Runs the real `vigie` binary.
 
-mod support;
-
 use std::process::{Command, Output};
 
 fn vigie(args: &[&str], env: &[(&str, &str)]) -> Output {
@@ -117,7 +115,7 @@ fn every_subcommand_has_help() {
 }
 
 #[test]
-fn migrate_creates_the_sqlite_file() -> support::TestResult {
+fn migrate_creates_the_sqlite_file() -> crate::support::TestResult {
     let folder = tempfile::tempdir()?;
     let file = folder.path().join("fresh.db");
     let url = format!("sqlite://{}", file.display());

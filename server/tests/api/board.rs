@@ -2,15 +2,15 @@
 //! computation over raw runs (maintenance excluded), and live announcements over
 //! Server-Sent Events.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::TestApp;
 use app::domain::auth::Role;
 use app::domain::board::{BoardSnapshot, ProbeState};
+use app::domain::catalog::{MaintenanceScope, ServiceKind};
+use app::domain::status::RunStatus;
 use futures::StreamExt;
 use reqwest::StatusCode;
-use support::TestApp;
 use vigie::clock::now_ms;
 use vigie::ingest::RunRecorder;
 use vigie::storage::reference::{
@@ -41,7 +41,7 @@ fn catalog(window: (i64, i64)) -> Catalog {
         services: vec![Service {
             service_code: "CORE".into(),
             label: "Cœur".into(),
-            kind: "internal".into(),
+            kind: ServiceKind::Internal,
             owner_team: None,
         }],
         journey_steps: vec![JourneyStep {
@@ -55,7 +55,7 @@ fn catalog(window: (i64, i64)) -> Catalog {
         error_codes: vec![],
         maintenance_windows: vec![MaintenanceWindow {
             window_id: "MW1".into(),
-            scope: "service".into(),
+            scope: MaintenanceScope::Service,
             scope_code: Some("CORE".into()),
             starts_at_ms: window.0,
             ends_at_ms: window.1,
@@ -70,7 +70,7 @@ fn run(probe: &str, started_at_ms: i64, ok: bool) -> ProbeRun {
         probe_code: probe.into(),
         started_at_ms,
         duration_ms: 12_000,
-        status: if ok { "OK" } else { "KO" }.into(),
+        status: if ok { RunStatus::Ok } else { RunStatus::Ko },
         failed_step_code: (!ok).then(|| "ACCOUNT".into()),
         error_code: None,
         error_message: None,
@@ -91,11 +91,14 @@ fn expected_availability(
         .filter(|run| run.probe_code == probe && run.started_at_ms >= from)
         .filter(|run| !(window.0 <= run.started_at_ms && run.started_at_ms < window.1))
         .collect();
-    let ok = counted.iter().filter(|run| run.status == "OK").count();
+    let ok = counted
+        .iter()
+        .filter(|run| !run.status.is_failure())
+        .count();
     (!counted.is_empty()).then(|| ok as f64 * 100.0 / counted.len() as f64)
 }
 
-async fn the_board_computes_states_and_availability(engine: Engine) -> support::TestResult {
+async fn the_board_computes_states_and_availability(engine: Engine) -> crate::support::TestResult {
     let app = TestApp::start(engine).await?;
     let now = now_ms();
     let window = (now - 3 * DAY, now - 3 * DAY + 2 * 60 * MINUTE);
@@ -180,7 +183,7 @@ async fn the_board_computes_states_and_availability(engine: Engine) -> support::
 }
 on_both_engines!(the_board_computes_states_and_availability);
 
-async fn a_stored_run_is_announced_to_open_boards(engine: Engine) -> support::TestResult {
+async fn a_stored_run_is_announced_to_open_boards(engine: Engine) -> crate::support::TestResult {
     let app = TestApp::start(engine).await?;
     upsert_catalog(&app.database.db, &catalog((0, 1))).await?;
     let client = app.client_as(Role::Viewer).await?;
@@ -207,7 +210,7 @@ async fn a_stored_run_is_announced_to_open_boards(engine: Engine) -> support::Te
 }
 on_both_engines!(a_stored_run_is_announced_to_open_boards);
 
-async fn shutdown_ends_open_streams_and_finishes(engine: Engine) -> support::TestResult {
+async fn shutdown_ends_open_streams_and_finishes(engine: Engine) -> crate::support::TestResult {
     let mut app = TestApp::start(engine).await?;
     let client = app.client_as(Role::Viewer).await?;
     let response = client.get(app.url("/api/v1/board/stream")).send().await?;

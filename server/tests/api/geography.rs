@@ -1,12 +1,10 @@
 //! The enrich stage's parts: postal codes looked up through a real HTTP client against a
 //! fake geography service on loopback, and sales branches stored per region.
 
-mod support;
-
 use std::time::Duration;
 
-use support::geography::{generated_codes, FakeGeography, Fault};
-use support::TestDatabase;
+use crate::support::geography::{generated_codes, FakeGeography, Fault};
+use crate::support::TestDatabase;
 use vigie::enrich::{GeographyClient, GeographyConfig, Lookup, Place, SalesBranches};
 use vigie::storage::branches::{list_branches, upsert_branch, SalesBranch};
 use vigie::storage::Engine;
@@ -20,8 +18,8 @@ fn place(commune: &str, department_code: &str, region_code: &str) -> Lookup {
 }
 
 #[tokio::test]
-async fn a_known_postal_code_resolves_to_its_commune_department_and_region() -> support::TestResult
-{
+async fn a_known_postal_code_resolves_to_its_commune_department_and_region(
+) -> crate::support::TestResult {
     let fake = FakeGeography::start().await?;
     let client = GeographyClient::new(fake.config())?;
 
@@ -35,8 +33,8 @@ async fn a_known_postal_code_resolves_to_its_commune_department_and_region() -> 
 }
 
 #[tokio::test]
-async fn a_postal_code_shared_by_several_communes_takes_the_first_answered() -> support::TestResult
-{
+async fn a_postal_code_shared_by_several_communes_takes_the_first_answered(
+) -> crate::support::TestResult {
     let fake = FakeGeography::start().await?;
     let client = GeographyClient::new(fake.config())?;
 
@@ -48,7 +46,7 @@ async fn a_postal_code_shared_by_several_communes_takes_the_first_answered() -> 
 }
 
 #[tokio::test]
-async fn an_unknown_postal_code_is_unknown_and_remembered() -> support::TestResult {
+async fn an_unknown_postal_code_is_unknown_and_remembered() -> crate::support::TestResult {
     let fake = FakeGeography::start().await?;
     let client = GeographyClient::new(fake.config())?;
 
@@ -59,7 +57,7 @@ async fn an_unknown_postal_code_is_unknown_and_remembered() -> support::TestResu
 }
 
 #[tokio::test]
-async fn a_malformed_postal_code_is_unknown_without_a_call() -> support::TestResult {
+async fn a_malformed_postal_code_is_unknown_without_a_call() -> crate::support::TestResult {
     let fake = FakeGeography::start().await?;
     let client = GeographyClient::new(fake.config())?;
 
@@ -75,7 +73,7 @@ async fn a_malformed_postal_code_is_unknown_without_a_call() -> support::TestRes
 }
 
 #[tokio::test]
-async fn answers_are_cached_and_shared_by_clones_of_the_client() -> support::TestResult {
+async fn answers_are_cached_and_shared_by_clones_of_the_client() -> crate::support::TestResult {
     let fake = FakeGeography::start().await?;
     let client = GeographyClient::new(fake.config())?;
 
@@ -89,7 +87,7 @@ async fn answers_are_cached_and_shared_by_clones_of_the_client() -> support::Tes
 
 #[tokio::test]
 async fn resolve_all_looks_distinct_codes_up_in_parallel_within_the_concurrency_limit(
-) -> support::TestResult {
+) -> crate::support::TestResult {
     let fake = FakeGeography::start().await?;
     fake.set_delay(Duration::from_millis(50));
     let client = GeographyClient::new(GeographyConfig {
@@ -132,7 +130,7 @@ async fn resolve_all_looks_distinct_codes_up_in_parallel_within_the_concurrency_
 
 #[tokio::test]
 async fn a_code_failing_twice_with_500_then_answering_resolves_on_the_third_call(
-) -> support::TestResult {
+) -> crate::support::TestResult {
     let fake = FakeGeography::start().await?;
     fake.fail_first("75001", 2, Fault::Status(500));
     let client = GeographyClient::new(fake.config())?;
@@ -143,7 +141,7 @@ async fn a_code_failing_twice_with_500_then_answering_resolves_on_the_third_call
 }
 
 #[tokio::test]
-async fn a_429_is_retried() -> support::TestResult {
+async fn a_429_is_retried() -> crate::support::TestResult {
     let fake = FakeGeography::start().await?;
     fake.fail_first("69001", 1, Fault::Status(429));
     let client = GeographyClient::new(fake.config())?;
@@ -155,7 +153,7 @@ async fn a_429_is_retried() -> support::TestResult {
 
 #[tokio::test]
 async fn a_code_always_failing_fails_after_every_attempt_and_is_not_remembered(
-) -> support::TestResult {
+) -> crate::support::TestResult {
     let fake = FakeGeography::start().await?;
     fake.fail_always("75001", Fault::Status(503));
     let client = GeographyClient::new(fake.config())?;
@@ -173,7 +171,7 @@ async fn a_code_always_failing_fails_after_every_attempt_and_is_not_remembered(
 }
 
 #[tokio::test]
-async fn a_slow_answer_beyond_the_timeout_is_retried_then_failed() -> support::TestResult {
+async fn a_slow_answer_beyond_the_timeout_is_retried_then_failed() -> crate::support::TestResult {
     let fake = FakeGeography::start().await?;
     fake.fail_always("75001", Fault::Stall(Duration::from_secs(3)));
     let client = GeographyClient::new(GeographyConfig {
@@ -191,7 +189,7 @@ async fn a_slow_answer_beyond_the_timeout_is_retried_then_failed() -> support::T
 }
 
 #[tokio::test]
-async fn a_404_is_not_retried() -> support::TestResult {
+async fn a_404_is_not_retried() -> crate::support::TestResult {
     let fake = FakeGeography::start().await?;
     fake.fail_always("75001", Fault::Status(404));
     let client = GeographyClient::new(fake.config())?;
@@ -205,7 +203,7 @@ async fn a_404_is_not_retried() -> support::TestResult {
 }
 
 #[tokio::test]
-async fn an_unreachable_service_fails_after_every_attempt() -> support::TestResult {
+async fn an_unreachable_service_fails_after_every_attempt() -> crate::support::TestResult {
     // A port that was free a moment ago, now closed.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let base_url = url::Url::parse(&format!("http://{}/geo", listener.local_addr()?))?;
@@ -223,7 +221,9 @@ async fn an_unreachable_service_fails_after_every_attempt() -> support::TestResu
     Ok(())
 }
 
-async fn sales_branches_are_upserted_and_loaded_by_region(engine: Engine) -> support::TestResult {
+async fn sales_branches_are_upserted_and_loaded_by_region(
+    engine: Engine,
+) -> crate::support::TestResult {
     let test = TestDatabase::new(engine).await?;
     assert!(SalesBranches::load(&test.db).await?.is_empty());
 
@@ -280,7 +280,8 @@ impl std::io::Write for CapturedLog {
 }
 
 #[tokio::test]
-async fn a_failed_lookup_is_logged_with_only_its_postal_code_and_reason() -> support::TestResult {
+async fn a_failed_lookup_is_logged_with_only_its_postal_code_and_reason(
+) -> crate::support::TestResult {
     let fake = FakeGeography::start().await?;
     fake.fail_always("75001", Fault::Status(404));
     let client = GeographyClient::new(fake.config())?;

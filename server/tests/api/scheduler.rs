@@ -2,8 +2,6 @@
 //! before 05:00 Paris; a complete drop imported from 05:00 and moved to the archive;
 //! past the 06:00 cut-off without yesterday's drop, one alert naming what is missing.
 
-mod support;
-
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -16,8 +14,8 @@ use vigie::import::scheduler::{ScheduleConfig, Scheduler, Tick};
 use vigie::import::ImportContext;
 use vigie::storage::Engine;
 
-use support::drop::{write_drop, DATE};
-use support::{TestDatabase, TestResult};
+use crate::support::drop::{write_drop, DATE};
+use crate::support::{TestDatabase, TestResult};
 
 fn paris_ms(day: u32, hour: u32, minute: u32) -> i64 {
     Paris

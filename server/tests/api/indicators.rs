@@ -1,15 +1,24 @@
 //! Indicators from rollups equal the same indicators computed the straightforward way
 //! from raw runs — with late and duplicate runs, DST days and maintenance windows — on
 //! SQLite and PostgreSQL; and the JSON API's parameters, errors and exports.
-
-mod support;
+//!
+//! Each question is asked both through the window of recent facts and through rollups
+//! only (`IndicatorService::from_rollups_only`). The window must see what any process
+//! writes: another connection pool records late runs and moves a maintenance window,
+//! and the window follows the change watch as the server does, polled once a minute on
+//! PostgreSQL (so that only announcements bring the other pool's changes in time;
+//! ignoring them fails the test) and every 200 ms on SQLite; this process's own writes
+//! are seen at once.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use crate::support::{TestApp, TestDatabase};
 use app::domain::auth::Role;
+use app::domain::catalog::{MaintenanceScope, ServiceKind};
 use app::domain::indicators::{
     Bucket, Filters, GroupBy, Metric, SeriesQuery, SeriesResponse, SummaryQuery,
 };
+use app::domain::status::{EventOutcome, RunStatus, StepStatus};
 use calamine::{Reader, Xlsx};
 use chrono::{DateTime, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
@@ -18,7 +27,6 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::{TestApp, TestDatabase};
 use vigie::board::RunNotifier;
 use vigie::indicators::{refresh, IndicatorService};
 use vigie::ingest::RunRecorder;
@@ -71,7 +79,7 @@ fn windows() -> Vec<MaintenanceWindow> {
         // Across the spring-forward night, on the e-signature service (both products).
         MaintenanceWindow {
             window_id: "MW_ESIGN".into(),
-            scope: "service".into(),
+            scope: MaintenanceScope::Service,
             scope_code: Some("ESIGN".into()),
             starts_at_ms: at("2026-03-29T00:10:00Z"),
             ends_at_ms: at("2026-03-29T03:50:00Z"),
@@ -79,7 +87,7 @@ fn windows() -> Vec<MaintenanceWindow> {
         },
         MaintenanceWindow {
             window_id: "MW_PROBE".into(),
-            scope: "probe".into(),
+            scope: MaintenanceScope::Probe,
             scope_code: Some("P_PEA_WEB".into()),
             starts_at_ms: at("2026-10-25T00:30:00Z"),
             ends_at_ms: at("2026-10-25T02:30:00Z"),
@@ -103,7 +111,7 @@ fn catalog() -> Catalog {
             .map(|(_, service)| Service {
                 service_code: service.to_string(),
                 label: service.to_string(),
-                kind: "internal".into(),
+                kind: ServiceKind::Internal,
                 owner_team: None,
             })
             .collect(),
@@ -139,7 +147,7 @@ fn catalog() -> Catalog {
             .map(|(code, category)| ErrorCode {
                 error_code: code.to_string(),
                 label: code.to_string(),
-                category: category.to_string(),
+                category: category.parse().expect("an error category"),
                 service_code: None,
             })
             .collect(),
@@ -170,38 +178,43 @@ fn random_runs(seed: u64) -> Vec<ProbeRun> {
                         (rng.gen_range(200.0_f64..9_000.0) * rng.gen_range(0.5..3.0)) as i64;
                     let status = if failing && index == failing_step {
                         if rng.gen_bool(0.3) {
-                            "TIMEOUT"
+                            StepStatus::Timeout
                         } else {
-                            "KO"
+                            StepStatus::Ko
                         }
                     } else if failing && index > failing_step {
-                        "SKIPPED"
+                        StepStatus::Skipped
                     } else {
-                        "OK"
+                        StepStatus::Ok
                     };
+                    let failed = matches!(status, StepStatus::Ko | StepStatus::Timeout);
                     total += duration;
                     steps.push(ProbeStep {
                         step_code: step.to_string(),
                         position: index as i64 + 1,
                         started_at_ms: time,
-                        duration_ms: if status == "SKIPPED" { 0 } else { duration },
-                        status: status.into(),
+                        duration_ms: if status == StepStatus::Skipped {
+                            0
+                        } else {
+                            duration
+                        },
+                        status,
                         http_status: None,
-                        error_code: (status == "KO" || status == "TIMEOUT")
-                            .then(|| format!("E_{step}")),
+                        error_code: failed.then(|| format!("E_{step}")),
                         message: None,
                     });
                 }
-                let status = steps
-                    .iter()
-                    .find(|s| s.status == "KO" || s.status == "TIMEOUT")
-                    .map(|s| s.status.clone());
+                let status = steps.iter().find_map(|s| match s.status {
+                    StepStatus::Ko => Some(RunStatus::Ko),
+                    StepStatus::Timeout => Some(RunStatus::Timeout),
+                    _ => None,
+                });
                 runs.push(ProbeRun {
                     run_id: format!("{}-{time}", probe.code),
                     probe_code: probe.code.into(),
                     started_at_ms: time,
                     duration_ms: total,
-                    status: status.clone().unwrap_or_else(|| "OK".into()),
+                    status: status.unwrap_or(RunStatus::Ok),
                     failed_step_code: status.as_ref().map(|_| STEPS[failing_step].0.to_string()),
                     error_code: status
                         .as_ref()
@@ -310,17 +323,22 @@ fn expected(
             continue;
         }
         let maintained = in_maintenance(&run.probe_code, product, run.started_at_ms);
-        let facts: Vec<(String, &str, i64, Option<&String>)> = if steps_level {
+        let facts: Vec<(String, StepStatus, i64, Option<&String>)> = if steps_level {
             run.steps
                 .iter()
                 .map(|s| {
                     let code = s.error_code.as_ref();
-                    (s.step_code.clone(), s.status.as_str(), s.duration_ms, code)
+                    (s.step_code.clone(), s.status, s.duration_ms, code)
                 })
                 .collect()
         } else {
             let code = run.error_code.as_ref();
-            vec![(String::new(), run.status.as_str(), run.duration_ms, code)]
+            let status = match run.status {
+                RunStatus::Ok => StepStatus::Ok,
+                RunStatus::Ko => StepStatus::Ko,
+                RunStatus::Timeout => StepStatus::Timeout,
+            };
+            vec![(String::new(), status, run.duration_ms, code)]
         };
         for (step, status, duration, error_code) in facts {
             if steps_level
@@ -359,13 +377,13 @@ fn expected(
                 .entry(bucket.map_or(from, |bucket| bucket_start(bucket, run.started_at_ms)))
                 .or_default();
             acc.total += 1;
-            if status == "SKIPPED" {
+            if status == StepStatus::Skipped {
                 continue;
             }
             acc.durations.push(duration);
             if !maintained {
                 acc.counted += 1;
-                if status == "OK" {
+                if status == StepStatus::Ok {
                     acc.ok += 1
                 } else {
                     acc.failed += 1
@@ -452,7 +470,7 @@ async fn compare_with_raw_rows(
     runs: &[ProbeRun],
     service: &IndicatorService,
     now_of: &dyn Fn(&str) -> i64,
-) -> support::TestResult {
+) -> crate::support::TestResult {
     let ranges = [
         ("2026-03-27T21:17:13Z", "2026-03-30T02:03:20Z"),
         ("2026-10-24T22:00:00Z", "2026-10-26T03:59:59Z"),
@@ -647,7 +665,7 @@ async fn compare_with_raw_rows(
     Ok(())
 }
 
-async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> support::TestResult {
+async fn rollups_give_the_same_numbers_as_raw_rows(engine: Engine) -> crate::support::TestResult {
     let test = TestDatabase::new(engine).await?;
     upsert_catalog(&test.db, &catalog()).await?;
     let mut runs = random_runs(7);
@@ -721,7 +739,7 @@ on_both_engines!(rollups_give_the_same_numbers_as_raw_rows);
 
 async fn the_window_of_recent_facts_sees_what_any_process_writes(
     engine: Engine,
-) -> support::TestResult {
+) -> crate::support::TestResult {
     let test = TestDatabase::new(engine).await?;
     upsert_catalog(&test.db, &catalog()).await?;
     let (from, to) = ("2026-03-27T20:00:00Z", "2026-03-30T04:00:00Z");
@@ -869,7 +887,7 @@ on_both_engines!(the_window_of_recent_facts_sees_what_any_process_writes);
 
 async fn rollups_of_an_older_format_are_rebuilt_from_raw_rows(
     engine: Engine,
-) -> support::TestResult {
+) -> crate::support::TestResult {
     let test = TestDatabase::new(engine).await?;
     upsert_catalog(&test.db, &catalog()).await?;
     let recorder = RunRecorder::new(test.db.clone(), RunNotifier::default());
@@ -909,7 +927,7 @@ on_both_engines!(rollups_of_an_older_format_are_rebuilt_from_raw_rows);
 
 async fn the_api_answers_every_metric_and_names_bad_parameters(
     engine: Engine,
-) -> support::TestResult {
+) -> crate::support::TestResult {
     let app = TestApp::start(engine).await?;
     upsert_catalog(&app.database.db, &catalog()).await?;
     let runs = random_runs(3);
@@ -1141,7 +1159,7 @@ fn random_journeys(seed: u64) -> Vec<JourneyEvent> {
                 step_code: step.to_string(),
                 journey_id: format!("J{journey}"),
                 prospect_id: None,
-                outcome: outcome.to_string(),
+                outcome: outcome.parse().expect("an event outcome"),
                 error_code: error,
                 channel: channel.to_string(),
                 application: None,
@@ -1205,7 +1223,9 @@ fn events_catalog() -> Catalog {
     catalog
 }
 
-async fn journey_event_series_equal_a_count_of_the_events(engine: Engine) -> support::TestResult {
+async fn journey_event_series_equal_a_count_of_the_events(
+    engine: Engine,
+) -> crate::support::TestResult {
     let app = TestApp::start(engine).await?;
     upsert_catalog(&app.database.db, &events_catalog()).await?;
     let events = random_journeys(5);
@@ -1283,11 +1303,14 @@ async fn journey_event_series_equal_a_count_of_the_events(engine: Engine) -> sup
         .await?;
     let completed: HashSet<&str> = events
         .iter()
-        .filter(|event| event.outcome == "COMPLETED")
+        .filter(|event| event.outcome == EventOutcome::Completed)
         .map(|event| event.journey_id.as_str())
         .collect();
     let mut per_hour: BTreeMap<i64, (f64, f64)> = BTreeMap::new();
-    for event in events.iter().filter(|event| event.outcome == "STARTED") {
+    for event in events
+        .iter()
+        .filter(|event| event.outcome == EventOutcome::Started)
+    {
         let cell = per_hour.entry(hour(event.occurred_at_ms)).or_default();
         cell.0 += 1.0;
         if completed.contains(event.journey_id.as_str()) {
@@ -1339,7 +1362,9 @@ async fn journey_event_series_equal_a_count_of_the_events(engine: Engine) -> sup
 }
 on_both_engines!(journey_event_series_equal_a_count_of_the_events);
 
-async fn exports_carry_the_points_with_neutralised_cells(engine: Engine) -> support::TestResult {
+async fn exports_carry_the_points_with_neutralised_cells(
+    engine: Engine,
+) -> crate::support::TestResult {
     let app = TestApp::start(engine).await?;
     let mut catalog = catalog();
     // A probe code cannot start with '=', but a product label or error code might come
@@ -1347,7 +1372,7 @@ async fn exports_carry_the_points_with_neutralised_cells(engine: Engine) -> supp
     catalog.probes[0].probe_code = "P_CCO_WEB".into();
     upsert_catalog(&app.database.db, &catalog).await?;
     let mut runs = random_runs(5);
-    for run in runs.iter_mut().filter(|run| run.status != "OK") {
+    for run in runs.iter_mut().filter(|run| run.status.is_failure()) {
         run.error_code = Some("=HYPERLINK(\"x\")".into());
     }
     RunRecorder::new(app.database.db.clone(), app.notifier.clone())

@@ -1,15 +1,13 @@
 //! Health, readiness, login, logout, sessions and role checks, through HTTP, on
 //! SQLite and on PostgreSQL.
 
-mod support;
-
+use crate::support::{TestApp, PASSWORD};
 use app::domain::auth::{Role, SessionUser};
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::{TestApp, PASSWORD};
 use vigie::storage::Engine;
 
-async fn health_and_readiness_answer(engine: Engine) -> support::TestResult {
+async fn health_and_readiness_answer(engine: Engine) -> crate::support::TestResult {
     let app = TestApp::start(engine).await?;
     let client = app.client();
     let health = client.get(app.url("/healthz")).send().await?;
@@ -24,7 +22,7 @@ async fn health_and_readiness_answer(engine: Engine) -> support::TestResult {
 }
 on_both_engines!(health_and_readiness_answer);
 
-async fn login_opens_a_session_and_logout_ends_it(engine: Engine) -> support::TestResult {
+async fn login_opens_a_session_and_logout_ends_it(engine: Engine) -> crate::support::TestResult {
     let app = TestApp::start(engine).await?;
     let client = app.client();
     let response = app.login(&client, "viewer", PASSWORD).await?;
@@ -62,7 +60,7 @@ async fn login_opens_a_session_and_logout_ends_it(engine: Engine) -> support::Te
 }
 on_both_engines!(login_opens_a_session_and_logout_ends_it);
 
-async fn each_login_gets_a_new_session_id(engine: Engine) -> support::TestResult {
+async fn each_login_gets_a_new_session_id(engine: Engine) -> crate::support::TestResult {
     let app = TestApp::start(engine).await?;
     let client = app.client();
     let first = app.login(&client, "admin", PASSWORD).await?;
@@ -79,7 +77,7 @@ async fn each_login_gets_a_new_session_id(engine: Engine) -> support::TestResult
 }
 on_both_engines!(each_login_gets_a_new_session_id);
 
-async fn a_wrong_password_is_refused(engine: Engine) -> support::TestResult {
+async fn a_wrong_password_is_refused(engine: Engine) -> crate::support::TestResult {
     let app = TestApp::start(engine).await?;
     let client = app.client();
     let response = app.login(&client, "admin", "not the password").await?;
@@ -93,7 +91,9 @@ async fn a_wrong_password_is_refused(engine: Engine) -> support::TestResult {
 }
 on_both_engines!(a_wrong_password_is_refused);
 
-async fn without_a_session_every_data_route_answers_401(engine: Engine) -> support::TestResult {
+async fn without_a_session_every_data_route_answers_401(
+    engine: Engine,
+) -> crate::support::TestResult {
     let app = TestApp::start(engine).await?;
     let client = app.client();
     for path in [
@@ -115,7 +115,7 @@ async fn without_a_session_every_data_route_answers_401(engine: Engine) -> suppo
 }
 on_both_engines!(without_a_session_every_data_route_answers_401);
 
-async fn a_role_without_the_right_gets_403(engine: Engine) -> support::TestResult {
+async fn a_role_without_the_right_gets_403(engine: Engine) -> crate::support::TestResult {
     let app = TestApp::start(engine).await?;
     for role in [Role::Viewer, Role::Sales, Role::Support] {
         let client = app.client_as(role).await?;
@@ -137,7 +137,7 @@ async fn a_role_without_the_right_gets_403(engine: Engine) -> support::TestResul
 }
 on_both_engines!(a_role_without_the_right_gets_403);
 
-async fn an_idle_session_expires(engine: Engine) -> support::TestResult {
+async fn an_idle_session_expires(engine: Engine) -> crate::support::TestResult {
     let app = TestApp::start(engine).await?;
     let client = app.client_as(Role::Viewer).await?;
     // Arrange: the session was last used two hours ago (the idle timeout is 60 minutes).
@@ -150,7 +150,7 @@ async fn an_idle_session_expires(engine: Engine) -> support::TestResult {
 }
 on_both_engines!(an_idle_session_expires);
 
-async fn deep_links_serve_the_application(engine: Engine) -> support::TestResult {
+async fn deep_links_serve_the_application(engine: Engine) -> crate::support::TestResult {
     let app = TestApp::start(engine).await?;
     let page = app
         .client()

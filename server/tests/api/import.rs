@@ -5,8 +5,6 @@
 //! `restart`, gives the same final tables as an uninterrupted import; personal values
 //! never appear in clear in staging, the import-error table or the logs.
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Output, Stdio};
@@ -20,10 +18,10 @@ use vigie::import::claim::ImportClaim;
 use vigie::import::PipelineError;
 use vigie::storage::{Database, Engine};
 
-use support::drop::{write_drop, Expected, SECRET_NAMES};
-use support::geography::{FakeGeography, Fault};
-use support::tables::{final_tables, Tables};
-use support::{TestDatabase, TestResult};
+use crate::support::drop::{write_drop, Expected, SECRET_NAMES};
+use crate::support::geography::{FakeGeography, Fault};
+use crate::support::tables::{final_tables, Tables};
+use crate::support::{TestDatabase, TestResult};
 
 /// Base64 of 32 bytes: the tests' personal-data key.
 const DATA_KEY: &str = "dGVzdHMtb25seS1rZXktMzItYnl0ZXMtbG9uZyEhISE=";
@@ -254,7 +252,7 @@ async fn a_missing_file_fails_the_check_and_changes_nothing(engine: Engine) -> T
     std::fs::remove_file(
         incomplete
             .path()
-            .join(format!("probe_steps_{}.csv", support::drop::DATE)),
+            .join(format!("probe_steps_{}.csv", crate::support::drop::DATE)),
     )?;
     let output = import(
         &database.url,
@@ -682,7 +680,7 @@ async fn an_initial_load_into_empty_tables_puts_its_work_tables_in_place() -> Te
 
 /// Changes the duration of the first data row of one of the drop's files.
 fn change_first_duration(folder: &Path, file: &str, column: usize) -> TestResult {
-    let path = folder.join(format!("{file}_{}.csv", support::drop::DATE));
+    let path = folder.join(format!("{file}_{}.csv", crate::support::drop::DATE));
     let text = std::fs::read_to_string(&path)?;
     let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
     let mut cells: Vec<String> = lines[1].split(',').map(str::to_string).collect();

@@ -4,10 +4,10 @@
 //! its periods of unavailability (overlapping incidents of its probes count once). Both
 //! engines.
 
-mod support;
-
+use crate::support::TestDatabase;
+use app::domain::catalog::{ErrorCategory, MaintenanceScope, ServiceKind};
 use app::domain::indicators::{Filters, GroupBy, SummaryQuery};
-use support::TestDatabase;
+use app::domain::status::RunStatus;
 use vigie::board::RunNotifier;
 use vigie::clock::rfc3339;
 use vigie::indicators::IndicatorService;
@@ -46,7 +46,7 @@ fn catalog() -> Catalog {
             .map(|code| Service {
                 service_code: code.into(),
                 label: code.into(),
-                kind: "internal".into(),
+                kind: ServiceKind::Internal,
                 owner_team: None,
             })
             .collect(),
@@ -61,15 +61,18 @@ fn catalog() -> Catalog {
                 service_code: service.into(),
             })
             .collect(),
-        error_codes: [("E500", "technical"), ("E503", "partner")]
-            .into_iter()
-            .map(|(code, category)| ErrorCode {
-                error_code: code.into(),
-                label: "Erreur".into(),
-                category: category.into(),
-                service_code: None,
-            })
-            .collect(),
+        error_codes: [
+            ("E500", ErrorCategory::Technical),
+            ("E503", ErrorCategory::Partner),
+        ]
+        .into_iter()
+        .map(|(code, category)| ErrorCode {
+            error_code: code.into(),
+            label: "Erreur".into(),
+            category,
+            service_code: None,
+        })
+        .collect(),
         ..Catalog::default()
     }
 }
@@ -81,7 +84,11 @@ fn run_at(probe: &str, minute: i64, failed: Option<(&str, &str)>) -> ProbeRun {
         probe_code: probe.into(),
         started_at_ms: BASE + minute * MINUTE,
         duration_ms: 1_000,
-        status: if failed.is_some() { "KO" } else { "OK" }.into(),
+        status: if failed.is_some() {
+            RunStatus::Ko
+        } else {
+            RunStatus::Ok
+        },
         failed_step_code: failed.map(|(step, _)| step.into()),
         error_code: failed.map(|(_, error)| error.into()),
         error_message: None,
@@ -136,7 +143,7 @@ async fn incidents_of(
 
 async fn the_summary_counts_overlapping_incidents_and_clipped_downtime(
     engine: Engine,
-) -> support::TestResult {
+) -> crate::support::TestResult {
     let test = TestDatabase::new(engine).await?;
     upsert_catalog(&test.db, &catalog()).await?;
     RunRecorder::new(test.db.clone(), RunNotifier::default())
@@ -173,7 +180,7 @@ on_both_engines!(the_summary_counts_overlapping_incidents_and_clipped_downtime);
 /// Two runs at the same instant, an OK one sorted before a failed one, end an incident
 /// and open the next: the two touch and make one period of unavailability, whether the
 /// summary reads each incident or the database adds them up per probe.
-async fn incidents_that_touch_make_one_period(engine: Engine) -> support::TestResult {
+async fn incidents_that_touch_make_one_period(engine: Engine) -> crate::support::TestResult {
     let test = TestDatabase::new(engine).await?;
     upsert_catalog(&test.db, &catalog()).await?;
     // P2 fails at 5 and 10 (A, ended by the OK run at 15), then at 15 (a second run,
@@ -222,13 +229,13 @@ on_both_engines!(incidents_that_touch_make_one_period);
 /// arrive after the window extend it instead of opening a second one beside it.
 async fn an_incident_open_across_a_long_maintenance_window_goes_on(
     engine: Engine,
-) -> support::TestResult {
+) -> crate::support::TestResult {
     let test = TestDatabase::new(engine).await?;
     let mut with_window = catalog();
     // P1's runs from minute 10 to 395 (78 OK runs) are in maintenance.
     with_window.maintenance_windows = vec![MaintenanceWindow {
         window_id: "MW_P1".into(),
-        scope: "probe".into(),
+        scope: MaintenanceScope::Probe,
         scope_code: Some("P1".into()),
         starts_at_ms: BASE + 10 * MINUTE,
         ends_at_ms: BASE + 400 * MINUTE,
@@ -256,7 +263,7 @@ on_both_engines!(an_incident_open_across_a_long_maintenance_window_goes_on);
 
 async fn a_groups_incidents_are_its_periods_of_unavailability(
     engine: Engine,
-) -> support::TestResult {
+) -> crate::support::TestResult {
     let test = TestDatabase::new(engine).await?;
     upsert_catalog(&test.db, &catalog()).await?;
     // P2 (same product, failing at SIGN, served by ESIGN, with E503) is down from 30 to

@@ -2,15 +2,15 @@
 //! errors, duplicates, NDJSON, the body limit, and a run on the board and in the
 //! indicators right after the answer.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::TestApp;
 use app::domain::auth::Role;
 use app::domain::board::BoardSnapshot;
+use app::domain::catalog::{ErrorCategory, ServiceKind};
+use app::domain::status::EventOutcome;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use support::TestApp;
 use vigie::auth::{Scope, TokenService};
 use vigie::clock::{now_ms, rfc3339};
 use vigie::storage::reference::{
@@ -37,7 +37,7 @@ fn catalog() -> Catalog {
         services: vec![Service {
             service_code: "CORE".into(),
             label: "Cœur".into(),
-            kind: "internal".into(),
+            kind: ServiceKind::Internal,
             owner_team: None,
         }],
         journey_steps: vec![step("LANDING", 1), step("FORM", 2)],
@@ -53,7 +53,7 @@ fn catalog() -> Catalog {
         error_codes: vec![ErrorCode {
             error_code: "FORM_500".into(),
             label: "Formulaire en erreur".into(),
-            category: "technical".into(),
+            category: ErrorCategory::Technical,
             service_code: Some("CORE".into()),
         }],
         maintenance_windows: vec![],
@@ -128,7 +128,7 @@ async fn post(
 
 async fn ingest_accepts_valid_runs_and_rejects_each_invalid_one(
     engine: Engine,
-) -> support::TestResult {
+) -> crate::support::TestResult {
     let app = TestApp::start(engine).await?;
     upsert_catalog(&app.database.db, &catalog()).await?;
     let secret = token(&app, &[Scope::Ingest]).await?;
@@ -231,7 +231,7 @@ async fn ingest_accepts_valid_runs_and_rejects_each_invalid_one(
 }
 on_both_engines!(ingest_accepts_valid_runs_and_rejects_each_invalid_one);
 
-async fn ingest_needs_a_token_with_the_ingest_scope(engine: Engine) -> support::TestResult {
+async fn ingest_needs_a_token_with_the_ingest_scope(engine: Engine) -> crate::support::TestResult {
     let app = TestApp::start(engine).await?;
     upsert_catalog(&app.database.db, &catalog()).await?;
     let body = json!([run("R1", now_ms() - MINUTE, true)]).to_string();
@@ -287,7 +287,7 @@ async fn ingest_needs_a_token_with_the_ingest_scope(engine: Engine) -> support::
     let listed = tokens.list().await?;
     let id = listed
         .iter()
-        .find(|token| token.scopes == "ingest")
+        .find(|token| token.scopes.0 == [Scope::Ingest])
         .map(|token| token.token_id.clone())
         .unwrap_or_default();
     let (status, _) = post(&app, Some(&ingester), body.clone()).await?;
@@ -301,7 +301,7 @@ on_both_engines!(ingest_needs_a_token_with_the_ingest_scope);
 
 async fn an_ingested_run_is_on_the_board_and_in_the_indicators_within_two_seconds(
     engine: Engine,
-) -> support::TestResult {
+) -> crate::support::TestResult {
     let app = TestApp::start(engine).await?;
     upsert_catalog(&app.database.db, &catalog()).await?;
     let secret = token(&app, &[Scope::Ingest, Scope::Read]).await?;
@@ -353,7 +353,7 @@ async fn an_ingested_run_is_on_the_board_and_in_the_indicators_within_two_second
 }
 on_both_engines!(an_ingested_run_is_on_the_board_and_in_the_indicators_within_two_seconds);
 
-fn event(event_id: &str, occurred_at_ms: i64, outcome: &str) -> Value {
+fn event(event_id: &str, occurred_at_ms: i64, outcome: EventOutcome) -> Value {
     json!({
         "event_id": event_id,
         "occurred_at": rfc3339(occurred_at_ms),
@@ -361,7 +361,7 @@ fn event(event_id: &str, occurred_at_ms: i64, outcome: &str) -> Value {
         "step_code": "FORM",
         "journey_id": "J1",
         "outcome": outcome,
-        "error_code": if outcome == "FAILED" { json!("FORM_500") } else { Value::Null },
+        "error_code": if outcome == EventOutcome::Failed { json!("FORM_500") } else { Value::Null },
         "channel": "web",
         "application": "site-public"
     })
@@ -383,23 +383,23 @@ fn prospect(prospect_id: &str, email: &str) -> Value {
 
 async fn journey_events_are_ingested_with_their_prospects_sealed(
     engine: Engine,
-) -> support::TestResult {
+) -> crate::support::TestResult {
     let app = TestApp::start(engine).await?;
     upsert_catalog(&app.database.db, &catalog()).await?;
     let secret = token(&app, &[Scope::Ingest]).await?;
     let now = now_ms();
 
-    let mut with_prospect = event("E1", now - 10 * MINUTE, "STARTED");
+    let mut with_prospect = event("E1", now - 10 * MINUTE, EventOutcome::Started);
     with_prospect["prospect"] = prospect("P1", "camille.durandeau@example.test");
-    let mut same_prospect = event("E2", now - 9 * MINUTE, "FAILED");
+    let mut same_prospect = event("E2", now - 9 * MINUTE, EventOutcome::Failed);
     same_prospect["prospect_id"] = json!("P1");
-    let mut unknown_prospect = event("E3", now - 8 * MINUTE, "STARTED");
+    let mut unknown_prospect = event("E3", now - 8 * MINUTE, EventOutcome::Started);
     unknown_prospect["prospect_id"] = json!("P_NOBODY");
-    let mut bad_email = event("E4", now - 7 * MINUTE, "STARTED");
+    let mut bad_email = event("E4", now - 7 * MINUTE, EventOutcome::Started);
     bad_email["prospect"] = prospect("P2", "dominique.secret-at-example.test");
-    let mut failed_without_code = event("E5", now - 6 * MINUTE, "FAILED");
+    let mut failed_without_code = event("E5", now - 6 * MINUTE, EventOutcome::Failed);
     failed_without_code["error_code"] = Value::Null;
-    let mut foreign_step = event("E6", now - 5 * MINUTE, "STARTED");
+    let mut foreign_step = event("E6", now - 5 * MINUTE, EventOutcome::Started);
     foreign_step["step_code"] = json!("SIGNATURE");
     let body = json!([
         with_prospect,

@@ -1,8 +1,8 @@
 //! The storage layer on both engines: migrations, idempotent writes, SQLite durability.
 
-mod support;
+use app::domain::status::{RunStatus, StepStatus};
 
-use support::TestDatabase;
+use crate::support::TestDatabase;
 use vigie::storage::reference::{probes_with_products, upsert_catalog, Catalog, Probe, Product};
 use vigie::storage::runs::{insert_runs, ProbeRun, ProbeStep};
 use vigie::storage::Engine;
@@ -27,7 +27,7 @@ fn one_probe_catalog(label: &str) -> Catalog {
     }
 }
 
-async fn reference_data_is_upserted_by_natural_key(engine: Engine) -> support::TestResult {
+async fn reference_data_is_upserted_by_natural_key(engine: Engine) -> crate::support::TestResult {
     let test = TestDatabase::new(engine).await?;
     upsert_catalog(&test.db, &one_probe_catalog("Plan d'épargne")).await?;
     upsert_catalog(&test.db, &one_probe_catalog("Plan d'épargne en actions")).await?;
@@ -48,7 +48,11 @@ fn awkward_runs(count: usize) -> Vec<ProbeRun> {
             probe_code: "PRB_PEA".into(),
             started_at_ms: 1_790_000_000_000 + index as i64 * 300_000,
             duration_ms: 1_000 + index as i64,
-            status: if index % 7 == 0 { "KO" } else { "OK" }.into(),
+            status: if index % 7 == 0 {
+                RunStatus::Ko
+            } else {
+                RunStatus::Ok
+            },
             failed_step_code: (index % 7 == 0).then(|| "FORM".into()),
             error_code: None,
             error_message: (index % 7 == 0).then(|| "a \"quoted\", comma\nand a new line".into()),
@@ -58,7 +62,7 @@ fn awkward_runs(count: usize) -> Vec<ProbeRun> {
                 position: 1,
                 started_at_ms: 1_790_000_000_000 + index as i64 * 300_000,
                 duration_ms: 900,
-                status: "OK".into(),
+                status: StepStatus::Ok,
                 http_status: (index % 3 == 0).then_some(200),
                 error_code: None,
                 message: Some("ok, \"fine\"".into()),
@@ -69,7 +73,7 @@ fn awkward_runs(count: usize) -> Vec<ProbeRun> {
 
 async fn bulk_and_small_batches_store_runs_exactly_and_idempotently(
     engine: Engine,
-) -> support::TestResult {
+) -> crate::support::TestResult {
     let test = TestDatabase::new(engine).await?;
     upsert_catalog(&test.db, &one_probe_catalog("PEA")).await?;
     // 300 runs go through COPY on PostgreSQL; 3 through batched inserts on both.
@@ -123,7 +127,7 @@ async fn bulk_and_small_batches_store_runs_exactly_and_idempotently(
 on_both_engines!(bulk_and_small_batches_store_runs_exactly_and_idempotently);
 
 #[tokio::test]
-async fn sqlite_runs_in_wal_mode_with_full_synchronous() -> support::TestResult {
+async fn sqlite_runs_in_wal_mode_with_full_synchronous() -> crate::support::TestResult {
     use sqlx::Row;
     let test = TestDatabase::new(Engine::Sqlite).await?;
     let mode: String = sqlx::query("PRAGMA journal_mode")

@@ -2,13 +2,11 @@
 //! filters, formula neutralising, every row), and the rule choices of an import's
 //! detail, on SQLite and on PostgreSQL.
 
-mod support;
-
+use crate::support::TestApp;
 use app::domain::auth::Role;
-use app::domain::imports::ImportDetail;
+use app::domain::imports::{ImportDetail, ImportStatus, Phase, Stage};
 use app::i18n::Message;
 use reqwest::StatusCode;
-use support::TestApp;
 use vigie::storage::imports::{self, ImportRecord, RejectedRow};
 use vigie::storage::{Database, Engine};
 
@@ -25,16 +23,16 @@ fn rejected(file_type: &str, line: i64, column: &str, rule: &str, message: &str)
 }
 
 /// A succeeded import with `extra` more `probe_runs` rows than the three named ones.
-async fn seed_import(db: &Database, extra: i64) -> support::TestResult {
+async fn seed_import(db: &Database, extra: i64) -> crate::support::TestResult {
     imports::create(
         db,
         &ImportRecord {
             import_id: IMPORT_ID.into(),
-            phase: "daily".into(),
+            phase: Phase::Daily,
             folder: "/tmp/drop".into(),
             business_date: Some("2026-02-28".into()),
-            status: "succeeded".into(),
-            stage: "finish".into(),
+            status: ImportStatus::Succeeded,
+            stage: Stage::Finish,
             reference_ms: 1_772_341_200_000,
             created_at_ms: 1_772_341_200_000,
             finished_at_ms: Some(1_772_341_260_000),
@@ -88,7 +86,7 @@ fn csv_path(query: &str) -> String {
 
 async fn rejected_rows_download_as_csv_for_support_and_admins(
     engine: Engine,
-) -> support::TestResult {
+) -> crate::support::TestResult {
     let app = TestApp::start(engine).await?;
     seed_import(&app.database.db, 1_200).await?;
     let support = app.client_as(Role::Support).await?;
@@ -170,7 +168,9 @@ async fn rejected_rows_download_as_csv_for_support_and_admins(
 }
 on_both_engines!(rejected_rows_download_as_csv_for_support_and_admins);
 
-async fn rejected_rows_csv_is_refused_without_the_role(engine: Engine) -> support::TestResult {
+async fn rejected_rows_csv_is_refused_without_the_role(
+    engine: Engine,
+) -> crate::support::TestResult {
     let app = TestApp::start(engine).await?;
     seed_import(&app.database.db, 0).await?;
     let anonymous = app.client().get(app.url(&csv_path(""))).send().await?;
@@ -184,7 +184,9 @@ async fn rejected_rows_csv_is_refused_without_the_role(engine: Engine) -> suppor
 }
 on_both_engines!(rejected_rows_csv_is_refused_without_the_role);
 
-async fn an_import_detail_names_the_rules_its_rows_broke(engine: Engine) -> support::TestResult {
+async fn an_import_detail_names_the_rules_its_rows_broke(
+    engine: Engine,
+) -> crate::support::TestResult {
     let app = TestApp::start(engine).await?;
     seed_import(&app.database.db, 2).await?;
     let support = app.client_as(Role::Support).await?;

@@ -1,7 +1,6 @@
 //! Test helpers: a fresh database per test (a temporary SQLite file, or a uniquely named
 //! PostgreSQL database that is dropped afterwards), the real server on 127.0.0.1:0, and a
 //! fake geography service on loopback ([`geography`]).
-#![allow(dead_code)]
 
 pub mod drop;
 pub mod geography;
@@ -29,15 +28,13 @@ pub const PASSWORD: &str = "test-password";
 macro_rules! on_both_engines {
     ($body:ident) => {
         mod $body {
-            use super::*;
-
             #[tokio::test]
-            async fn on_sqlite() -> support::TestResult {
+            async fn on_sqlite() -> $crate::support::TestResult {
                 super::$body(vigie::storage::Engine::Sqlite).await
             }
 
             #[tokio::test]
-            async fn on_postgres() -> support::TestResult {
+            async fn on_postgres() -> $crate::support::TestResult {
                 super::$body(vigie::storage::Engine::Postgres).await
             }
         }
@@ -52,7 +49,8 @@ pub struct TestDatabase {
 }
 
 enum Cleanup {
-    Folder(tempfile::TempDir),
+    // Held so that the folder lives as long as the database.
+    Folder(#[allow(dead_code)] tempfile::TempDir),
     Postgres { admin_url: String, name: String },
 }
 
@@ -158,7 +156,7 @@ impl TestApp {
         idle_minutes: u32,
     ) -> Result<TestApp, Box<dyn std::error::Error>> {
         let auth = AuthService::new(database.db.clone(), idle_minutes, false);
-        for role in Role::ALL {
+        for &role in Role::ALL {
             auth.upsert_account(
                 role.as_str(),
                 &format!("Test {}", role.as_str()),

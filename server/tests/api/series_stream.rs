@@ -1,14 +1,12 @@
 //! The explorer's streaming series (`/api/indicators_series_stream`): a long range comes
 //! in several parts, and the parts put together are exactly the JSON API's answer.
 
-mod support;
-
+use crate::support::TestApp;
 use app::domain::auth::Role;
 use app::domain::indicators::{Bucket, Filters, GroupBy, Metric, SeriesQuery, SeriesResponse};
 use app::domain::series_parts::{LineBuffer, MergedSeries, SeriesLine, SeriesPart};
 use futures::StreamExt;
 use reqwest::StatusCode;
-use support::TestApp;
 use vigie::demo::{catalog, probe_runs, scenario::Scenario};
 use vigie::indicators::refresh;
 use vigie::storage::reference::upsert_catalog;
@@ -20,7 +18,7 @@ const HOUR: i64 = 3_600_000;
 const NOW: i64 = 1_774_865_820_000;
 
 /// The demo's catalogue and three days of its probe runs, with rollups.
-async fn three_days_of_history(app: &TestApp) -> support::TestResult {
+async fn three_days_of_history(app: &TestApp) -> crate::support::TestResult {
     let db = &app.database.db;
     let scenario = Scenario::new(NOW);
     upsert_catalog(db, &catalog::catalog(&scenario)).await?;
@@ -96,7 +94,9 @@ async fn read_parts(
     Ok(parts)
 }
 
-async fn streamed_parts_put_together_equal_the_whole_answer(engine: Engine) -> support::TestResult {
+async fn streamed_parts_put_together_equal_the_whole_answer(
+    engine: Engine,
+) -> crate::support::TestResult {
     let app = TestApp::start(engine).await?;
     three_days_of_history(&app).await?;
     let client = app.client_as(Role::Viewer).await?;
@@ -172,7 +172,9 @@ async fn streamed_parts_put_together_equal_the_whole_answer(engine: Engine) -> s
 }
 on_both_engines!(streamed_parts_put_together_equal_the_whole_answer);
 
-async fn the_stream_needs_a_session_and_good_parameters(engine: Engine) -> support::TestResult {
+async fn the_stream_needs_a_session_and_good_parameters(
+    engine: Engine,
+) -> crate::support::TestResult {
     let app = TestApp::start(engine).await?;
     let body = serde_json::json!({
         "query": query(Metric::Runs, Bucket::Hour, None, Filters::default())

@@ -1,0 +1,44 @@
+// Screenshots of the main pages, in French and English, for people to look at (written
+// to end2end/screenshots/). They assert only what a screenshot needs to be worth taking;
+// behaviour is tested in the other specs.
+import { expect, test } from '@playwright/test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chart, logIn, openExplorer } from './helpers';
+
+const folder = path.join(__dirname, '..', 'screenshots');
+
+test.beforeAll(() => {
+  fs.mkdirSync(folder, { recursive: true });
+});
+
+test('screenshots of the board in both languages', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.goto('/');
+  await page.screenshot({ path: path.join(folder, 'login-fr.png') });
+  await logIn(page, 'viewer');
+  await expect(page.locator('article.tile')).toHaveCount(20);
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: path.join(folder, 'board-fr.png'), fullPage: true });
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { name: 'Live journey status' })).toBeVisible();
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: path.join(folder, 'board-en.png'), fullPage: true });
+});
+
+test('screenshot of the explorer', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await openExplorer(page, '?from=now-24h&to=now&group_by=channel&table=events');
+  await expect(chart(page, 'Disponibilité').getByRole('img')).toBeVisible();
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: path.join(folder, 'explorer-fr.png'), fullPage: true });
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('heading', { name: 'Indicator explorer' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Availability', exact: true }).getByRole('img')).toBeVisible();
+  await page.waitForTimeout(1000);
+  await page.screenshot({ path: path.join(folder, 'explorer-en.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Français' }).click();
+  await page.goto('/explorer?from=now-24h&to=now&tab=summary&sort=-availability');
+  await expect(page.getByRole('table', { name: 'Synthèse' }).locator('tbody tr')).toHaveCount(20);
+  await page.screenshot({ path: path.join(folder, 'explorer-summary-fr.png'), fullPage: true });
+});
