@@ -67,6 +67,7 @@ impl AuthService {
     }
 
     /// The user of a live session; an idle session is deleted and answers `None`.
+    #[tracing::instrument(name = "resolve_session", level = "debug", skip_all, err)]
     pub async fn resolve(&self, token: &str) -> Result<Option<SessionUser>, StorageError> {
         let hash = token_hash(token);
         let Some((user_id, last_seen)) = sessions::find(&self.db, &hash).await? else {

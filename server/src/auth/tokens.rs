@@ -114,6 +114,7 @@ impl TokenService {
     }
 
     /// The active token a secret belongs to, if any.
+    #[tracing::instrument(name = "resolve_token", level = "debug", skip_all, err)]
     pub async fn resolve(&self, secret: &str) -> Result<Option<TokenGrant>, StorageError> {
         if !secret.starts_with(SECRET_PREFIX) {
             return Ok(None);

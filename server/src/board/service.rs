@@ -43,6 +43,7 @@ impl BoardService {
     }
 
     // Over 80 lines: the board assembled tile by tile from what it reads once.
+    #[tracing::instrument(name = "board_snapshot", level = "debug", skip_all, err)]
     pub async fn snapshot(&self, now_ms: i64) -> StorageResult<BoardSnapshot> {
         let probes = reference::probes_with_products(&self.db).await?;
         let mut recent = runs::recent_runs(&self.db, now_ms - RECENT_WINDOW_MS).await?;

@@ -20,7 +20,7 @@ use crate::storage::{Database, Engine, StorageResult};
 
 /// After runs were stored: recompute the rollups of the days they touch and the
 /// incidents around them, per probe. `touched` holds (probe, started_at) pairs.
-#[tracing::instrument(name = "rollups_refresh", skip_all, fields(runs = touched.len()), err)]
+#[tracing::instrument(name = "rollups_refresh", level = "debug", skip_all, fields(runs = touched.len()), err)]
 pub async fn after_runs_stored(db: &Database, touched: &[(String, i64)]) -> StorageResult<()> {
     rollups::refresh(db, touched).await?;
     let mut spans: BTreeMap<&str, (i64, i64)> = BTreeMap::new();

@@ -23,6 +23,7 @@ impl RunRecorder {
     /// The refresh runs even when every run was already stored: a retry after a failed
     /// refresh then repairs the rollups. Refreshes of one database take turns, so that two
     /// requests touching the same day cannot write a stale total over a fresh one.
+    #[tracing::instrument(name = "record_runs", level = "debug", skip_all, fields(runs = runs.len()), err)]
     pub async fn record(&self, runs: &[ProbeRun]) -> StorageResult<u64> {
         if runs.is_empty() {
             return Ok(0);
