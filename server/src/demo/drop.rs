@@ -4,6 +4,7 @@
 //! `probe_steps` file) that fails at the check stage and raises an alert. The Imports
 //! page then has something to show.
 
+use app::domain::status::{EventOutcome, RunStatus};
 use std::path::Path;
 
 use chrono::{Days, NaiveDate};
@@ -93,7 +94,7 @@ fn write_drop(
             "P_UNKNOWN",
             &at(5),
             "1200",
-            "OK",
+            RunStatus::Ok.as_str(),
             "",
             "",
             "",
@@ -104,7 +105,7 @@ fn write_drop(
             &probe,
             "2099-01-01T00:00:00Z",
             "1200",
-            "OK",
+            RunStatus::Ok.as_str(),
             "",
             "",
             "",
@@ -143,7 +144,7 @@ fn write_drop(
                 step.clone(),
                 format!("DEMO-IMPORT-J{index}"),
                 id,
-                "STARTED".to_string(),
+                EventOutcome::Started.to_string(),
                 String::new(),
                 "web".to_string(),
                 "batch".to_string(),

@@ -110,11 +110,16 @@ pub async fn detect_around(
     let mut rows: Vec<PackedRun> = fetch_rows(
         db,
         &["started_at", "run_id", "ok", "failed_step_code", "error_code"],
-        "SELECT started_at, run_id, CAST(CASE WHEN status = 'OK' THEN 1 ELSE 0 END AS BIGINT) AS ok, \
-         CASE WHEN status = 'OK' THEN NULL ELSE failed_step_code END AS failed_step_code, \
-         CASE WHEN status = 'OK' THEN NULL ELSE error_code END AS error_code FROM probe_runs \
+        "SELECT started_at, run_id, CAST(CASE WHEN status = $4 THEN 1 ELSE 0 END AS BIGINT) AS ok, \
+         CASE WHEN status = $4 THEN NULL ELSE failed_step_code END AS failed_step_code, \
+         CASE WHEN status = $4 THEN NULL ELSE error_code END AS error_code FROM probe_runs \
          WHERE probe_code = $1 AND started_at >= $2 AND started_at < $3",
-        &[Param::Text(probe), Param::Int(start), Param::Int(end)],
+        &[
+            Param::Text(probe),
+            Param::Int(start),
+            Param::Int(end),
+            Param::Text(RunStatus::Ok.as_str()),
+        ],
     )
     .await?;
     rows.sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
