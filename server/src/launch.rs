@@ -100,6 +100,7 @@ pub fn spawn(
         cipher: options.cipher.clone(),
         recorder: RunRecorder::new(db.clone(), notifier.clone()),
         board: BoardService::new(db.clone(), indicators.clone()),
+        runs: crate::drilldown::RunService::new(db.clone()),
         indicators,
         notifier: notifier.clone(),
         imports: ImportRunner::new(ImportContext::new(

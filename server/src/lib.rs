@@ -1,6 +1,6 @@
 //! The Vigie server: the command line and its configuration ([`cli`]), storage over
 //! SQLite and PostgreSQL ([`storage`]), accounts, sessions and API tokens ([`auth`]),
-//! getting data in ([`ingest`]; the daily file import, [`import`], and its [`enrich`]
+//! the runs behind the numbers ([`drilldown`]), getting data in ([`ingest`]; the daily file import, [`import`], and its [`enrich`]
 //! stage), indicators ([`indicators`]), the status board ([`board`]), the HTTP layer
 //! ([`http`], started by [`launch`]), personal-data encryption ([`crypto`]), the demo
 //! ([`demo`]) and the benchmark ([`bench`]); and small shared pieces ([`clock`],
@@ -14,6 +14,7 @@ pub mod cli;
 pub mod clock;
 pub mod crypto;
 pub mod demo;
+pub mod drilldown;
 pub mod enrich;
 pub mod hashing;
 pub mod http;

@@ -20,6 +20,7 @@ use crate::domain::imports::{
 use crate::domain::indicators::{
     ExplorerOptions, SeriesQuery, SeriesResponse, SummaryQuery, SummaryResponse,
 };
+use crate::domain::runs::{RunDetail, RunsPage, RunsQuery};
 use crate::domain::series_parts::SeriesLine;
 use crate::domain::tokens::{ApiTokenSummary, NewApiToken, Scope};
 
@@ -85,6 +86,8 @@ pub trait Backend: Send + Sync + 'static {
     ) -> BoxFuture<'_, Result<(), AppError>>;
     fn recent_alerts(&self) -> BoxFuture<'_, Result<Vec<AlertSummary>, AppError>>;
     fn import_activity(&self) -> BoxFuture<'_, Result<ImportActivity, AppError>>;
+    fn runs_page(&self, query: RunsQuery) -> BoxFuture<'_, Result<RunsPage, AppError>>;
+    fn run_detail(&self, run_id: String) -> BoxFuture<'_, Result<RunDetail, AppError>>;
 }
 
 /// The caller of a request, resolved by the server's session middleware and stored

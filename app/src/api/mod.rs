@@ -8,4 +8,5 @@ pub mod backend;
 pub mod board;
 pub mod imports;
 pub mod indicators;
+pub mod runs;
 pub mod tokens;

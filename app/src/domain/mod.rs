@@ -8,6 +8,7 @@ pub mod csv;
 pub mod error;
 pub mod imports;
 pub mod indicators;
+pub mod runs;
 pub mod series_parts;
 pub mod status;
 pub mod time_range;

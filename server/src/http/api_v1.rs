@@ -22,6 +22,8 @@ pub fn routes() -> Router<AppState> {
         .route("/board", get(board))
         .route("/board/stream", get(board_stream))
         .route("/users", get(list_users))
+        .route("/runs", get(super::runs::list))
+        .route("/runs/{run_id}", get(super::runs::detail))
         .route("/indicators/series", get(super::indicators::series))
         .route("/indicators/summary", get(super::indicators::summary))
         .route("/export/series.csv", get(super::export::series_csv))

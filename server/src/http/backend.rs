@@ -11,6 +11,7 @@ use app::domain::imports::{
 use app::domain::indicators::{
     ExplorerOptions, SeriesQuery, SeriesResponse, SummaryQuery, SummaryResponse,
 };
+use app::domain::runs::{RunDetail, RunsPage, RunsQuery};
 use app::domain::series_parts::SeriesLine;
 use app::domain::tokens::{ApiTokenSummary, NewApiToken, Scope};
 use futures::StreamExt;
@@ -217,6 +218,28 @@ impl Backend for ServerBackend {
 
     fn import_activity(&self) -> BoxFuture<'_, Result<ImportActivity, AppError>> {
         Box::pin(imports::activity(&self.state))
+    }
+
+    fn runs_page(&self, query: RunsQuery) -> BoxFuture<'_, Result<RunsPage, AppError>> {
+        Box::pin(async move {
+            Ok(self
+                .state
+                .runs
+                .page(&query, now_ms())
+                .await
+                .map_err(ApiError::from)?)
+        })
+    }
+
+    fn run_detail(&self, run_id: String) -> BoxFuture<'_, Result<RunDetail, AppError>> {
+        Box::pin(async move {
+            self.state
+                .runs
+                .detail(&run_id)
+                .await
+                .map_err(ApiError::from)?
+                .ok_or_else(|| AppError::InvalidInput(format!("no run {run_id}")))
+        })
     }
 }
 

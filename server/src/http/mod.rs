@@ -21,6 +21,7 @@ mod indicators;
 mod ingest;
 mod openapi;
 mod rejections_csv;
+mod runs;
 mod server_fns;
 mod static_files;
 mod stream;
@@ -56,6 +57,8 @@ pub struct AppState {
     pub recorder: RunRecorder,
     pub board: BoardService,
     pub indicators: IndicatorService,
+    /// The runs behind the numbers (runs list, run page).
+    pub runs: crate::drilldown::RunService,
     pub notifier: RunNotifier,
     /// Runs imports continued from the web app.
     pub imports: crate::import::ImportRunner,

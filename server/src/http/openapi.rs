@@ -66,6 +66,13 @@ pub fn document() -> Value {
     ];
     series_parameters.extend(time_parameters());
     series_parameters.extend(filter_parameters());
+    let mut runs_parameters = vec![
+        json!({ "name": "status", "in": "query", "description": "OK, KO, TIMEOUT (repeated or comma-separated)", "schema": { "type": "string" } }),
+        json!({ "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 1000, "default": 100 } }),
+        json!({ "name": "cursor", "in": "query", "description": "next_cursor of the previous page", "schema": { "type": "string" } }),
+    ];
+    runs_parameters.extend(time_parameters());
+    runs_parameters.extend(filter_parameters());
     let mut summary_parameters = vec![group_parameter(names(&summary_groups, GroupBy::as_str))];
     summary_parameters.extend(time_parameters());
     summary_parameters.extend(filter_parameters());
@@ -87,6 +94,29 @@ pub fn document() -> Value {
             "responses": responses
         })
     };
+    let run_schemas = json!({
+            "Run": { "type": "object", "properties": {
+                "run_id": { "type": "string" }, "probe_code": { "type": "string" },
+                "started_at": { "type": "string", "format": "date-time" }, "duration_ms": { "type": "integer" },
+                "status": { "type": "string", "enum": ["OK", "KO", "TIMEOUT"] },
+                "failed_step_code": { "type": "string", "nullable": true }, "error_code": { "type": "string", "nullable": true } } },
+            "RunPage": { "type": "object", "properties": {
+                "items": { "type": "array", "items": { "$ref": "#/components/schemas/Run" } },
+                "next_cursor": { "type": "string", "nullable": true },
+                "counts": { "type": "object", "properties": { "OK": { "type": "integer" }, "KO": { "type": "integer" }, "TIMEOUT": { "type": "integer" } } } } },
+            "RunDetail": { "allOf": [{ "$ref": "#/components/schemas/Run" }, { "type": "object", "properties": {
+                "error_label": { "type": "string", "nullable": true },
+                "error_category": { "type": "string", "nullable": true, "enum": ["technical", "functional", "partner"] },
+                "error_message": { "type": "string", "nullable": true }, "agent": { "type": "string", "nullable": true },
+                "steps": { "type": "array", "items": { "type": "object", "properties": {
+                    "step_code": { "type": "string" }, "position": { "type": "integer" },
+                    "started_at": { "type": "string", "format": "date-time" }, "offset_ms": { "type": "integer" }, "duration_ms": { "type": "integer" },
+                    "status": { "type": "string", "enum": ["OK", "KO", "TIMEOUT", "SKIPPED"] },
+                    "http_status": { "type": "integer", "nullable": true }, "error_code": { "type": "string", "nullable": true },
+                    "error_label": { "type": "string", "nullable": true }, "message": { "type": "string", "nullable": true } } } },
+                "previous_run_id": { "type": "string", "nullable": true }, "next_run_id": { "type": "string", "nullable": true },
+                "incident_id": { "type": "string", "nullable": true } } }] }
+    });
     json!({
         "openapi": "3.0.3",
         "info": { "title": "Vigie API", "version": "1", "description": "Indicators of the online subscription chain. Authentication: the session cookie, or Authorization: Bearer <token>." },
@@ -104,6 +134,10 @@ pub fn document() -> Value {
                 { "name": "file_type", "in": "query", "schema": { "type": "string" } },
                 { "name": "rule", "in": "query", "schema": { "type": "string" } }
             ], "responses": with_errors(json!({ "description": "text/csv" })) } },
+            "/runs": { "get": { "summary": "Runs newest first, a page at a time, with the counts per status of the range", "parameters": runs_parameters, "responses": with_errors(ok("RunPage")) } },
+            "/runs/{run_id}": { "get": { "summary": "One run with its steps, its neighbours and its incident", "parameters": [
+                { "name": "run_id", "in": "path", "required": true, "schema": { "type": "string" } }
+            ], "responses": with_errors(ok("RunDetail")) } },
             "/users": { "get": { "summary": "Local accounts and roles (admin)", "responses": with_errors(json!({ "description": "OK" })) } },
             "/ingest/probe-runs": { "post": ingest("Probe runs, each with its `steps` array (fields of the probe_runs and probe_steps files)") },
             "/ingest/journey-events": { "post": ingest("Journey events (fields of the journey_events file), each optionally with an embedded `prospect` object") }
@@ -131,6 +165,9 @@ pub fn document() -> Value {
                     "index": { "type": "integer" },
                     "errors": { "type": "array", "items": { "type": "object", "properties": {
                         "column": { "type": "string" }, "rule": { "type": "string" }, "message": { "type": "string" } } } } } } } } },
+            "Run": run_schemas["Run"],
+            "RunPage": run_schemas["RunPage"],
+            "RunDetail": run_schemas["RunDetail"],
             "ProbePage": { "type": "object", "properties": { "items": { "type": "array", "items": { "type": "object" } }, "next_cursor": { "type": "string", "nullable": true } } }
         } }
     })

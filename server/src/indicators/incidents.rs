@@ -356,6 +356,19 @@ pub async fn overlapping(db: &Database, from: i64, to: i64) -> StorageResult<Vec
     Ok(incidents)
 }
 
+/// The id of `probe`'s incident that a run started at `at` belongs to: one that started
+/// at or before it and had not ended (an incident ends at the next OK run's start).
+pub async fn containing(db: &Database, probe: &str, at: i64) -> StorageResult<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT incident_id FROM incidents WHERE probe_code = $1 AND started_at <= $2 \
+         AND (ended_at IS NULL OR ended_at > $2) ORDER BY started_at DESC LIMIT 1",
+    )
+    .bind(probe)
+    .bind(at)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@
 //! and incidents in step with raw runs; [`maintenance`] is the one definition of "in a
 //! maintenance window".
 
-mod catalog;
+pub mod catalog;
 mod codes;
 mod events;
 pub mod facts;
@@ -28,7 +28,8 @@ mod service;
 mod stream;
 mod summary;
 
-pub use params::{parse_series_query, parse_summary_query};
+pub use params::{parse_runs_query, parse_series_query, parse_summary_query};
+pub use service::resolve_range;
 pub use service::IndicatorService;
 
 use crate::storage::StorageError;

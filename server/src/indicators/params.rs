@@ -2,6 +2,8 @@
 //! typed queries, with a 400 that names the parameter at fault.
 
 use app::domain::indicators::{Bucket, Filters, GroupBy, Metric, SeriesQuery, SummaryQuery};
+use app::domain::runs::{RunsQuery, DEFAULT_PAGE};
+use app::domain::status::RunStatus;
 
 use super::IndicatorError;
 
@@ -130,6 +132,42 @@ pub fn parse_summary_query(raw: &str) -> Result<SummaryQuery, IndicatorError> {
         filters: params.filters()?,
         from,
         to,
+    })
+}
+
+/// A runs list's query: the filters and range, `status` (names, repeated or
+/// comma-separated), `limit` and `cursor`.
+pub fn parse_runs_query(raw: &str) -> Result<RunsQuery, IndicatorError> {
+    let params = Params::new(raw);
+    let (from, to) = params.range()?;
+    let mut statuses = Vec::new();
+    for (_, value) in params.pairs.iter().filter(|(key, _)| key == "status") {
+        for name in value
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
+        {
+            let status: RunStatus = name.parse().map_err(|_| {
+                IndicatorError::bad("status", format!("'{name}' is not one of OK, KO, TIMEOUT"))
+            })?;
+            if !statuses.contains(&status) {
+                statuses.push(status);
+            }
+        }
+    }
+    let limit = match params.single("limit")? {
+        None => DEFAULT_PAGE,
+        Some(text) => text
+            .parse()
+            .map_err(|_| IndicatorError::bad("limit", format!("'{text}' is not a number")))?,
+    };
+    Ok(RunsQuery {
+        filters: params.filters()?,
+        statuses,
+        from,
+        to,
+        limit,
+        cursor: params.single("cursor")?.map(str::to_string),
     })
 }
 

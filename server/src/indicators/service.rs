@@ -43,7 +43,7 @@ pub struct IndicatorService {
 }
 
 /// A resolved `[from, to)` in epoch milliseconds.
-fn resolve_range(from: &str, to: &str, now: i64) -> Result<(i64, i64), IndicatorError> {
+pub fn resolve_range(from: &str, to: &str, now: i64) -> Result<(i64, i64), IndicatorError> {
     let from_ms =
         resolve(from, now).map_err(|error| IndicatorError::bad("from", error.to_string()))?;
     let to_ms = resolve(to, now).map_err(|error| IndicatorError::bad("to", error.to_string()))?;

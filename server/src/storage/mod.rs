@@ -37,6 +37,7 @@ pub mod imports;
 pub mod journeys;
 pub mod packed;
 pub mod reference;
+pub mod run_pages;
 pub mod runs;
 pub mod sessions;
 pub mod tokens;

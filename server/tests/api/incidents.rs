@@ -18,11 +18,11 @@ use vigie::storage::reference::{
 use vigie::storage::runs::ProbeRun;
 use vigie::storage::Engine;
 
-const MINUTE: i64 = 60_000;
+pub(crate) const MINUTE: i64 = 60_000;
 /// 2026-11-20T09:00:00Z.
-const BASE: i64 = 1_795_683_600_000;
+pub(crate) const BASE: i64 = 1_795_683_600_000;
 
-fn catalog() -> Catalog {
+pub(crate) fn catalog() -> Catalog {
     Catalog {
         products: vec![Product {
             product_code: "LIVRET".into(),

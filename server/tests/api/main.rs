@@ -19,6 +19,7 @@ mod incidents;
 mod indicators;
 mod ingest;
 mod request_logs;
+mod runs;
 mod scheduler;
 mod series_stream;
 mod storage;

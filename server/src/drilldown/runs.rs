@@ -1,0 +1,185 @@
+//! The runs behind a number: a page of runs of the explorer's filters and range,
+//! newest first, with the counts per status of the whole range; and one run with its
+//! steps on a time axis, its error's label and category, the probe's runs just before
+//! and after, and the incident it belongs to.
+//!
+//! Filters: probe, product, channel and environment choose probes; `step` keeps runs
+//! that failed at that step, `service` runs that failed at a step of that service,
+//! `error_code` runs with that error. `limit` is 1 to 1,000 (100 when absent).
+
+use std::collections::HashMap;
+
+use app::domain::indicators::Filters;
+use app::domain::runs::RunsQuery;
+use app::domain::runs::{RunDetail, RunItem, RunsPage, StatusCounts, StepItem, MAX_PAGE};
+
+use super::cursor;
+use crate::indicators::catalog::QueryCatalog;
+use crate::indicators::{incidents, resolve_range, IndicatorError};
+use crate::storage::reference;
+use crate::storage::run_pages::{self, ListedRun, RunPosition, RunSelection};
+use crate::storage::{Database, StorageError};
+
+#[derive(Clone)]
+pub struct RunService {
+    db: Database,
+}
+
+impl RunService {
+    pub fn new(db: Database) -> RunService {
+        RunService { db }
+    }
+
+    /// A page of the runs `query` asks for.
+    pub async fn page(&self, query: &RunsQuery, now_ms: i64) -> Result<RunsPage, IndicatorError> {
+        if !(1..=MAX_PAGE).contains(&query.limit) {
+            return Err(IndicatorError::bad(
+                "limit",
+                format!("must be 1 to {MAX_PAGE}"),
+            ));
+        }
+        let after = match &query.cursor {
+            Some(text) => Some(
+                cursor::decode(text)
+                    .ok_or_else(|| IndicatorError::bad("cursor", "is not a cursor of this list"))?,
+            ),
+            None => None,
+        };
+        let (from_ms, to_ms) = resolve_range(&query.from, &query.to, now_ms)?;
+        let catalog = QueryCatalog::load(&self.db).await?;
+        let selection = RunSelection {
+            from_ms,
+            to_ms,
+            probes: catalog.probes_matching(&query.filters),
+            statuses: query.statuses.clone(),
+            failed_steps: failed_steps(&catalog, &query.filters),
+            error_codes: query.filters.error_code.clone(),
+        };
+        if !query.filters.service.is_empty() && selection.failed_steps.is_empty() {
+            // No step is served by those services: no run failed at one.
+            return Ok(RunsPage {
+                runs: Vec::new(),
+                next_cursor: None,
+                counts: StatusCounts::default(),
+            });
+        }
+        let mut runs =
+            run_pages::page_of_runs(&self.db, &selection, after.as_ref(), query.limit + 1).await?;
+        let next_cursor = if runs.len() as i64 > query.limit {
+            runs.truncate(query.limit as usize);
+            runs.last().map(|run| {
+                cursor::encode(&RunPosition {
+                    started_at_ms: run.started_at_ms,
+                    run_id: run.run_id.clone(),
+                })
+            })
+        } else {
+            None
+        };
+        // The counts are the range's under the other filters, whatever statuses the
+        // page shows (so that "12 failed of 288" reads beside a page of failed runs).
+        let every_status = RunSelection {
+            statuses: Vec::new(),
+            ..selection
+        };
+        let mut counts = StatusCounts::default();
+        for (status, count) in run_pages::count_by_status(&self.db, &every_status).await? {
+            counts.add(status, count);
+        }
+        Ok(RunsPage {
+            runs: runs.into_iter().map(item).collect(),
+            next_cursor,
+            counts,
+        })
+    }
+
+    /// One run with its steps, if it is stored.
+    pub async fn detail(&self, run_id: &str) -> Result<Option<RunDetail>, StorageError> {
+        let Some((record, steps)) = run_pages::run_with_steps(&self.db, run_id).await? else {
+            return Ok(None);
+        };
+        let labels = reference::error_labels(&self.db).await?;
+        let categories = reference::error_categories(&self.db).await?;
+        let (previous_run_id, next_run_id) = run_pages::neighbours(&self.db, &record.run).await?;
+        let incident_id = if record.run.status.is_failure() {
+            incidents::containing(&self.db, &record.run.probe_code, record.run.started_at_ms)
+                .await?
+        } else {
+            None
+        };
+        let label =
+            |code: &Option<String>| code.as_ref().and_then(|code| labels.get(code)).cloned();
+        let started = record.run.started_at_ms;
+        Ok(Some(RunDetail {
+            error_label: label(&record.run.error_code),
+            error_category: record
+                .run
+                .error_code
+                .as_ref()
+                .and_then(|code| categories.get(code))
+                .copied(),
+            error_message: record.error_message,
+            agent: record.agent,
+            steps: steps
+                .into_iter()
+                .map(|step| StepItem {
+                    error_label: label(&step.error_code),
+                    offset_ms: step.started_at_ms - started,
+                    step_code: step.step_code,
+                    position: step.position,
+                    duration_ms: step.duration_ms,
+                    status: step.status,
+                    http_status: step.http_status,
+                    error_code: step.error_code,
+                    message: step.message,
+                })
+                .collect(),
+            run: item(record.run),
+            previous_run_id,
+            next_run_id,
+            incident_id,
+        }))
+    }
+}
+
+/// The failed steps the `step` and `service` filters keep (empty: any).
+fn failed_steps(catalog: &QueryCatalog, filters: &Filters) -> Vec<String> {
+    let mut steps = filters.step.clone();
+    if !filters.service.is_empty() {
+        let by_service: HashMap<&String, Vec<&String>> =
+            catalog
+                .step_service
+                .iter()
+                .fold(HashMap::new(), |mut map, ((_, step), service)| {
+                    map.entry(service).or_default().push(step);
+                    map
+                });
+        let served = filters
+            .service
+            .iter()
+            .filter_map(|service| by_service.get(service))
+            .flatten()
+            .map(|step| step.to_string());
+        if filters.step.is_empty() {
+            steps.extend(served);
+        } else {
+            let served: Vec<String> = served.collect();
+            steps.retain(|step| served.contains(step));
+        }
+    }
+    steps.sort();
+    steps.dedup();
+    steps
+}
+
+fn item(run: ListedRun) -> RunItem {
+    RunItem {
+        run_id: run.run_id,
+        probe_code: run.probe_code,
+        started_at_ms: run.started_at_ms,
+        duration_ms: run.duration_ms,
+        status: run.status,
+        failed_step_code: run.failed_step_code,
+        error_code: run.error_code,
+    }
+}

@@ -1,0 +1,243 @@
+//! Runs read one page at a time, newest first, and one run with its steps (the runs
+//! list and the run page). Pages follow a keyset (`started_at`, `run_id`), both
+//! descending, read from the `probe_runs_by_time` or `probe_runs_by_probe_time` index:
+//! a page costs the same at the start and at the end of a year, and a run stored while
+//! someone pages never moves the rows of the pages still to come.
+
+use app::domain::status::{RunStatus, StepStatus};
+
+use super::{Database, StorageResult};
+
+/// Which runs to read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunSelection {
+    /// `[from_ms, to_ms)` by `started_at`.
+    pub from_ms: i64,
+    pub to_ms: i64,
+    /// Probes to read (`None`: every probe).
+    pub probes: Option<Vec<String>>,
+    /// Statuses to read (empty: every status).
+    pub statuses: Vec<RunStatus>,
+    /// Failed steps to read (empty: any, or none).
+    pub failed_steps: Vec<String>,
+    /// Error codes to read (empty: any, or none).
+    pub error_codes: Vec<String>,
+}
+
+/// Where a page starts: after this run, in the list's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunPosition {
+    pub started_at_ms: i64,
+    pub run_id: String,
+}
+
+/// A run as a list shows it (no steps).
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ListedRun {
+    pub run_id: String,
+    pub probe_code: String,
+    #[sqlx(rename = "started_at")]
+    pub started_at_ms: i64,
+    pub duration_ms: i64,
+    #[sqlx(try_from = "String")]
+    pub status: RunStatus,
+    pub failed_step_code: Option<String>,
+    pub error_code: Option<String>,
+}
+
+/// A run with what only its page shows.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct RunRecord {
+    #[sqlx(flatten)]
+    pub run: ListedRun,
+    pub error_message: Option<String>,
+    pub agent: Option<String>,
+}
+
+/// A step of a run.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct StepRecord {
+    pub step_code: String,
+    pub position: i64,
+    #[sqlx(rename = "started_at")]
+    pub started_at_ms: i64,
+    pub duration_ms: i64,
+    #[sqlx(try_from = "String")]
+    pub status: StepStatus,
+    pub http_status: Option<i64>,
+    pub error_code: Option<String>,
+    pub message: Option<String>,
+}
+
+const LISTED_COLUMNS: &str =
+    "run_id, probe_code, started_at, duration_ms, status, failed_step_code, error_code";
+
+/// A value bound to a built query.
+enum Bound<'a> {
+    Int(i64),
+    Text(&'a str),
+}
+
+/// `WHERE` conditions of a selection, and their values in `$n` order.
+fn conditions(selection: &RunSelection) -> Option<(String, Vec<Bound<'_>>)> {
+    let mut sql = String::from("started_at >= $1 AND started_at < $2");
+    let mut values = vec![Bound::Int(selection.from_ms), Bound::Int(selection.to_ms)];
+    let statuses: Vec<&str> = selection.statuses.iter().map(|s| s.as_str()).collect();
+    let lists: [(&str, Vec<&str>); 4] = [
+        (
+            "probe_code",
+            selection
+                .probes
+                .iter()
+                .flatten()
+                .map(String::as_str)
+                .collect(),
+        ),
+        ("status", statuses),
+        (
+            "failed_step_code",
+            selection.failed_steps.iter().map(String::as_str).collect(),
+        ),
+        (
+            "error_code",
+            selection.error_codes.iter().map(String::as_str).collect(),
+        ),
+    ];
+    for (column, list) in lists {
+        let constrained =
+            !list.is_empty() || (column == "probe_code" && selection.probes.is_some());
+        if !constrained {
+            continue;
+        }
+        if list.is_empty() {
+            // Probes were chosen and none matches: nothing to read.
+            return None;
+        }
+        let first = values.len() + 1;
+        let placeholders: Vec<String> = (first..first + list.len())
+            .map(|n| format!("${n}"))
+            .collect();
+        sql.push_str(&format!(" AND {column} IN ({})", placeholders.join(", ")));
+        values.extend(list.into_iter().map(Bound::Text));
+    }
+    Some((sql, values))
+}
+
+fn bind_all<'q, O>(
+    mut query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    values: Vec<Bound<'q>>,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    for value in values {
+        query = match value {
+            Bound::Int(number) => query.bind(number),
+            Bound::Text(text) => query.bind(text),
+        };
+    }
+    query
+}
+
+/// Up to `limit` runs of the selection after `after`, newest first (runs that started
+/// at the same instant by id, descending).
+pub async fn page_of_runs(
+    db: &Database,
+    selection: &RunSelection,
+    after: Option<&RunPosition>,
+    limit: i64,
+) -> StorageResult<Vec<ListedRun>> {
+    let Some((mut sql, mut values)) = conditions(selection) else {
+        return Ok(Vec::new());
+    };
+    if let Some(after) = after {
+        let n = values.len() + 1;
+        sql.push_str(&format!(
+            " AND (started_at < ${n} OR (started_at = ${n} AND run_id < ${}))",
+            n + 1
+        ));
+        values.push(Bound::Int(after.started_at_ms));
+        values.push(Bound::Text(&after.run_id));
+    }
+    let limit_at = values.len() + 1;
+    values.push(Bound::Int(limit));
+    let sql = format!(
+        "SELECT {LISTED_COLUMNS} FROM probe_runs WHERE {sql} \
+         ORDER BY started_at DESC, run_id DESC LIMIT ${limit_at}"
+    );
+    Ok(bind_all(sqlx::query_as(&sql), values)
+        .fetch_all(db.pool())
+        .await?)
+}
+
+/// How many runs of the selection have each status (every status of the selection,
+/// whatever page is shown).
+pub async fn count_by_status(
+    db: &Database,
+    selection: &RunSelection,
+) -> StorageResult<Vec<(RunStatus, i64)>> {
+    let Some((sql, values)) = conditions(selection) else {
+        return Ok(Vec::new());
+    };
+    let sql = format!("SELECT status, COUNT(*) FROM probe_runs WHERE {sql} GROUP BY status");
+    let rows: Vec<(String, i64)> = bind_all(sqlx::query_as(&sql), values)
+        .fetch_all(db.pool())
+        .await?;
+    rows.into_iter()
+        .map(|(status, count)| {
+            let status = status.parse().map_err(|error| {
+                super::StorageError::Corrupt(format!("probe_runs.status: {error}"))
+            })?;
+            Ok((status, count))
+        })
+        .collect()
+}
+
+/// One run with its steps in order, if it is stored.
+pub async fn run_with_steps(
+    db: &Database,
+    run_id: &str,
+) -> StorageResult<Option<(RunRecord, Vec<StepRecord>)>> {
+    let sql =
+        format!("SELECT {LISTED_COLUMNS}, error_message, agent FROM probe_runs WHERE run_id = $1");
+    let Some(run): Option<RunRecord> = sqlx::query_as(&sql)
+        .bind(run_id)
+        .fetch_optional(db.pool())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let steps = sqlx::query_as(
+        "SELECT step_code, position, started_at, duration_ms, status, http_status, error_code, \
+         message FROM probe_steps WHERE run_id = $1 ORDER BY position",
+    )
+    .bind(run_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(Some((run, steps)))
+}
+
+/// The ids of the probe's runs just before and just after `run`.
+pub async fn neighbours(
+    db: &Database,
+    run: &ListedRun,
+) -> StorageResult<(Option<String>, Option<String>)> {
+    let before = sqlx::query_scalar(
+        "SELECT run_id FROM probe_runs WHERE probe_code = $1 \
+         AND (started_at < $2 OR (started_at = $2 AND run_id < $3)) \
+         ORDER BY started_at DESC, run_id DESC LIMIT 1",
+    )
+    .bind(&run.probe_code)
+    .bind(run.started_at_ms)
+    .bind(&run.run_id)
+    .fetch_optional(db.pool())
+    .await?;
+    let after = sqlx::query_scalar(
+        "SELECT run_id FROM probe_runs WHERE probe_code = $1 \
+         AND (started_at > $2 OR (started_at = $2 AND run_id > $3)) \
+         ORDER BY started_at, run_id LIMIT 1",
+    )
+    .bind(&run.probe_code)
+    .bind(run.started_at_ms)
+    .bind(&run.run_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok((before, after))
+}
