@@ -21,6 +21,7 @@ use pages::board::BoardPage;
 use pages::explorer::ExplorerPage;
 use pages::imports::ImportsPage;
 use pages::login::LoginPage;
+use pages::runs::{RunPage, RunsPage};
 use pages::tokens::TokensPage;
 use pages::users::UsersPage;
 
@@ -34,6 +35,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/") view=|| view! { <RequireLogin><BoardPage/></RequireLogin> }/>
                 <Route path=path!("/explorer") view=|| view! { <RequireLogin><ExplorerPage/></RequireLogin> }/>
+                <Route path=path!("/runs") view=|| view! { <RequireLogin><RunsPage/></RequireLogin> }/>
+                <Route path=path!("/runs/:run_id") view=|| view! { <RequireLogin><RunPage/></RequireLogin> }/>
                 <Route path=path!("/imports") view=|| view! { <RequireLogin><ImportsPage/></RequireLogin> }/>
                 <Route path=path!("/admin/users") view=|| view! { <RequireLogin><UsersPage/></RequireLogin> }/>
                 <Route path=path!("/admin/tokens") view=|| view! { <RequireLogin><TokensPage/></RequireLogin> }/>

@@ -42,3 +42,21 @@ test('screenshot of the explorer', async ({ page }) => {
   await expect(page.getByRole('table', { name: 'Synthèse' }).locator('tbody tr')).toHaveCount(20);
   await page.screenshot({ path: path.join(folder, 'explorer-summary-fr.png'), fullPage: true });
 });
+
+test('screenshots of the runs list and a failed run, desktop and phone', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.goto('/runs?from=now-24h&to=now&status=KO,TIMEOUT');
+  await logIn(page, 'viewer');
+  const rows = page.getByRole('table', { name: 'Passages des sondes' }).locator('tbody tr');
+  await expect(rows.first()).toBeVisible();
+  await page.screenshot({ path: path.join(folder, 'runs-fr.png'), fullPage: true });
+  await rows.first().getByRole('link').click();
+  await expect(page.getByRole('figure', { name: 'Étapes du passage' })).toBeVisible();
+  await page.screenshot({ path: path.join(folder, 'run-fr.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: path.join(folder, 'run-phone-fr.png'), fullPage: true });
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('figure', { name: 'Steps of the run' })).toBeVisible();
+  await page.screenshot({ path: path.join(folder, 'run-en.png'), fullPage: true });
+});

@@ -38,6 +38,7 @@ pub fn TopBar() -> impl IntoView {
             <nav aria-label="main">
                 <A href="/">{move || i18n.t("nav.board")}</A>
                 <A href="/explorer">{move || i18n.t("nav.explorer")}</A>
+                <A href="/runs">{move || i18n.t("nav.runs")}</A>
                 <Show when=is_support>
                     <A href="/imports">{move || i18n.t("nav.imports")}</A>
                 </Show>

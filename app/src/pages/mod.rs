@@ -4,5 +4,6 @@ pub mod board;
 pub mod explorer;
 pub mod imports;
 pub mod login;
+pub mod runs;
 pub mod tokens;
 pub mod users;

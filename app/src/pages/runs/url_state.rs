@@ -1,0 +1,180 @@
+//! The runs list's view in the URL query (`/runs?from=…&to=…&probe=…&status=KO,TIMEOUT
+//! &cursor=…`), read leniently (an unknown status is left out) and written back whole.
+
+use leptos_router::params::ParamsMap;
+
+use crate::components::require_login::encode_component;
+use crate::domain::indicators::Filters;
+use crate::domain::runs::RunsQuery;
+use crate::domain::status::RunStatus;
+
+pub const RUNS_PATH: &str = "/runs";
+/// Runs per page in the web app.
+pub const PAGE_SIZE: i64 = 50;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunsView {
+    pub from: String,
+    pub to: String,
+    pub filters: Filters,
+    /// Empty: every status.
+    pub statuses: Vec<RunStatus>,
+    pub cursor: Option<String>,
+}
+
+impl Default for RunsView {
+    fn default() -> RunsView {
+        RunsView {
+            from: "now-24h".into(),
+            to: "now".into(),
+            filters: Filters::default(),
+            statuses: Vec::new(),
+            cursor: None,
+        }
+    }
+}
+
+/// The page of one run.
+pub fn run_href(run_id: &str) -> String {
+    format!("{RUNS_PATH}/{}", encode_component(run_id))
+}
+
+impl RunsView {
+    pub fn from_query(query: &ParamsMap) -> RunsView {
+        RunsView::from_lookup(|name| query.get_all(name).unwrap_or_default())
+    }
+
+    /// Reads the view from `query(name)`, which gives every value of a parameter.
+    pub fn from_lookup(query: impl Fn(&str) -> Vec<String>) -> RunsView {
+        let values = |name: &str| -> Vec<String> {
+            query(name)
+                .iter()
+                .flat_map(|raw| raw.split(','))
+                .map(str::trim)
+                .filter(|value| !value.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let last = |name: &str| values(name).pop();
+        let mut filters = Filters::default();
+        for (name, _) in Filters::default().named() {
+            if let Some(list) = filters.named_mut(name) {
+                *list = values(name);
+            }
+        }
+        let mut statuses: Vec<RunStatus> = Vec::new();
+        for status in values("status").iter().filter_map(|name| name.parse().ok()) {
+            if !statuses.contains(&status) {
+                statuses.push(status);
+            }
+        }
+        let defaults = RunsView::default();
+        RunsView {
+            // A `+` of an RFC 3339 offset may reach us as a space.
+            from: last("from").map_or(defaults.from, |text| text.replace(' ', "+")),
+            to: last("to").map_or(defaults.to, |text| text.replace(' ', "+")),
+            filters,
+            statuses,
+            cursor: last("cursor"),
+        }
+    }
+
+    /// The link that gives this view back.
+    pub fn href(&self) -> String {
+        let mut pairs: Vec<(&str, String)> =
+            vec![("from", self.from.clone()), ("to", self.to.clone())];
+        for (name, values) in self.filters.named() {
+            pairs.extend(values.iter().map(|value| (name, value.clone())));
+        }
+        if !self.statuses.is_empty() {
+            let names: Vec<&str> = self.statuses.iter().map(|status| status.as_str()).collect();
+            pairs.push(("status", names.join(",")));
+        }
+        if let Some(cursor) = &self.cursor {
+            pairs.push(("cursor", cursor.clone()));
+        }
+        let query: Vec<String> = pairs
+            .iter()
+            .map(|(name, value)| format!("{name}={}", encode_component(value)))
+            .collect();
+        format!("{RUNS_PATH}?{}", query.join("&"))
+    }
+
+    /// What the server is asked.
+    pub fn query(&self) -> RunsQuery {
+        RunsQuery {
+            filters: self.filters.clone(),
+            statuses: self.statuses.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            limit: PAGE_SIZE,
+            cursor: self.cursor.clone(),
+        }
+    }
+
+    /// The same list showing only `statuses`, from its first page.
+    pub fn with_statuses(&self, statuses: Vec<RunStatus>) -> RunsView {
+        RunsView {
+            statuses,
+            cursor: None,
+            ..self.clone()
+        }
+    }
+
+    /// The same list from `cursor` (`None`: the first page).
+    pub fn at(&self, cursor: Option<String>) -> RunsView {
+        RunsView {
+            cursor,
+            ..self.clone()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookup(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Vec<String> {
+        move |name| {
+            pairs
+                .iter()
+                .filter(|(key, _)| *key == name)
+                .map(|(_, value)| value.to_string())
+                .collect()
+        }
+    }
+
+    #[test]
+    fn a_view_round_trips_through_its_link() {
+        let view = RunsView::from_lookup(lookup(&[
+            ("from", "now-7d"),
+            ("probe", "P1,P2"),
+            ("status", "KO"),
+            ("status", "TIMEOUT,NOPE"),
+            ("cursor", "abc"),
+        ]));
+        assert_eq!(view.filters.probe, vec!["P1", "P2"]);
+        assert_eq!(view.statuses, vec![RunStatus::Ko, RunStatus::Timeout]);
+        assert_eq!(view.to, "now");
+        let href = view.href();
+        assert!(
+            href.starts_with("/runs?from=now-7d&to=now&probe=P1&probe=P2"),
+            "{href}"
+        );
+        assert!(
+            href.contains("status=KO%2CTIMEOUT") && href.ends_with("cursor=abc"),
+            "{href}"
+        );
+    }
+
+    #[test]
+    fn choosing_statuses_starts_again_from_the_first_page() {
+        let view = RunsView {
+            cursor: Some("abc".into()),
+            ..RunsView::default()
+        };
+        let failed = view.with_statuses(vec![RunStatus::Ko]);
+        assert_eq!(failed.cursor, None);
+        assert_eq!(failed.query().limit, PAGE_SIZE);
+    }
+}
