@@ -442,3 +442,43 @@ test('the journey events chart says which filter it cannot apply', async ({ page
     'Non filtré selon « Environnement » : les événements de parcours ne portent pas cette information.');
   await expect(chart(page, 'Passages').locator('.chart-note')).toHaveCount(0);
 });
+
+test('a point of the runs chart opens the runs behind it', async ({ page }) => {
+  await openExplorer(page, '?from=now-6h&to=now&bucket=1h&table=runs');
+  const table = chart(page, 'Passages').getByRole('table');
+  const row = table.locator('tbody tr').nth(1);
+  await expect(row).toBeVisible();
+  const value = Number(((await row.locator('td').nth(2).textContent()) ?? '').replace(/\D/g, ''));
+  expect(value).toBeGreaterThan(0);
+  await row.getByRole('link').click();
+  await expect(page).toHaveURL(/\/runs\?from=\d+&to=\d+/);
+  const all = page.getByRole('group', { name: 'Statut' }).getByRole('button', { name: /^Tous/ });
+  await expect(all).toHaveText(`Tous (${value})`);
+  await expect(page.getByRole('table', { name: 'Passages des sondes' }).locator('tbody tr')).toHaveCount(Math.min(value, 50));
+});
+
+test('a click on a bar of the failures chart opens the failed runs behind it', async ({ page }) => {
+  await openExplorer(page, '?from=now-6h&to=now&bucket=1h');
+  const card = chart(page, 'Échecs');
+  await expect(card.getByRole('img')).toBeVisible();
+  await expect(card).toHaveAttribute('aria-busy', 'false');
+  await card.scrollIntoViewIfNeeded();
+  // The middle of the tallest bar, where ECharts draws it.
+  const point = await card.locator('.chart').evaluate((element) => {
+    const instance = (window as any).echarts.getInstanceByDom(element);
+    const valueOf = (datum: any) => (Array.isArray(datum) ? datum : datum?.value) ?? [0, 0];
+    let best = { index: -1, value: [0, 0] as number[] };
+    instance.getOption().series.forEach((series: any, index: number) => {
+      for (const datum of series.data ?? []) {
+        const value = valueOf(datum);
+        if (value[1] > best.value[1]) best = { index, value };
+      }
+    });
+    const [x, y] = instance.convertToPixel({ seriesIndex: best.index }, [best.value[0], best.value[1] / 2]);
+    const box = element.getBoundingClientRect();
+    return { x: box.left + x, y: box.top + y };
+  });
+  await page.mouse.click(point.x, point.y);
+  await expect(page).toHaveURL(/\/runs\?from=\d+&to=\d+.*status=KO%2CTIMEOUT/);
+  await expect(page.getByRole('table', { name: 'Passages des sondes' }).locator('tbody tr').first()).toBeVisible();
+});

@@ -9,8 +9,8 @@ use crate::domain::indicators::ExplorerOptions;
 use crate::domain::time_range::resolve;
 
 use super::csv::rows_to_csv;
-use super::data::{has_points, name_series, rows, KeyedSeries, NamedSeries};
-use super::echarts_view::{draw, DrawnChart, Picture};
+use super::data::{has_points, name_series, rows, KeyedSeries, NamedSeries, Row};
+use super::echarts_view::{draw, ChartEvents, DrawnChart, Picture};
 use super::failure_split::FailureSplit;
 use super::kind::{ChartKind, ChartQuery};
 use super::series_loader::{stream_chart, LatestOnly};
@@ -180,9 +180,23 @@ fn draw_when_mounted(
 ) {
     let i18n = use_i18n();
     let drawn = StoredValue::new_local(None::<DrawnChart>);
-    let on_zoom = Callback::new(move |(from, to): (i64, i64)| {
-        on_change.run(state.get_untracked().zoomed(from, to));
-    });
+    let navigate = leptos_router::hooks::use_navigate();
+    let events = ChartEvents {
+        on_zoom: Callback::new(move |(from, to): (i64, i64)| {
+            on_change.run(state.get_untracked().zoomed(from, to));
+        }),
+        // A point or bar opens the runs behind it.
+        on_pick: Callback::new(move |(index, time): (usize, i64)| {
+            let href = named.with_untracked(|series| {
+                let picked = series.get(index)?;
+                state
+                    .with_untracked(|state| kind.runs_href(state, &picked.key, time, picked.bucket))
+            });
+            if let Some(href) = href {
+                navigate(&href, Default::default());
+            }
+        }),
+    };
     let element_id = element_id(kind);
     Effect::new(move |_| {
         let mounted = node.get().is_some();
@@ -200,7 +214,7 @@ fn draw_when_mounted(
                     range,
                     lang,
                 };
-                drawn.set_value(draw(&element_id, picture, on_zoom));
+                drawn.set_value(draw(&element_id, picture, events));
             });
         }
     });
@@ -249,6 +263,9 @@ fn ChartBody(
         on_change.run(next);
     });
     let table_rows = Signal::derive(move || named.with(|series| rows(series)));
+    let runs_link = Callback::new(move |row: Row| {
+        state.with_untracked(|state| kind.runs_href(state, &row.key, row.time_ms, row.bucket))
+    });
     move || {
         match phase.get() {
         Phase::Loading => view! { <p class="loading">{i18n.t("common.loading")}</p> }.into_any(),
@@ -267,7 +284,7 @@ fn ChartBody(
             view! { <EmptyState message=i18n.t("explorer.empty.no_data") alert=false/> }.into_any()
         }
         Phase::Ready if as_table.get() => view! {
-            <ChartTable rows=table_rows unit=kind.unit() label=title.get()/>
+            <ChartTable rows=table_rows unit=kind.unit() label=title.get() runs_link/>
         }
         .into_any(),
         Phase::Ready => view! {

@@ -29,6 +29,8 @@ mod tests {
             time_ms: 1_764_153_000_000,
             series: "=cmd".into(),
             value: 99.5,
+            key: Default::default(),
+            bucket: None,
         }];
         let text = rows_to_csv(["time".into(), "series".into(), "value (%)".into()], &rows);
         assert_eq!(

@@ -10,6 +10,8 @@ use crate::i18n::{translate, Lang};
 #[derive(Debug, Clone, PartialEq)]
 pub struct NamedSeries {
     pub name: String,
+    /// The group values it stands for (`{"probe": "P1"}`; empty when not grouped).
+    pub key: BTreeMap<String, String>,
     pub points: Vec<(i64, f64)>,
     /// Its buckets (fixed widths, or Paris days, weeks or months).
     pub bucket: Option<Bucket>,
@@ -21,6 +23,9 @@ pub struct Row {
     pub time_ms: i64,
     pub series: String,
     pub value: f64,
+    /// Its series' group values and buckets (to open the runs behind it).
+    pub key: BTreeMap<String, String>,
+    pub bucket: Option<Bucket>,
 }
 
 /// A series as the server sent it, with the metric prefix of its query.
@@ -44,6 +49,7 @@ pub fn name_series(
         .iter()
         .map(|series| NamedSeries {
             name: series_name(series.prefix, &series.key, options, lang, fallback),
+            key: series.key.clone(),
             points: series.points.clone(),
             bucket: series.bucket,
         })
@@ -137,6 +143,8 @@ pub fn rows(series: &[NamedSeries]) -> Vec<Row> {
                 time_ms: *time_ms,
                 series: series.name.clone(),
                 value: *value,
+                key: series.key.clone(),
+                bucket: series.bucket,
             })
         })
         .collect();
@@ -266,11 +274,13 @@ mod tests {
         let series = vec![
             NamedSeries {
                 name: "a".into(),
+                key: Default::default(),
                 points: vec![(2, 1.0), (3, 2.0)],
                 bucket: None,
             },
             NamedSeries {
                 name: "b".into(),
+                key: Default::default(),
                 points: vec![(1, 5.0)],
                 bucket: None,
             },

@@ -25,22 +25,25 @@ pub struct DrawnChart {
     _inner: wasm::Drawn,
 }
 
-/// Draws `picture` into the element `element_id`; a zoom calls `on_zoom((from_ms, to_ms))` once the user
-/// stops moving (after a short pause), a brushed range as soon as the drag ends.
-// Over 80 lines: one ECharts option (axes, series, tooltip, legend, zoom, marks of
-// partial buckets) read top to bottom; in parts, each would take most of the others.
-pub fn draw(
-    element_id: &str,
-    picture: Picture<'_>,
-    on_zoom: Callback<(i64, i64)>,
-) -> Option<DrawnChart> {
+/// What a drawn chart tells back: a zoom calls `on_zoom((from_ms, to_ms))` once the user
+/// stops moving (after a short pause), a brushed range as soon as the drag ends; a click
+/// on a point or bar calls `on_pick((series index, time_ms))`.
+#[derive(Clone, Copy)]
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub struct ChartEvents {
+    pub on_zoom: Callback<(i64, i64)>,
+    pub on_pick: Callback<(usize, i64)>,
+}
+
+/// Draws `picture` into the element `element_id`.
+pub fn draw(element_id: &str, picture: Picture<'_>, events: ChartEvents) -> Option<DrawnChart> {
     #[cfg(target_arch = "wasm32")]
     {
-        wasm::draw(element_id, picture, on_zoom).map(|inner| DrawnChart { _inner: inner })
+        wasm::draw(element_id, picture, events).map(|inner| DrawnChart { _inner: inner })
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
-        let _ = (element_id, picture, on_zoom);
+        let _ = (element_id, picture, events);
         None
     }
 }
@@ -70,7 +73,7 @@ mod wasm {
     use wasm_bindgen::JsCast;
     use web_sys::js_sys::{Array, Object, Reflect};
 
-    use super::{escape_html, Picture};
+    use super::{escape_html, ChartEvents, Picture};
     use crate::i18n::{format_datetime, translate, Lang};
     use crate::pages::explorer::chart::data::{aligned_for_stacking, partial_buckets, zero_filled};
     use crate::pages::explorer::chart::kind::Unit;
@@ -109,6 +112,7 @@ mod wasm {
         _value_label: Closure<dyn Fn(f64) -> String>,
         _on_zoom: Closure<dyn Fn(JsValue)>,
         _on_brush: Closure<dyn Fn(JsValue)>,
+        _on_click: Closure<dyn Fn(JsValue)>,
         on_resize: Closure<dyn Fn()>,
     }
 
@@ -124,7 +128,10 @@ mod wasm {
         }
     }
 
-    pub fn draw(id: &str, picture: Picture<'_>, on_zoom: Callback<(i64, i64)>) -> Option<Drawn> {
+    // Over 80 lines: one ECharts option (axes, series, tooltip, legend, zoom, marks of
+    // partial buckets) read top to bottom; in parts, each would take most of the others.
+    pub fn draw(id: &str, picture: Picture<'_>, events: ChartEvents) -> Option<Drawn> {
+        let ChartEvents { on_zoom, on_pick } = events;
         let element = web_sys::window()
             .and_then(|window| window.document())
             .and_then(|document| document.get_element_by_id(id))?;
@@ -229,6 +236,14 @@ mod wasm {
             }
         });
         handle.on("brushEnd", on_brush.as_ref());
+        let on_click = Closure::<dyn Fn(JsValue)>::new(move |event: JsValue| {
+            let series = get(&event, "seriesIndex").as_f64();
+            let time = Array::from(&get(&event, "value")).get(0).as_f64();
+            if let (Some(series), Some(time)) = (series, time) {
+                on_pick.run((series as usize, time as i64));
+            }
+        });
+        handle.on("click", on_click.as_ref());
         let on_resize = Closure::<dyn Fn()>::new(move || handle.resize());
         if let Some(window) = web_sys::window() {
             let _ = window
@@ -241,6 +256,7 @@ mod wasm {
             _value_label: value_label,
             _on_zoom: on_zoom_event,
             _on_brush: on_brush,
+            _on_click: on_click,
             on_resize,
         })
     }

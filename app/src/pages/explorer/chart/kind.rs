@@ -1,8 +1,12 @@
 //! The explorer's charts: what each one asks the server for, how its series are named,
 //! and the unit of its values.
 
-use crate::domain::indicators::{GroupBy, Metric, SeriesQuery};
+use std::collections::BTreeMap;
+
+use crate::domain::indicators::{Bucket, GroupBy, Metric, SeriesQuery};
+use crate::domain::status::RunStatus;
 use crate::i18n::{format_duration_ms, format_percent, Lang, Message};
+use crate::pages::runs::RunsView;
 
 use crate::pages::explorer::url_state::{filter_pairs, query_string, ViewState, DURATION_METRICS};
 
@@ -72,6 +76,44 @@ impl ChartKind {
             ChartKind::Runs => "runs",
             ChartKind::Events => "events",
         }
+    }
+
+    /// The runs behind one point of this chart: its series' group values added to the
+    /// view's filters, over its bucket (the failures chart's failed runs only). `None`
+    /// for journey events, which are no runs.
+    pub fn runs_href(
+        self,
+        state: &ViewState,
+        key: &BTreeMap<String, String>,
+        time_ms: i64,
+        bucket: Option<Bucket>,
+    ) -> Option<String> {
+        if self == ChartKind::Events {
+            return None;
+        }
+        let bucket = bucket?;
+        let start = bucket.start_of(time_ms);
+        let mut filters = state.filters.clone();
+        for (name, value) in key {
+            if let Some(values) = filters.named_mut(name) {
+                *values = vec![value.clone()];
+            }
+        }
+        let statuses = if self == ChartKind::Failures {
+            vec![RunStatus::Ko, RunStatus::Timeout]
+        } else {
+            Vec::new()
+        };
+        Some(
+            RunsView {
+                from: start.to_string(),
+                to: bucket.next_start(start).to_string(),
+                filters,
+                statuses,
+                cursor: None,
+            }
+            .href(),
+        )
     }
 
     pub fn title_key(self) -> String {

@@ -27,7 +27,13 @@ fn compare(a: &Row, b: &Row, column: SortColumn) -> Ordering {
 }
 
 #[component]
-pub fn ChartTable(rows: Signal<Vec<Row>>, unit: Unit, label: String) -> impl IntoView {
+pub fn ChartTable(
+    rows: Signal<Vec<Row>>,
+    unit: Unit,
+    label: String,
+    /// The page of the runs behind a row, if it has one.
+    runs_link: Callback<Row, Option<String>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let sort = RwSignal::new(Sort::ascending(SortColumn::Time));
     let sorted = move || {
@@ -54,12 +60,19 @@ pub fn ChartTable(rows: Signal<Vec<Row>>, unit: Unit, label: String) -> impl Int
                 <tbody>
                     {move || {
                         let lang = i18n.lang();
-                        sorted().into_iter().map(|row| view! {
-                            <tr>
-                                <td>{format_datetime(lang, row.time_ms)}</td>
-                                <td>{row.series}</td>
-                                <td class="number">{unit.format(lang, row.value)}</td>
-                            </tr>
+                        sorted().into_iter().map(|row| {
+                            let time = format_datetime(lang, row.time_ms);
+                            let time = match runs_link.run(row.clone()) {
+                                Some(href) => view! { <a href=href title=i18n.t("explorer.table.open_runs")>{time}</a> }.into_any(),
+                                None => time.into_any(),
+                            };
+                            view! {
+                                <tr>
+                                    <td>{time}</td>
+                                    <td>{row.series}</td>
+                                    <td class="number">{unit.format(lang, row.value)}</td>
+                                </tr>
+                            }
                         }).collect_view()
                     }}
                 </tbody>
@@ -77,6 +90,8 @@ mod tests {
             time_ms,
             series: series.into(),
             value,
+            key: Default::default(),
+            bucket: None,
         }
     }
 
