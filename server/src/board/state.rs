@@ -80,6 +80,7 @@ mod tests {
             .iter()
             .enumerate()
             .map(|(index, status)| RunSummary {
+                run_id: format!("P-{index}"),
                 probe_code: "P".into(),
                 started_at_ms: NOW - (count - index as i64) * 300_000,
                 duration_ms: 20_000,

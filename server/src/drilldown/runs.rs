@@ -17,7 +17,8 @@ use super::cursor;
 use crate::indicators::catalog::QueryCatalog;
 use crate::indicators::{incidents, resolve_range, IndicatorError};
 use crate::storage::reference;
-use crate::storage::run_pages::{self, ListedRun, RunPosition, RunSelection};
+use crate::storage::run_pages::{self, RunPosition, RunSelection};
+use crate::storage::runs::RunSummary;
 use crate::storage::{Database, StorageError};
 
 #[derive(Clone)]
@@ -172,7 +173,7 @@ fn failed_steps(catalog: &QueryCatalog, filters: &Filters) -> Vec<String> {
     steps
 }
 
-fn item(run: ListedRun) -> RunItem {
+fn item(run: RunSummary) -> RunItem {
     RunItem {
         run_id: run.run_id,
         probe_code: run.probe_code,

@@ -6,6 +6,7 @@
 
 use app::domain::status::{RunStatus, StepStatus};
 
+use super::runs::{RunSummary, RUN_SUMMARY_COLUMNS};
 use super::{Database, StorageResult};
 
 /// Which runs to read.
@@ -31,25 +32,11 @@ pub struct RunPosition {
     pub run_id: String,
 }
 
-/// A run as a list shows it (no steps).
-#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
-pub struct ListedRun {
-    pub run_id: String,
-    pub probe_code: String,
-    #[sqlx(rename = "started_at")]
-    pub started_at_ms: i64,
-    pub duration_ms: i64,
-    #[sqlx(try_from = "String")]
-    pub status: RunStatus,
-    pub failed_step_code: Option<String>,
-    pub error_code: Option<String>,
-}
-
 /// A run with what only its page shows.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct RunRecord {
     #[sqlx(flatten)]
-    pub run: ListedRun,
+    pub run: RunSummary,
     pub error_message: Option<String>,
     pub agent: Option<String>,
 }
@@ -68,9 +55,6 @@ pub struct StepRecord {
     pub error_code: Option<String>,
     pub message: Option<String>,
 }
-
-const LISTED_COLUMNS: &str =
-    "run_id, probe_code, started_at, duration_ms, status, failed_step_code, error_code";
 
 /// A value bound to a built query.
 enum Bound<'a> {
@@ -143,7 +127,7 @@ pub async fn page_of_runs(
     selection: &RunSelection,
     after: Option<&RunPosition>,
     limit: i64,
-) -> StorageResult<Vec<ListedRun>> {
+) -> StorageResult<Vec<RunSummary>> {
     let Some((mut sql, mut values)) = conditions(selection) else {
         return Ok(Vec::new());
     };
@@ -159,7 +143,7 @@ pub async fn page_of_runs(
     let limit_at = values.len() + 1;
     values.push(Bound::Int(limit));
     let sql = format!(
-        "SELECT {LISTED_COLUMNS} FROM probe_runs WHERE {sql} \
+        "SELECT {RUN_SUMMARY_COLUMNS} FROM probe_runs WHERE {sql} \
          ORDER BY started_at DESC, run_id DESC LIMIT ${limit_at}"
     );
     Ok(bind_all(sqlx::query_as(&sql), values)
@@ -195,8 +179,9 @@ pub async fn run_with_steps(
     db: &Database,
     run_id: &str,
 ) -> StorageResult<Option<(RunRecord, Vec<StepRecord>)>> {
-    let sql =
-        format!("SELECT {LISTED_COLUMNS}, error_message, agent FROM probe_runs WHERE run_id = $1");
+    let sql = format!(
+        "SELECT {RUN_SUMMARY_COLUMNS}, error_message, agent FROM probe_runs WHERE run_id = $1"
+    );
     let Some(run): Option<RunRecord> = sqlx::query_as(&sql)
         .bind(run_id)
         .fetch_optional(db.pool())
@@ -217,7 +202,7 @@ pub async fn run_with_steps(
 /// The ids of the probe's runs just before and just after `run`.
 pub async fn neighbours(
     db: &Database,
-    run: &ListedRun,
+    run: &RunSummary,
 ) -> StorageResult<(Option<String>, Option<String>)> {
     let before = sqlx::query_scalar(
         "SELECT run_id FROM probe_runs WHERE probe_code = $1 \

@@ -348,9 +348,10 @@ fn new_runs_of<'a>(
         .filter(move |run| new_runs.contains(&run.run_id) && seen.insert(run.run_id.as_str()))
 }
 
-/// A run as the board reads it (no steps).
+/// A run without its steps, as the board and the runs list read it.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct RunSummary {
+    pub run_id: String,
     pub probe_code: String,
     #[sqlx(rename = "started_at")]
     pub started_at_ms: i64,
@@ -361,8 +362,8 @@ pub struct RunSummary {
     pub error_code: Option<String>,
 }
 
-const RUN_SUMMARY_COLUMNS: &str =
-    "probe_code, started_at, duration_ms, status, failed_step_code, error_code";
+pub const RUN_SUMMARY_COLUMNS: &str =
+    "run_id, probe_code, started_at, duration_ms, status, failed_step_code, error_code";
 
 /// Runs started at or after `since_ms`, grouped by probe, oldest first.
 pub async fn recent_runs(
