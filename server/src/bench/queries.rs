@@ -6,9 +6,12 @@ use std::time::Instant;
 use app::domain::indicators::{
     Bucket, Filters, GroupBy, Metric, Series, SeriesQuery, SummaryQuery, SummaryRow,
 };
+use app::domain::runs::{RunsQuery, DEFAULT_PAGE};
+use app::domain::status::RunStatus;
 use app::domain::time_range::resolve;
 
 use super::{raw, BenchError};
+use crate::drilldown::RunService;
 use crate::indicators::{IndicatorError, IndicatorService};
 use crate::storage::Database;
 
@@ -32,6 +35,8 @@ pub struct QueryFigures {
 enum Shape {
     Series(SeriesQuery),
     Summary(SummaryQuery),
+    /// The first page of a runs list.
+    Runs(RunsQuery),
 }
 
 fn series(metric: Metric, bucket: Bucket, group_by: Option<GroupBy>, from: &str) -> Shape {
@@ -51,6 +56,27 @@ fn summary(group_by: GroupBy, from: &str) -> Shape {
         filters: Filters::default(),
         from: from.into(),
         to: "now".into(),
+    })
+}
+
+/// The first page of a runs list (100 runs) of `statuses` (empty: all), of the first
+/// demo probe when `one_probe`.
+fn runs_page(statuses: Vec<RunStatus>, one_probe: bool, from: &str) -> Shape {
+    let probe = crate::demo::catalog::probes()
+        .into_iter()
+        .next()
+        .filter(|_| one_probe)
+        .map(|probe| probe.code);
+    Shape::Runs(RunsQuery {
+        filters: Filters {
+            probe: probe.into_iter().collect(),
+            ..Filters::default()
+        },
+        statuses,
+        from: from.into(),
+        to: "now".into(),
+        limit: DEFAULT_PAGE,
+        cursor: None,
     })
 }
 
@@ -110,6 +136,14 @@ fn mix() -> Vec<(&'static str, Shape)> {
         (
             "availability today 15m",
             series(Availability, Bucket::FifteenMinutes, None, "now/d"),
+        ),
+        (
+            "runs page 24h failed",
+            runs_page(vec![RunStatus::Ko, RunStatus::Timeout], false, "now-24h"),
+        ),
+        (
+            "runs page 30d of one probe",
+            runs_page(Vec::new(), true, "now-30d"),
         ),
     ]
 }
@@ -369,6 +403,30 @@ async fn measure(
                     points: answer.rows.len(),
                     timings,
                     rollup_timings,
+                });
+            }
+        }
+        Shape::Runs(query) => {
+            // Runs are read from raw rows either way: no rollups-only path to time apart.
+            let services: Vec<RunService> = sides
+                .iter()
+                .map(|side| RunService::new(side.target.db.clone()))
+                .collect();
+            let answers = timed_side_by_side(repeat, sides.len(), |i| {
+                services[i].page(query, sides[i].target.now)
+            })
+            .await?;
+            for (side, (answer, timings)) in sides.iter().zip(answers) {
+                let (raw, raw_ms) =
+                    timed_raw(|| raw::runs_page(&side.target.db, query, side.target.now)).await?;
+                let ids: Vec<String> = answer.runs.iter().map(|run| run.run_id.clone()).collect();
+                all.push(Measured {
+                    agrees: ids == raw.0 && answer.counts == raw.1,
+                    worst: 0.0,
+                    raw_ms,
+                    points: ids.len(),
+                    rollup_timings: timings.clone(),
+                    timings,
                 });
             }
         }

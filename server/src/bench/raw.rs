@@ -4,7 +4,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use app::domain::indicators::{Bucket, GroupBy, Metric, Series};
+use app::domain::runs::{RunsQuery, StatusCounts};
 use app::domain::status::RunStatus;
+use app::domain::time_range::resolve;
 
 use super::BenchError;
 use crate::indicators::histogram::exact_quantile;
@@ -219,4 +221,39 @@ async fn cells(
         }
     }
     Ok(cells)
+}
+
+/// The first page of a runs list the straightforward way: every run of the range read,
+/// kept, sorted and cut in memory; with the counts per status of the probes kept.
+pub async fn runs_page(
+    db: &Database,
+    query: &RunsQuery,
+    now: i64,
+) -> Result<(Vec<String>, StatusCounts), BenchError> {
+    let from = resolve(&query.from, now).map_err(super::queries::query_error)?;
+    let to = resolve(&query.to, now).map_err(super::queries::query_error)?;
+    let rows: Vec<(String, String, i64, String)> = sqlx::query_as(
+        "SELECT run_id, probe_code, started_at, status FROM probe_runs \
+         WHERE started_at >= $1 AND started_at < $2",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(db.pool())
+    .await
+    .map_err(storage)?;
+    let mut counts = StatusCounts::default();
+    let mut kept = Vec::new();
+    for (run_id, probe, started_at, status) in rows {
+        if !query.filters.probe.is_empty() && !query.filters.probe.contains(&probe) {
+            continue;
+        }
+        let status: RunStatus = status.parse().map_err(super::queries::query_error)?;
+        counts.add(status, 1);
+        if query.statuses.is_empty() || query.statuses.contains(&status) {
+            kept.push((started_at, run_id));
+        }
+    }
+    kept.sort_by(|a, b| b.cmp(a));
+    kept.truncate(query.limit as usize);
+    Ok((kept.into_iter().map(|(_, id)| id).collect(), counts))
 }
