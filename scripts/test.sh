@@ -17,7 +17,10 @@ cargo clippy -p app -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "unit and integration tests (SQLite and PostgreSQL)"
 export VIGIE_TEST_POSTGRES_URL="${VIGIE_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
-cargo test --workspace
+# app and server only (frontend has no tests): with --workspace, cargo unifies app's
+# features with frontend's (csr), so the `cargo build -p server` below compiled app and
+# the server a second time; tested this way, the binary it needs is already built.
+cargo test -p app -p server
 
 step "benchmark smoke runs (small scale, both engines; fail if rollups and raw rows disagree, or if a posted run does not reach the board)"
 cargo build -p server

@@ -406,30 +406,40 @@ async fn measure(
                 });
             }
         }
-        Shape::Runs(query) => {
-            // Runs are read from raw rows either way: no rollups-only path to time apart.
-            let services: Vec<RunService> = sides
-                .iter()
-                .map(|side| RunService::new(side.target.db.clone()))
-                .collect();
-            let answers = timed_side_by_side(repeat, sides.len(), |i| {
-                services[i].page(query, sides[i].target.now)
-            })
-            .await?;
-            for (side, (answer, timings)) in sides.iter().zip(answers) {
-                let (raw, raw_ms) =
-                    timed_raw(|| raw::runs_page(&side.target.db, query, side.target.now)).await?;
-                let ids: Vec<String> = answer.runs.iter().map(|run| run.run_id.clone()).collect();
-                all.push(Measured {
-                    agrees: ids == raw.0 && answer.counts == raw.1,
-                    worst: 0.0,
-                    raw_ms,
-                    points: ids.len(),
-                    rollup_timings: timings.clone(),
-                    timings,
-                });
-            }
-        }
+        Shape::Runs(query) => all = measure_runs(sides, query, repeat).await?,
+    }
+    Ok(all)
+}
+
+/// The first page of a runs list on every side, timed through `RunService` and
+/// compared with every run of the range read, kept and sorted in memory. Runs are read
+/// from raw rows either way: there is no rollups-only path to time apart.
+async fn measure_runs(
+    sides: &[Side<'_>],
+    query: &RunsQuery,
+    repeat: u32,
+) -> Result<Vec<Measured>, BenchError> {
+    let services: Vec<RunService> = sides
+        .iter()
+        .map(|side| RunService::new(side.target.db.clone()))
+        .collect();
+    let answers = timed_side_by_side(repeat, sides.len(), |i| {
+        services[i].page(query, sides[i].target.now)
+    })
+    .await?;
+    let mut all = Vec::with_capacity(sides.len());
+    for (side, (answer, timings)) in sides.iter().zip(answers) {
+        let (raw, raw_ms) =
+            timed_raw(|| raw::runs_page(&side.target.db, query, side.target.now)).await?;
+        let ids: Vec<String> = answer.runs.iter().map(|run| run.run_id.clone()).collect();
+        all.push(Measured {
+            agrees: ids == raw.0 && answer.counts == raw.1,
+            worst: 0.0,
+            raw_ms,
+            points: ids.len(),
+            rollup_timings: timings.clone(),
+            timings,
+        });
     }
     Ok(all)
 }
