@@ -17,13 +17,14 @@ cargo clippy -p app -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "unit and integration tests (SQLite and PostgreSQL)"
 export VIGIE_TEST_POSTGRES_URL="${VIGIE_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
-# app and server only (frontend has no tests): with --workspace, cargo unifies app's
-# features with frontend's (csr), so the `cargo build -p server` below compiled app and
-# the server a second time; tested this way, the binary it needs is already built.
+# app and server only (frontend has no tests, and --workspace would build app with
+# frontend's csr feature too). The integration tests build and run the `vigie` binary
+# (target/debug/vigie); the bench and the browser tests below use that same binary: a
+# `cargo build -p server` here compiled the server again without the dev-dependencies'
+# features (about a minute on two cores) for no other difference.
 cargo test -p app -p server
 
 step "benchmark smoke runs (small scale, both engines; fail if rollups and raw rows disagree, or if a posted run does not reach the board)"
-cargo build -p server
 "${CARGO_TARGET_DIR:-$PWD/target}/debug/vigie" bench --scale smoke,4 --repeat 2 --postgres-url "$VIGIE_TEST_POSTGRES_URL"
 "${CARGO_TARGET_DIR:-$PWD/target}/debug/vigie" bench --mode ingest --scale smoke --repeat 5 --postgres-url "$VIGIE_TEST_POSTGRES_URL"
 
