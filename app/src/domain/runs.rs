@@ -54,6 +54,21 @@ impl StatusCounts {
         }
     }
 
+    /// The runs of `statuses` (every status when empty).
+    pub fn of(&self, statuses: &[RunStatus]) -> i64 {
+        if statuses.is_empty() {
+            return self.total();
+        }
+        statuses
+            .iter()
+            .map(|status| match status {
+                RunStatus::Ok => self.ok,
+                RunStatus::Ko => self.ko,
+                RunStatus::Timeout => self.timeout,
+            })
+            .sum()
+    }
+
     pub fn total(&self) -> i64 {
         self.ok + self.ko + self.timeout
     }

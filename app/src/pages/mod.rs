@@ -6,4 +6,5 @@ pub mod imports;
 pub mod login;
 pub mod runs;
 pub mod tokens;
+pub mod url_query;
 pub mod users;

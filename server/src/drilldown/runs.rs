@@ -7,11 +7,10 @@
 //! that failed at that step, `service` runs that failed at a step of that service,
 //! `error_code` runs with that error. `limit` is 1 to 1,000 (100 when absent).
 
-use std::collections::HashMap;
-
 use app::domain::indicators::Filters;
-use app::domain::runs::RunsQuery;
-use app::domain::runs::{RunDetail, RunItem, RunsPage, StatusCounts, StepItem, MAX_PAGE};
+use app::domain::runs::{
+    RunDetail, RunItem, RunsPage, RunsQuery, StatusCounts, StepItem, MAX_PAGE,
+};
 
 use super::cursor;
 use crate::indicators::catalog::QueryCatalog;
@@ -99,8 +98,7 @@ impl RunService {
         let Some((record, steps)) = run_pages::run_with_steps(&self.db, run_id).await? else {
             return Ok(None);
         };
-        let labels = reference::error_labels(&self.db).await?;
-        let categories = reference::error_categories(&self.db).await?;
+        let errors = reference::error_codes(&self.db).await?;
         let (previous_run_id, next_run_id) = run_pages::neighbours(&self.db, &record.run).await?;
         let incident_id = if record.run.status.is_failure() {
             incidents::containing(&self.db, &record.run.probe_code, record.run.started_at_ms)
@@ -108,17 +106,12 @@ impl RunService {
         } else {
             None
         };
-        let label =
-            |code: &Option<String>| code.as_ref().and_then(|code| labels.get(code)).cloned();
+        let error = |code: &Option<String>| code.as_ref().and_then(|code| errors.get(code));
+        let label = |code: &Option<String>| error(code).map(|error| error.label.clone());
         let started = record.run.started_at_ms;
         Ok(Some(RunDetail {
             error_label: label(&record.run.error_code),
-            error_category: record
-                .run
-                .error_code
-                .as_ref()
-                .and_then(|code| categories.get(code))
-                .copied(),
+            error_category: error(&record.run.error_code).map(|error| error.category),
             error_message: record.error_message,
             agent: record.agent,
             steps: steps
@@ -147,25 +140,16 @@ impl RunService {
 fn failed_steps(catalog: &QueryCatalog, filters: &Filters) -> Vec<String> {
     let mut steps = filters.step.clone();
     if !filters.service.is_empty() {
-        let by_service: HashMap<&String, Vec<&String>> =
-            catalog
-                .step_service
-                .iter()
-                .fold(HashMap::new(), |mut map, ((_, step), service)| {
-                    map.entry(service).or_default().push(step);
-                    map
-                });
-        let served = filters
-            .service
+        let served: Vec<&String> = catalog
+            .step_service
             .iter()
-            .filter_map(|service| by_service.get(service))
-            .flatten()
-            .map(|step| step.to_string());
+            .filter(|(_, service)| filters.service.contains(service))
+            .map(|((_, step), _)| step)
+            .collect();
         if filters.step.is_empty() {
-            steps.extend(served);
+            steps.extend(served.into_iter().cloned());
         } else {
-            let served: Vec<String> = served.collect();
-            steps.retain(|step| served.contains(step));
+            steps.retain(|step| served.contains(&step));
         }
     }
     steps.sort();

@@ -19,8 +19,9 @@
 use serde::de::value::{Error as ValueError, SeqAccessDeserializer};
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde::forward_to_deserialize_any;
+use sqlx::any::AnyArguments;
 use sqlx::postgres::PgRow;
-use sqlx::query::Query;
+use sqlx::query::{Query, QueryAs};
 use sqlx::{Column, Encode, Row, Type, TypeInfo};
 
 use super::{Database, StorageError, StorageResult};
@@ -140,6 +141,35 @@ impl<'de, S: RowSink> DeserializeSeed<'de> for OneRow<'_, S> {
     fn deserialize<D: Deserializer<'de>>(self, row: D) -> Result<(), D::Error> {
         self.0.row(row)
     }
+}
+
+/// Appends ` AND {column} IN ($n, ...)` to `sql`, its values bound after `params`.
+pub fn push_in<'a>(
+    sql: &mut String,
+    params: &mut Vec<Param<'a>>,
+    column: &str,
+    values: impl ExactSizeIterator<Item = &'a str>,
+) {
+    let first = params.len() + 1;
+    let placeholders: Vec<String> = (first..first + values.len())
+        .map(|n| format!("${n}"))
+        .collect();
+    sql.push_str(&format!(" AND {column} IN ({})", placeholders.join(", ")));
+    params.extend(values.map(Param::Text));
+}
+
+/// A `query_as` on the `Any` pool with `params` bound in order.
+pub fn bind_all_as<'q, O>(
+    mut query: QueryAs<'q, sqlx::Any, O, AnyArguments<'q>>,
+    params: &[Param<'q>],
+) -> QueryAs<'q, sqlx::Any, O, AnyArguments<'q>> {
+    for param in params {
+        query = match *param {
+            Param::Int(value) => query.bind(value),
+            Param::Text(value) => query.bind(value),
+        };
+    }
+    query
 }
 
 /// `query` with `params` bound in order, whichever driver runs it.

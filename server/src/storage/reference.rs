@@ -44,10 +44,11 @@ pub struct Probe {
     pub enabled: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct ErrorCode {
     pub error_code: String,
     pub label: String,
+    #[sqlx(try_from = "String")]
     pub category: ErrorCategory,
     pub service_code: Option<String>,
 }
@@ -370,20 +371,16 @@ pub async fn error_labels(db: &Database) -> StorageResult<HashMap<String, String
     pairs(db, "SELECT error_code, label FROM error_codes").await
 }
 
-/// Each error code's category, by code.
-pub async fn error_categories(db: &Database) -> StorageResult<HashMap<String, ErrorCategory>> {
-    let rows: Vec<(String, String)> =
-        sqlx::query_as("SELECT error_code, category FROM error_codes")
+/// Every error code (label, category, service), by code.
+pub async fn error_codes(db: &Database) -> StorageResult<HashMap<String, ErrorCode>> {
+    let rows: Vec<ErrorCode> =
+        sqlx::query_as("SELECT error_code, label, category, service_code FROM error_codes")
             .fetch_all(db.pool())
             .await?;
-    rows.into_iter()
-        .map(|(code, category)| {
-            let category = category.parse().map_err(|error| {
-                super::StorageError::Corrupt(format!("error_codes.category: {error}"))
-            })?;
-            Ok((code, category))
-        })
-        .collect()
+    Ok(rows
+        .into_iter()
+        .map(|error| (error.error_code.clone(), error))
+        .collect())
 }
 
 /// Each probe's product, by probe.

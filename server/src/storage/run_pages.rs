@@ -6,6 +6,7 @@
 
 use app::domain::status::{RunStatus, StepStatus};
 
+use super::packed::{bind_all_as, push_in, Param};
 use super::runs::{RunSummary, RUN_SUMMARY_COLUMNS};
 use super::{Database, StorageResult};
 
@@ -56,68 +57,40 @@ pub struct StepRecord {
     pub message: Option<String>,
 }
 
-/// A value bound to a built query.
-enum Bound<'a> {
-    Int(i64),
-    Text(&'a str),
-}
-
-/// `WHERE` conditions of a selection, and their values in `$n` order.
-fn conditions(selection: &RunSelection) -> Option<(String, Vec<Bound<'_>>)> {
+/// `WHERE` conditions of a selection, and their values in `$n` order; `None` when
+/// probes were chosen and none matched (nothing to read).
+fn conditions(selection: &RunSelection) -> Option<(String, Vec<Param<'_>>)> {
     let mut sql = String::from("started_at >= $1 AND started_at < $2");
-    let mut values = vec![Bound::Int(selection.from_ms), Bound::Int(selection.to_ms)];
-    let statuses: Vec<&str> = selection.statuses.iter().map(|s| s.as_str()).collect();
-    let lists: [(&str, Vec<&str>); 4] = [
-        (
-            "probe_code",
-            selection
-                .probes
-                .iter()
-                .flatten()
-                .map(String::as_str)
-                .collect(),
-        ),
-        ("status", statuses),
-        (
-            "failed_step_code",
-            selection.failed_steps.iter().map(String::as_str).collect(),
-        ),
-        (
-            "error_code",
-            selection.error_codes.iter().map(String::as_str).collect(),
-        ),
-    ];
-    for (column, list) in lists {
-        let constrained =
-            !list.is_empty() || (column == "probe_code" && selection.probes.is_some());
-        if !constrained {
-            continue;
-        }
-        if list.is_empty() {
-            // Probes were chosen and none matches: nothing to read.
+    let mut params = vec![Param::Int(selection.from_ms), Param::Int(selection.to_ms)];
+    if let Some(probes) = &selection.probes {
+        if probes.is_empty() {
             return None;
         }
-        let first = values.len() + 1;
-        let placeholders: Vec<String> = (first..first + list.len())
-            .map(|n| format!("${n}"))
-            .collect();
-        sql.push_str(&format!(" AND {column} IN ({})", placeholders.join(", ")));
-        values.extend(list.into_iter().map(Bound::Text));
+        push_in(
+            &mut sql,
+            &mut params,
+            "probe_code",
+            probes.iter().map(String::as_str),
+        );
     }
-    Some((sql, values))
-}
-
-fn bind_all<'q, O>(
-    mut query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
-    values: Vec<Bound<'q>>,
-) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
-    for value in values {
-        query = match value {
-            Bound::Int(number) => query.bind(number),
-            Bound::Text(text) => query.bind(text),
-        };
+    if !selection.statuses.is_empty() {
+        let statuses = selection.statuses.iter().map(|status| status.as_str());
+        push_in(&mut sql, &mut params, "status", statuses);
     }
-    query
+    for (column, list) in [
+        ("failed_step_code", &selection.failed_steps),
+        ("error_code", &selection.error_codes),
+    ] {
+        if !list.is_empty() {
+            push_in(
+                &mut sql,
+                &mut params,
+                column,
+                list.iter().map(String::as_str),
+            );
+        }
+    }
+    Some((sql, params))
 }
 
 /// Up to `limit` runs of the selection after `after`, newest first (runs that started
@@ -128,25 +101,25 @@ pub async fn page_of_runs(
     after: Option<&RunPosition>,
     limit: i64,
 ) -> StorageResult<Vec<RunSummary>> {
-    let Some((mut sql, mut values)) = conditions(selection) else {
+    let Some((mut sql, mut params)) = conditions(selection) else {
         return Ok(Vec::new());
     };
     if let Some(after) = after {
-        let n = values.len() + 1;
+        let n = params.len() + 1;
         sql.push_str(&format!(
             " AND (started_at < ${n} OR (started_at = ${n} AND run_id < ${}))",
             n + 1
         ));
-        values.push(Bound::Int(after.started_at_ms));
-        values.push(Bound::Text(&after.run_id));
+        params.push(Param::Int(after.started_at_ms));
+        params.push(Param::Text(&after.run_id));
     }
-    let limit_at = values.len() + 1;
-    values.push(Bound::Int(limit));
+    let limit_at = params.len() + 1;
+    params.push(Param::Int(limit));
     let sql = format!(
         "SELECT {RUN_SUMMARY_COLUMNS} FROM probe_runs WHERE {sql} \
          ORDER BY started_at DESC, run_id DESC LIMIT ${limit_at}"
     );
-    Ok(bind_all(sqlx::query_as(&sql), values)
+    Ok(bind_all_as(sqlx::query_as(&sql), &params)
         .fetch_all(db.pool())
         .await?)
 }
@@ -157,11 +130,11 @@ pub async fn count_by_status(
     db: &Database,
     selection: &RunSelection,
 ) -> StorageResult<Vec<(RunStatus, i64)>> {
-    let Some((sql, values)) = conditions(selection) else {
+    let Some((sql, params)) = conditions(selection) else {
         return Ok(Vec::new());
     };
     let sql = format!("SELECT status, COUNT(*) FROM probe_runs WHERE {sql} GROUP BY status");
-    let rows: Vec<(String, i64)> = bind_all(sqlx::query_as(&sql), values)
+    let rows: Vec<(String, i64)> = bind_all_as(sqlx::query_as(&sql), &params)
         .fetch_all(db.pool())
         .await?;
     rows.into_iter()

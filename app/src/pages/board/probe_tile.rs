@@ -5,20 +5,7 @@ use crate::domain::board::ProbeTile;
 use crate::i18n::{format_datetime, format_duration_ms, format_percent};
 
 use super::sparkline::Sparkline;
-use crate::domain::indicators::Filters;
 use crate::pages::runs::RunsView;
-
-/// The probe's runs of the last 24 hours.
-fn runs_of(probe_code: &str) -> String {
-    RunsView {
-        filters: Filters {
-            probe: vec![probe_code.to_string()],
-            ..Filters::default()
-        },
-        ..RunsView::default()
-    }
-    .href()
-}
 
 /// One probe: state now, last run, availability today / 7 d / 30 d, recent durations.
 #[component]
@@ -73,7 +60,7 @@ pub fn ProbeTileView(probe: ProbeTile) -> impl IntoView {
             </dl>
             <Sparkline probe_code=probe.probe_code.clone() recent=probe.recent.clone()
                 label=format!("{} — {}", i18n.t("board.recent_durations"), probe.label)/>
-            <a class="tile-runs" href=runs_of(&probe.probe_code)>{i18n.t("board.open_runs")}</a>
+            <a class="tile-runs" href=RunsView::of_probe(&probe.probe_code).href()>{i18n.t("board.open_runs")}</a>
         </article>
     }
 }

@@ -4,9 +4,9 @@
 
 use leptos_router::params::ParamsMap;
 
-use crate::components::require_login::encode_component;
 use crate::domain::indicators::{Bucket, Filters, GroupBy, Metric};
 use crate::domain::time_range::resolve;
+use crate::pages::url_query::{filter_pairs, filters_from, list, query_string, repair_time};
 
 use super::summary::sort::{sort_from_url, sort_to_url, SummaryColumn, SummarySort};
 
@@ -137,45 +137,8 @@ impl Default for ViewState {
     }
 }
 
-/// `name=value` pairs joined with `&`, values percent-encoded.
-pub fn query_string(pairs: &[(&str, String)]) -> String {
-    pairs
-        .iter()
-        .map(|(name, value)| format!("{name}={}", encode_component(value)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// One `name=code` pair per filter value, with the API's parameter names.
-pub fn filter_pairs(filters: &Filters) -> Vec<(&'static str, String)> {
-    filters
-        .named()
-        .into_iter()
-        .flat_map(|(name, values)| values.iter().map(move |value| (name, value.clone())))
-        .collect()
-}
-
-/// A time expression as written in the URL; a `+` of an RFC 3339 offset that reached us
-/// as a space (a query decoded as a form, after the login redirect) is put back.
-fn repair_time(text: &str) -> String {
-    text.trim().replace(' ', "+")
-}
-
 fn is_time(expression: &str) -> bool {
     resolve(expression, 0).is_ok()
-}
-
-/// Every value of a parameter, repeated or comma-separated, trimmed, without duplicates.
-fn list(query: &impl Fn(&str) -> Vec<String>, name: &str) -> Vec<String> {
-    let mut values: Vec<String> = Vec::new();
-    for raw in query(name) {
-        for value in raw.split(',').map(str::trim).filter(|v| !v.is_empty()) {
-            if !values.iter().any(|known| known == value) {
-                values.push(value.to_string());
-            }
-        }
-    }
-    values
 }
 
 impl ViewState {
@@ -195,12 +158,7 @@ impl ViewState {
                 .filter(|text| is_time(text))
                 .unwrap_or(default)
         };
-        let mut filters = Filters::default();
-        for (name, _) in Filters::default().named() {
-            if let Some(values) = filters.named_mut(name) {
-                *values = list(query, name);
-            }
-        }
+        let filters = filters_from(query);
         let zoom = last("zoom").and_then(|text| {
             let (from, to) = text.split_once('~')?;
             let (from, to) = (repair_time(from), repair_time(to));

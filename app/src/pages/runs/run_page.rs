@@ -40,14 +40,7 @@ fn RunView(i18n: I18n, detail: RunDetail) -> impl IntoView {
     let lang = i18n.lang();
     let run = detail.run.clone();
     let status = run.status.as_str();
-    let probe_runs = RunsView {
-        filters: crate::domain::indicators::Filters {
-            probe: vec![run.probe_code.clone()],
-            ..Default::default()
-        },
-        ..RunsView::default()
-    }
-    .href();
+    let probe_runs = RunsView::of_probe(&run.probe_code).href();
     let error = run.error_code.clone().map(|code| {
         let category = detail
             .error_category

@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::api::runs::list_runs;
 use crate::components::i18n_context::{use_i18n, I18n};
-use crate::domain::runs::{RunItem, StatusCounts};
+use crate::domain::runs::RunItem;
 use crate::domain::status::RunStatus;
 use crate::i18n::{format_count, format_datetime, format_duration_ms};
 
@@ -24,20 +24,6 @@ fn status_choices() -> [(&'static str, Vec<RunStatus>); 5] {
         ("status.KO", vec![RunStatus::Ko]),
         ("status.TIMEOUT", vec![RunStatus::Timeout]),
     ]
-}
-
-fn count_of(counts: &StatusCounts, statuses: &[RunStatus]) -> i64 {
-    if statuses.is_empty() {
-        return counts.total();
-    }
-    statuses
-        .iter()
-        .map(|status| match status {
-            RunStatus::Ok => counts.ok,
-            RunStatus::Ko => counts.ko,
-            RunStatus::Timeout => counts.timeout,
-        })
-        .sum()
 }
 
 #[component]
@@ -80,7 +66,7 @@ pub fn RunsPage() -> impl IntoView {
                 let label = {
                     let statuses = statuses.clone();
                     move || format!("{} ({})", i18n.t(key),
-                        format_count(i18n.lang(), counts.with(|counts| count_of(counts, &statuses))))
+                        format_count(i18n.lang(), counts.with(|counts| counts.of(&statuses))))
                 };
                 let choose = move |_| go.run(view_state.get_untracked().with_statuses(statuses.clone()));
                 view! { <button type="button" aria-pressed=pressed on:click=choose>{label}</button> }

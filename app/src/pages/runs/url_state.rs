@@ -7,6 +7,7 @@ use crate::components::require_login::encode_component;
 use crate::domain::indicators::Filters;
 use crate::domain::runs::RunsQuery;
 use crate::domain::status::RunStatus;
+use crate::pages::url_query::{filter_pairs, filters_from, list, query_string, repair_time};
 
 pub const RUNS_PATH: &str = "/runs";
 /// Runs per page in the web app.
@@ -46,34 +47,17 @@ impl RunsView {
 
     /// Reads the view from `query(name)`, which gives every value of a parameter.
     pub fn from_lookup(query: impl Fn(&str) -> Vec<String>) -> RunsView {
-        let values = |name: &str| -> Vec<String> {
-            query(name)
-                .iter()
-                .flat_map(|raw| raw.split(','))
-                .map(str::trim)
-                .filter(|value| !value.is_empty())
-                .map(str::to_string)
-                .collect()
-        };
-        let last = |name: &str| values(name).pop();
-        let mut filters = Filters::default();
-        for (name, _) in Filters::default().named() {
-            if let Some(list) = filters.named_mut(name) {
-                *list = values(name);
-            }
-        }
-        let mut statuses: Vec<RunStatus> = Vec::new();
-        for status in values("status").iter().filter_map(|name| name.parse().ok()) {
-            if !statuses.contains(&status) {
-                statuses.push(status);
-            }
-        }
+        let query = &query;
+        let last = |name: &str| list(query, name).pop();
+        let statuses = list(query, "status")
+            .iter()
+            .filter_map(|name| name.parse().ok())
+            .collect();
         let defaults = RunsView::default();
         RunsView {
-            // A `+` of an RFC 3339 offset may reach us as a space.
-            from: last("from").map_or(defaults.from, |text| text.replace(' ', "+")),
-            to: last("to").map_or(defaults.to, |text| text.replace(' ', "+")),
-            filters,
+            from: last("from").map_or(defaults.from, |text| repair_time(&text)),
+            to: last("to").map_or(defaults.to, |text| repair_time(&text)),
+            filters: filters_from(query),
             statuses,
             cursor: last("cursor"),
         }
@@ -83,9 +67,7 @@ impl RunsView {
     pub fn href(&self) -> String {
         let mut pairs: Vec<(&str, String)> =
             vec![("from", self.from.clone()), ("to", self.to.clone())];
-        for (name, values) in self.filters.named() {
-            pairs.extend(values.iter().map(|value| (name, value.clone())));
-        }
+        pairs.extend(filter_pairs(&self.filters));
         if !self.statuses.is_empty() {
             let names: Vec<&str> = self.statuses.iter().map(|status| status.as_str()).collect();
             pairs.push(("status", names.join(",")));
@@ -93,11 +75,18 @@ impl RunsView {
         if let Some(cursor) = &self.cursor {
             pairs.push(("cursor", cursor.clone()));
         }
-        let query: Vec<String> = pairs
-            .iter()
-            .map(|(name, value)| format!("{name}={}", encode_component(value)))
-            .collect();
-        format!("{RUNS_PATH}?{}", query.join("&"))
+        format!("{RUNS_PATH}?{}", query_string(&pairs))
+    }
+
+    /// The last 24 hours of one probe's runs.
+    pub fn of_probe(probe_code: &str) -> RunsView {
+        RunsView {
+            filters: Filters {
+                probe: vec![probe_code.to_string()],
+                ..Filters::default()
+            },
+            ..RunsView::default()
+        }
     }
 
     /// What the server is asked.

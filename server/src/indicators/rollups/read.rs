@@ -10,7 +10,7 @@
 use super::{Resolution, RollupRow, RowKey};
 use crate::indicators::facts::{FactKind, Tally};
 use crate::indicators::histogram::Histogram;
-use crate::storage::packed::{fetch_rows, Param};
+use crate::storage::packed::{fetch_rows, push_in, Param};
 use crate::storage::{Database, StorageResult};
 
 /// Which rollup rows a query reads.
@@ -79,12 +79,12 @@ pub async fn read_rows(
             if list.is_empty() {
                 return Ok(Vec::new());
             }
-            let first = params.len() + 1;
-            let placeholders: Vec<String> = (first..first + list.len())
-                .map(|n| format!("${n}"))
-                .collect();
-            sql.push_str(&format!(" AND {column} IN ({})", placeholders.join(",")));
-            params.extend(list.iter().map(|value| Param::Text(value)));
+            push_in(
+                &mut sql,
+                &mut params,
+                column,
+                list.iter().map(String::as_str),
+            );
         }
     }
     if fold.is_some() {

@@ -8,7 +8,8 @@ use crate::domain::status::RunStatus;
 use crate::i18n::{format_duration_ms, format_percent, Lang, Message};
 use crate::pages::runs::RunsView;
 
-use crate::pages::explorer::url_state::{filter_pairs, query_string, ViewState, DURATION_METRICS};
+use crate::pages::explorer::url_state::{ViewState, DURATION_METRICS};
+use crate::pages::url_query::{filter_pairs, query_string};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ChartKind {
