@@ -101,6 +101,8 @@ pub fn spawn(
         recorder: RunRecorder::new(db.clone(), notifier.clone()),
         board: BoardService::new(db.clone(), indicators.clone()),
         runs: crate::drilldown::RunService::new(db.clone()),
+        incidents: crate::drilldown::IncidentService::new(db.clone()),
+        funnel: crate::drilldown::FunnelService::new(db.clone(), indicators.clone()),
         indicators,
         notifier: notifier.clone(),
         imports: ImportRunner::new(ImportContext::new(

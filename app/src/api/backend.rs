@@ -14,9 +14,11 @@ use crate::domain::alerts::AlertSummary;
 use crate::domain::auth::{Role, SessionUser, UserSummary};
 use crate::domain::board::BoardSnapshot;
 use crate::domain::error::AppError;
+use crate::domain::funnel::{Funnel, FunnelQuery};
 use crate::domain::imports::{
     ImportActivity, ImportDetail, ImportSummary, RejectedPage, RejectedQuery,
 };
+use crate::domain::incidents::{IncidentDetail, IncidentsPage, IncidentsQuery};
 use crate::domain::indicators::{
     ExplorerOptions, SeriesQuery, SeriesResponse, SummaryQuery, SummaryResponse,
 };
@@ -88,6 +90,15 @@ pub trait Backend: Send + Sync + 'static {
     fn import_activity(&self) -> BoxFuture<'_, Result<ImportActivity, AppError>>;
     fn runs_page(&self, query: RunsQuery) -> BoxFuture<'_, Result<RunsPage, AppError>>;
     fn run_detail(&self, run_id: String) -> BoxFuture<'_, Result<RunDetail, AppError>>;
+    fn incidents_page(
+        &self,
+        query: IncidentsQuery,
+    ) -> BoxFuture<'_, Result<IncidentsPage, AppError>>;
+    fn incident_detail(
+        &self,
+        incident_id: String,
+    ) -> BoxFuture<'_, Result<IncidentDetail, AppError>>;
+    fn funnel(&self, query: FunnelQuery) -> BoxFuture<'_, Result<Funnel, AppError>>;
 }
 
 /// The caller of a request, resolved by the server's session middleware and stored

@@ -6,7 +6,9 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod board;
+pub mod funnel;
 pub mod imports;
+pub mod incidents;
 pub mod indicators;
 pub mod runs;
 pub mod tokens;

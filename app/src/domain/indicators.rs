@@ -350,6 +350,11 @@ pub struct SummaryRow {
     pub p99_ms: Option<f64>,
     pub incidents: i64,
     pub downtime_s: i64,
+    /// Mean time to repair: `downtime_s` / `incidents`; `None` without incident.
+    pub mttr_s: Option<i64>,
+    /// Mean time between failures: the counted time (the range up to now, less the
+    /// maintenance that covered every probe of the group) not down, / `incidents`.
+    pub mtbf_s: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -112,4 +112,24 @@ pub struct RunDetail {
     pub next_run_id: Option<String>,
     /// The incident the run belongs to, if any.
     pub incident_id: Option<String>,
+    /// Real prospects' events at the failed step around the run (failed runs only).
+    pub step_events: Option<StepEvents>,
+}
+
+/// How long before and after a failed run's start real prospects' events at its failed
+/// step are counted.
+pub const EVENTS_AROUND_MS: i64 = 15 * 60_000;
+
+/// Real prospects' journey events of a product at one step in `[from_ms, to_ms)`, per
+/// outcome (counts only: who they are is the sales list's).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepEvents {
+    pub product_code: String,
+    pub step_code: String,
+    pub from_ms: i64,
+    pub to_ms: i64,
+    pub started: i64,
+    pub completed: i64,
+    pub failed: i64,
+    pub abandoned: i64,
 }

@@ -37,6 +37,21 @@ pub fn format_duration_ms(lang: Lang, duration_ms: i64) -> String {
     }
 }
 
+/// A span of time as days, hours and minutes (`3 j 04 h` / `3 d 04 h`, `2 h 05 min`,
+/// `45 min`, `30 s`).
+pub fn format_span_s(lang: Lang, seconds: i64) -> String {
+    let day = match lang {
+        Lang::Fr => "j",
+        Lang::En => "d",
+    };
+    match seconds {
+        s if s < 60 => format!("{s} s"),
+        s if s < 3_600 => format!("{} min", s / 60),
+        s if s < 86_400 => format!("{} h {:02} min", s / 3_600, (s % 3_600) / 60),
+        s => format!("{} {day} {:02} h", s / 86_400, (s % 86_400) / 3_600),
+    }
+}
+
 /// A whole number with its thousands grouped: `16 714 169` in French (narrow no-break
 /// spaces), `16,714,169` in English.
 pub fn format_count(lang: Lang, value: i64) -> String {
@@ -77,6 +92,15 @@ mod tests {
         assert_eq!(format_percent(Lang::Fr, 99.54), "99,5 %");
         assert_eq!(format_percent(Lang::En, 99.54), "99.5%");
         assert_eq!(format_duration_ms(Lang::Fr, 12_340), "12,3 s");
+    }
+
+    #[test]
+    fn spans_read_in_days_hours_and_minutes() {
+        assert_eq!(format_span_s(Lang::Fr, 30), "30 s");
+        assert_eq!(format_span_s(Lang::Fr, 2_700), "45 min");
+        assert_eq!(format_span_s(Lang::Fr, 7_500), "2 h 05 min");
+        assert_eq!(format_span_s(Lang::Fr, 3 * 86_400 + 4 * 3_600), "3 j 04 h");
+        assert_eq!(format_span_s(Lang::En, 86_400), "1 d 00 h");
     }
 
     #[test]

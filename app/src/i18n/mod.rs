@@ -10,7 +10,9 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-pub use format::{format_count, format_datetime, format_duration_ms, format_percent, format_time};
+pub use format::{
+    format_count, format_datetime, format_duration_ms, format_percent, format_span_s, format_time,
+};
 pub use message::Message;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -1,23 +1,23 @@
-//! A page's cursor: the position of its last run, opaque to the caller (URL-safe
-//! base64 of `<started_at ms>:<run id>`), so that the next page starts right after it.
+//! A page's cursor: the position of its last row, opaque to the caller (URL-safe
+//! base64 of `<time ms>:<id>`), so that the next page starts right after it.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
-use crate::storage::run_pages::RunPosition;
+use crate::storage::keyset::PagePosition;
 
-pub fn encode(position: &RunPosition) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{}:{}", position.started_at_ms, position.run_id))
+pub fn encode(position: &PagePosition) -> String {
+    URL_SAFE_NO_PAD.encode(format!("{}:{}", position.at_ms, position.id))
 }
 
 /// The position a cursor names; `None` when it is not one of ours.
-pub fn decode(cursor: &str) -> Option<RunPosition> {
+pub fn decode(cursor: &str) -> Option<PagePosition> {
     let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
     let text = String::from_utf8(bytes).ok()?;
     let (started_at, run_id) = text.split_once(':')?;
-    Some(RunPosition {
-        started_at_ms: started_at.parse().ok()?,
-        run_id: run_id.to_string(),
+    Some(PagePosition {
+        at_ms: started_at.parse().ok()?,
+        id: run_id.to_string(),
     })
 }
 
@@ -27,9 +27,9 @@ mod tests {
 
     #[test]
     fn a_cursor_round_trips_and_garbage_is_refused() {
-        let position = RunPosition {
-            started_at_ms: 1_764_000_000_000,
-            run_id: "P:1-2".into(),
+        let position = PagePosition {
+            at_ms: 1_764_000_000_000,
+            id: "P:1-2".into(),
         };
         assert_eq!(decode(&encode(&position)), Some(position));
         assert_eq!(decode("not a cursor"), None);

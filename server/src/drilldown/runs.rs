@@ -1,7 +1,8 @@
 //! The runs behind a number: a page of runs of the explorer's filters and range,
 //! newest first, with the counts per status of the whole range; and one run with its
 //! steps on a time axis, its error's label and category, the probe's runs just before
-//! and after, and the incident it belongs to.
+//! and after, the incident it belongs to, and (failed) how many real prospects' events
+//! its failed step saw within [`EVENTS_AROUND_MS`] of its start.
 //!
 //! Filters: probe, product, channel and environment choose probes; `step` keeps runs
 //! that failed at that step, `service` runs that failed at a step of that service,
@@ -9,15 +10,18 @@
 
 use app::domain::indicators::Filters;
 use app::domain::runs::{
-    RunDetail, RunItem, RunsPage, RunsQuery, StatusCounts, StepItem, MAX_PAGE,
+    RunDetail, RunItem, RunsPage, RunsQuery, StatusCounts, StepEvents, StepItem, EVENTS_AROUND_MS,
+    MAX_PAGE,
 };
+use app::domain::status::EventOutcome;
 
 use super::cursor;
 use crate::indicators::catalog::QueryCatalog;
 use crate::indicators::{incidents, resolve_range, IndicatorError};
-use crate::storage::reference;
-use crate::storage::run_pages::{self, RunPosition, RunSelection};
+use crate::storage::keyset::PagePosition;
+use crate::storage::run_pages::{self, RunSelection};
 use crate::storage::runs::RunSummary;
+use crate::storage::{journeys, reference};
 use crate::storage::{Database, StorageError};
 
 #[derive(Clone)]
@@ -68,9 +72,9 @@ impl RunService {
         let next_cursor = if runs.len() as i64 > query.limit {
             runs.truncate(query.limit as usize);
             runs.last().map(|run| {
-                cursor::encode(&RunPosition {
-                    started_at_ms: run.started_at_ms,
-                    run_id: run.run_id.clone(),
+                cursor::encode(&PagePosition {
+                    at_ms: run.started_at_ms,
+                    id: run.run_id.clone(),
                 })
             })
         } else {
@@ -106,6 +110,13 @@ impl RunService {
         } else {
             None
         };
+        let step_events = match (&record.run.failed_step_code, record.run.status.is_failure()) {
+            (Some(step), true) => {
+                self.step_events(&record.run.probe_code, step, record.run.started_at_ms)
+                    .await?
+            }
+            _ => None,
+        };
         let error = |code: &Option<String>| code.as_ref().and_then(|code| errors.get(code));
         let label = |code: &Option<String>| error(code).map(|error| error.label.clone());
         let started = record.run.started_at_ms;
@@ -132,12 +143,46 @@ impl RunService {
             previous_run_id,
             next_run_id,
             incident_id,
+            step_events,
         }))
+    }
+
+    /// Real prospects' events at `step` of `probe`'s product within
+    /// [`EVENTS_AROUND_MS`] of `at_ms`.
+    async fn step_events(
+        &self,
+        probe: &str,
+        step: &str,
+        at_ms: i64,
+    ) -> Result<Option<StepEvents>, StorageError> {
+        let products = reference::probe_products(&self.db).await?;
+        let Some(product) = products.get(probe) else {
+            return Ok(None);
+        };
+        let (from_ms, to_ms) = (at_ms - EVENTS_AROUND_MS, at_ms + EVENTS_AROUND_MS);
+        let mut events = StepEvents {
+            product_code: product.clone(),
+            step_code: step.to_string(),
+            from_ms,
+            to_ms,
+            ..StepEvents::default()
+        };
+        for (outcome, count) in
+            journeys::outcomes_at_step(&self.db, product, step, (from_ms, to_ms)).await?
+        {
+            *match outcome {
+                EventOutcome::Started => &mut events.started,
+                EventOutcome::Completed => &mut events.completed,
+                EventOutcome::Failed => &mut events.failed,
+                EventOutcome::Abandoned => &mut events.abandoned,
+            } += count;
+        }
+        Ok(Some(events))
     }
 }
 
 /// The failed steps the `step` and `service` filters keep (empty: any).
-fn failed_steps(catalog: &QueryCatalog, filters: &Filters) -> Vec<String> {
+pub(super) fn failed_steps(catalog: &QueryCatalog, filters: &Filters) -> Vec<String> {
     let mut steps = filters.step.clone();
     if !filters.service.is_empty() {
         let served: Vec<&String> = catalog
@@ -157,7 +202,7 @@ fn failed_steps(catalog: &QueryCatalog, filters: &Filters) -> Vec<String> {
     steps
 }
 
-fn item(run: RunSummary) -> RunItem {
+pub(super) fn item(run: RunSummary) -> RunItem {
     RunItem {
         run_id: run.run_id,
         probe_code: run.probe_code,

@@ -24,10 +24,19 @@ pub fn routes() -> Router<AppState> {
         .route("/users", get(list_users))
         .route("/runs", get(super::runs::list))
         .route("/runs/{run_id}", get(super::runs::detail))
+        .route("/incidents", get(super::incidents::list))
+        .route("/incidents/{incident_id}", get(super::incidents::detail))
+        .route("/funnel", get(super::funnel::funnel))
         .route("/indicators/series", get(super::indicators::series))
         .route("/indicators/summary", get(super::indicators::summary))
         .route("/export/series.csv", get(super::export::series_csv))
         .route("/export/series.xlsx", get(super::export::series_xlsx))
+        .route("/imports", get(super::imports_api::list))
+        .route("/imports/{import_id}", get(super::imports_api::detail))
+        .route(
+            "/imports/{import_id}/errors",
+            get(super::imports_api::errors),
+        )
         .route(
             "/imports/{import_id}/rejections.csv",
             get(super::rejections_csv::rejections_csv),

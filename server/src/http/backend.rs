@@ -5,9 +5,11 @@ use app::domain::alerts::AlertSummary;
 use app::domain::auth::UserSummary;
 use app::domain::board::BoardSnapshot;
 use app::domain::error::AppError;
+use app::domain::funnel::{Funnel, FunnelQuery};
 use app::domain::imports::{
     ImportActivity, ImportDetail, ImportSummary, RejectedPage, RejectedQuery,
 };
+use app::domain::incidents::{IncidentDetail, IncidentsPage, IncidentsQuery};
 use app::domain::indicators::{
     ExplorerOptions, SeriesQuery, SeriesResponse, SummaryQuery, SummaryResponse,
 };
@@ -190,18 +192,22 @@ impl Backend for ServerBackend {
     }
 
     fn list_imports(&self) -> BoxFuture<'_, Result<Vec<ImportSummary>, AppError>> {
-        Box::pin(imports::list(&self.state))
+        Box::pin(async move { Ok(imports::list(&self.state).await?) })
     }
 
     fn import_detail(&self, import_id: String) -> BoxFuture<'_, Result<ImportDetail, AppError>> {
-        Box::pin(async move { imports::detail(&self.state, &import_id).await })
+        Box::pin(async move {
+            imports::detail(&self.state, &import_id)
+                .await?
+                .ok_or_else(|| AppError::InvalidInput(format!("no import {import_id}")))
+        })
     }
 
     fn import_rejections(
         &self,
         query: RejectedQuery,
     ) -> BoxFuture<'_, Result<RejectedPage, AppError>> {
-        Box::pin(imports::rejections(&self.state, query))
+        Box::pin(async move { Ok(imports::rejections(&self.state, query, 500).await?) })
     }
 
     fn continue_import(
@@ -239,6 +245,45 @@ impl Backend for ServerBackend {
                 .await
                 .map_err(ApiError::from)?
                 .ok_or_else(|| AppError::InvalidInput(format!("no run {run_id}")))
+        })
+    }
+
+    fn incidents_page(
+        &self,
+        query: IncidentsQuery,
+    ) -> BoxFuture<'_, Result<IncidentsPage, AppError>> {
+        Box::pin(async move {
+            Ok(self
+                .state
+                .incidents
+                .page(&query, now_ms())
+                .await
+                .map_err(ApiError::from)?)
+        })
+    }
+
+    fn incident_detail(
+        &self,
+        incident_id: String,
+    ) -> BoxFuture<'_, Result<IncidentDetail, AppError>> {
+        Box::pin(async move {
+            self.state
+                .incidents
+                .detail(&incident_id, now_ms())
+                .await
+                .map_err(ApiError::from)?
+                .ok_or_else(|| AppError::InvalidInput(format!("no incident {incident_id}")))
+        })
+    }
+
+    fn funnel(&self, query: FunnelQuery) -> BoxFuture<'_, Result<Funnel, AppError>> {
+        Box::pin(async move {
+            Ok(self
+                .state
+                .funnel
+                .funnel(&query, now_ms())
+                .await
+                .map_err(ApiError::from)?)
         })
     }
 }

@@ -1,5 +1,5 @@
-//! The Imports page's reads and actions, for the server functions: storage records
-//! turned into the app's types.
+//! Imports read for the Imports page (server functions) and the API (`imports_api`):
+//! storage records turned into the app's types; and the page's actions.
 
 use app::domain::alerts::{AlertState, AlertSummary};
 use app::domain::error::AppError;
@@ -16,8 +16,6 @@ use crate::import::PipelineError;
 use crate::storage::alerts;
 use crate::storage::imports::{self, ErrorFilter, ImportRecord};
 
-const MAX_PAGE: i64 = 500;
-
 fn summary(import: ImportRecord) -> ImportSummary {
     ImportSummary {
         import_id: import.import_id,
@@ -31,22 +29,20 @@ fn summary(import: ImportRecord) -> ImportSummary {
     }
 }
 
-pub async fn list(state: &AppState) -> Result<Vec<ImportSummary>, AppError> {
-    let list = imports::list(&state.db, 100)
-        .await
-        .map_err(ApiError::from)?;
+/// The most recent imports, newest first.
+pub async fn list(state: &AppState) -> Result<Vec<ImportSummary>, ApiError> {
+    let list = imports::list(&state.db, 100).await?;
     Ok(list.into_iter().map(summary).collect())
 }
 
-pub async fn detail(state: &AppState, import_id: &str) -> Result<ImportDetail, AppError> {
+/// One import with its stages, files and broken rules, if it exists.
+pub async fn detail(state: &AppState, import_id: &str) -> Result<Option<ImportDetail>, ApiError> {
     let db = &state.db;
-    let import = imports::find(db, import_id)
-        .await
-        .map_err(ApiError::from)?
-        .ok_or_else(|| AppError::InvalidInput(format!("no import {import_id}")))?;
+    let Some(import) = imports::find(db, import_id).await? else {
+        return Ok(None);
+    };
     let stages = imports::stages(db, import_id)
-        .await
-        .map_err(ApiError::from)?
+        .await?
         .into_iter()
         .map(|stage| ImportStage {
             stage: stage.stage,
@@ -57,8 +53,7 @@ pub async fn detail(state: &AppState, import_id: &str) -> Result<ImportDetail, A
         })
         .collect();
     let mut files: Vec<ImportFile> = imports::files(db, import_id)
-        .await
-        .map_err(ApiError::from)?
+        .await?
         .into_iter()
         .map(|file| ImportFile {
             file_type: file.file_type,
@@ -78,22 +73,26 @@ pub async fn detail(state: &AppState, import_id: &str) -> Result<ImportDetail, A
             .unwrap_or(usize::MAX)
     };
     files.sort_by_key(|file| order(&file.file_type));
-    let rules = imports::error_rules(db, import_id)
-        .await
-        .map_err(ApiError::from)?;
-    Ok(ImportDetail {
+    let rules = imports::error_rules(db, import_id).await?;
+    Ok(Some(ImportDetail {
         import: summary(import),
         stages,
         files,
         rules,
-    })
+    }))
 }
 
-pub async fn rejections(state: &AppState, query: RejectedQuery) -> Result<RejectedPage, AppError> {
-    if !(1..=MAX_PAGE).contains(&query.limit) || query.offset < 0 {
-        return Err(AppError::InvalidInput(format!(
-            "limit must be 1..{MAX_PAGE} and offset at least 0"
-        )));
+/// A page of an import's rejected rows (`limit` 1 to `max_page`).
+pub async fn rejections(
+    state: &AppState,
+    query: RejectedQuery,
+    max_page: i64,
+) -> Result<RejectedPage, ApiError> {
+    if !(1..=max_page).contains(&query.limit) {
+        return Err(ApiError::bad("limit", format!("must be 1 to {max_page}")));
+    }
+    if query.offset < 0 {
+        return Err(ApiError::bad("offset", "must be at least 0"));
     }
     let filter = ErrorFilter {
         file_type: query.file_type.filter(|value| !value.is_empty()),
@@ -106,8 +105,7 @@ pub async fn rejections(state: &AppState, query: RejectedQuery) -> Result<Reject
         query.offset,
         query.limit,
     )
-    .await
-    .map_err(ApiError::from)?;
+    .await?;
     Ok(RejectedPage {
         rows: rows
             .into_iter()

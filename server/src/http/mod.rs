@@ -15,8 +15,11 @@ mod api_v1;
 mod backend;
 mod error;
 mod export;
+mod funnel;
 mod health;
 mod imports;
+mod imports_api;
+mod incidents;
 mod indicators;
 mod ingest;
 mod openapi;
@@ -59,6 +62,10 @@ pub struct AppState {
     pub indicators: IndicatorService,
     /// The runs behind the numbers (runs list, run page).
     pub runs: crate::drilldown::RunService,
+    /// The incidents behind the availability figures (incidents list, incident page).
+    pub incidents: crate::drilldown::IncidentService,
+    /// Real prospects' journeys per product (journeys page).
+    pub funnel: crate::drilldown::FunnelService,
     pub notifier: RunNotifier,
     /// Runs imports continued from the web app.
     pub imports: crate::import::ImportRunner,

@@ -73,6 +73,9 @@ pub fn document() -> Value {
     ];
     runs_parameters.extend(time_parameters());
     runs_parameters.extend(filter_parameters());
+    let mut incidents_parameters = vec![runs_parameters[1].clone(), runs_parameters[2].clone()];
+    incidents_parameters.extend(time_parameters());
+    incidents_parameters.extend(filter_parameters());
     let mut summary_parameters = vec![group_parameter(names(&summary_groups, GroupBy::as_str))];
     summary_parameters.extend(time_parameters());
     summary_parameters.extend(filter_parameters());
@@ -115,7 +118,36 @@ pub fn document() -> Value {
                     "http_status": { "type": "integer", "nullable": true }, "error_code": { "type": "string", "nullable": true },
                     "error_label": { "type": "string", "nullable": true }, "message": { "type": "string", "nullable": true } } } },
                 "previous_run_id": { "type": "string", "nullable": true }, "next_run_id": { "type": "string", "nullable": true },
-                "incident_id": { "type": "string", "nullable": true } } }] }
+                "incident_id": { "type": "string", "nullable": true },
+                "step_events": { "type": "object", "nullable": true, "description": "Real prospects' events at the failed step within 15 minutes of the run's start", "properties": {
+                    "product_code": { "type": "string" }, "step_code": { "type": "string" },
+                    "from": { "type": "string", "format": "date-time" }, "to": { "type": "string", "format": "date-time" },
+                    "started": { "type": "integer" }, "completed": { "type": "integer" }, "failed": { "type": "integer" }, "abandoned": { "type": "integer" } } } } }] },
+            "Incident": { "type": "object", "properties": {
+                "id": { "type": "string" }, "probe_code": { "type": "string" },
+                "product_code": { "type": "string", "nullable": true }, "environment": { "type": "string", "nullable": true },
+                "started_at": { "type": "string", "format": "date-time" },
+                "ended_at": { "type": "string", "format": "date-time", "nullable": true },
+                "duration_s": { "type": "integer" }, "failed_runs": { "type": "integer" },
+                "failed_step_code": { "type": "string", "nullable": true }, "service_code": { "type": "string", "nullable": true },
+                "error_code": { "type": "string", "nullable": true }, "error_label": { "type": "string", "nullable": true },
+                "cause": { "type": "string", "enum": ["internal", "partner"] },
+                "impacted_prospects": { "type": "integer" } } },
+            "IncidentPage": { "type": "object", "properties": {
+                "from": { "type": "string", "format": "date-time" }, "to": { "type": "string", "format": "date-time" },
+                "items": { "type": "array", "items": { "$ref": "#/components/schemas/Incident" } },
+                "next_cursor": { "type": "string", "nullable": true },
+                "maintenance": { "type": "array", "items": { "type": "object", "properties": {
+                    "scope": { "type": "string", "enum": ["all", "product", "service", "probe"] },
+                    "scope_code": { "type": "string", "nullable": true },
+                    "starts_at": { "type": "string", "format": "date-time" }, "ends_at": { "type": "string", "format": "date-time" },
+                    "reason": { "type": "string", "nullable": true } } } } } },
+            "IncidentDetail": { "allOf": [{ "$ref": "#/components/schemas/Incident" }, { "type": "object", "properties": {
+                "runs": { "type": "array", "items": { "$ref": "#/components/schemas/Run" } },
+                "step_errors": { "type": "array", "items": { "type": "object", "properties": {
+                    "step_code": { "type": "string" }, "error_code": { "type": "string", "nullable": true },
+                    "error_label": { "type": "string", "nullable": true }, "count": { "type": "integer" } } } },
+                "recovery_run_id": { "type": "string", "nullable": true } } }] }
     });
     json!({
         "openapi": "3.0.3",
@@ -138,6 +170,10 @@ pub fn document() -> Value {
             "/runs/{run_id}": { "get": { "summary": "One run with its steps, its neighbours and its incident", "parameters": [
                 { "name": "run_id", "in": "path", "required": true, "schema": { "type": "string" } }
             ], "responses": with_errors(ok("RunDetail")) } },
+            "/incidents": { "get": { "summary": "Incidents that overlap the range, newest first, a page at a time, with the range's maintenance windows", "parameters": incidents_parameters, "responses": with_errors(ok("IncidentPage")) } },
+            "/incidents/{incident_id}": { "get": { "summary": "One incident with its failed runs, its steps' errors and its impact", "parameters": [
+                { "name": "incident_id", "in": "path", "required": true, "schema": { "type": "string" } }
+            ], "responses": with_errors(ok("IncidentDetail")) } },
             "/users": { "get": { "summary": "Local accounts and roles (admin)", "responses": with_errors(json!({ "description": "OK" })) } },
             "/ingest/probe-runs": { "post": ingest("Probe runs, each with its `steps` array (fields of the probe_runs and probe_steps files)") },
             "/ingest/journey-events": { "post": ingest("Journey events (fields of the journey_events file), each optionally with an embedded `prospect` object") }
@@ -158,7 +194,8 @@ pub fn document() -> Value {
                     "runs": { "type": "integer" }, "ok": { "type": "integer" }, "failed": { "type": "integer" },
                     "availability_pct": { "type": "number", "nullable": true },
                     "p50_ms": { "type": "number", "nullable": true }, "p95_ms": { "type": "number", "nullable": true }, "p99_ms": { "type": "number", "nullable": true },
-                    "incidents": { "type": "integer" }, "downtime_s": { "type": "integer" } } } } } },
+                    "incidents": { "type": "integer" }, "downtime_s": { "type": "integer" },
+                    "mttr_s": { "type": "integer", "nullable": true }, "mtbf_s": { "type": "integer", "nullable": true } } } } } },
             "IngestAnswer": { "type": "object", "properties": {
                 "accepted": { "type": "integer" }, "duplicates": { "type": "integer" },
                 "rejected": { "type": "array", "items": { "type": "object", "properties": {
@@ -168,6 +205,9 @@ pub fn document() -> Value {
             "Run": run_schemas["Run"],
             "RunPage": run_schemas["RunPage"],
             "RunDetail": run_schemas["RunDetail"],
+            "Incident": run_schemas["Incident"],
+            "IncidentPage": run_schemas["IncidentPage"],
+            "IncidentDetail": run_schemas["IncidentDetail"],
             "ProbePage": { "type": "object", "properties": { "items": { "type": "array", "items": { "type": "object" } }, "next_cursor": { "type": "string", "nullable": true } } }
         } }
     })

@@ -97,6 +97,20 @@ pub struct RunDetailJson {
     previous_run_id: Option<String>,
     next_run_id: Option<String>,
     incident_id: Option<String>,
+    step_events: Option<StepEventsJson>,
+}
+
+/// Real prospects' events at the failed step around the run, per outcome.
+#[derive(Serialize)]
+pub struct StepEventsJson {
+    product_code: String,
+    step_code: String,
+    from: String,
+    to: String,
+    started: i64,
+    completed: i64,
+    failed: i64,
+    abandoned: i64,
 }
 
 pub async fn detail(
@@ -133,5 +147,15 @@ pub async fn detail(
         previous_run_id: detail.previous_run_id,
         next_run_id: detail.next_run_id,
         incident_id: detail.incident_id,
+        step_events: detail.step_events.map(|events| StepEventsJson {
+            from: rfc3339(events.from_ms),
+            to: rfc3339(events.to_ms),
+            product_code: events.product_code,
+            step_code: events.step_code,
+            started: events.started,
+            completed: events.completed,
+            failed: events.failed,
+            abandoned: events.abandoned,
+        }),
     }))
 }

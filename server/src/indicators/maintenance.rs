@@ -1,6 +1,7 @@
 //! Which runs fall in a planned maintenance window: the one definition of the contract's
 //! rule (scope `all`, the probe's product, the probe itself, or the service of one of
-//! its journey's steps), used by rollups, incidents and the board.
+//! its journey's steps), used by rollups, incidents, the board, and the summary's MTBF
+//! (the time maintenance took out of a group's counted time).
 
 use std::collections::{HashMap, HashSet};
 
@@ -39,6 +40,29 @@ impl MaintenanceIndex {
             .iter()
             .filter(|window| window.starts_at_ms <= at_ms && at_ms < window.ends_at_ms)
             .any(|window| self.window_covers_probe(window, probe_code))
+    }
+
+    /// How long, inside `[from_ms, to_ms)`, windows covered every one of `probes` at
+    /// once (0 without probes). Coverage only changes at a window's start or end, so
+    /// each stretch between two such instants is covered whole or not at all.
+    pub fn covered_ms(&self, probes: &[&str], from_ms: i64, to_ms: i64) -> i64 {
+        if probes.is_empty() || from_ms >= to_ms {
+            return 0;
+        }
+        let mut instants = vec![from_ms, to_ms];
+        for window in &self.windows {
+            if window.starts_at_ms < to_ms && window.ends_at_ms > from_ms {
+                instants.push(window.starts_at_ms.clamp(from_ms, to_ms));
+                instants.push(window.ends_at_ms.clamp(from_ms, to_ms));
+            }
+        }
+        instants.sort_unstable();
+        instants.dedup();
+        instants
+            .windows(2)
+            .filter(|stretch| probes.iter().all(|probe| self.covers(probe, stretch[0])))
+            .map(|stretch| stretch[1] - stretch[0])
+            .sum()
     }
 
     fn window_covers_probe(&self, window: &MaintenanceWindow, probe_code: &str) -> bool {

@@ -28,7 +28,10 @@ mod service;
 mod stream;
 mod summary;
 
-pub use params::{parse_runs_query, parse_series_query, parse_summary_query};
+pub use params::{
+    parse_funnel_query, parse_incidents_query, parse_runs_query, parse_series_query,
+    parse_summary_query, validate_filters,
+};
 pub use service::resolve_range;
 pub use service::IndicatorService;
 

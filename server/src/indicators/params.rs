@@ -1,6 +1,8 @@
 //! Reading the API's query strings (`metric=..&bucket=..&product=A,B&product=C`) into the
 //! typed queries, with a 400 that names the parameter at fault.
 
+use app::domain::funnel::FunnelQuery;
+use app::domain::incidents::IncidentsQuery;
 use app::domain::indicators::{Bucket, Filters, GroupBy, Metric, SeriesQuery, SummaryQuery};
 use app::domain::runs::{RunsQuery, DEFAULT_PAGE};
 use app::domain::status::RunStatus;
@@ -61,6 +63,16 @@ impl Params {
                 })
             })
             .transpose()
+    }
+
+    /// A page's `limit` (its bounds are the list's to check).
+    fn limit(&self) -> Result<i64, IndicatorError> {
+        match self.single("limit")? {
+            None => Ok(DEFAULT_PAGE),
+            Some(text) => text
+                .parse()
+                .map_err(|_| IndicatorError::bad("limit", format!("'{text}' is not a number"))),
+        }
     }
 
     fn range(&self) -> Result<(String, String), IndicatorError> {
@@ -155,18 +167,40 @@ pub fn parse_runs_query(raw: &str) -> Result<RunsQuery, IndicatorError> {
             }
         }
     }
-    let limit = match params.single("limit")? {
-        None => DEFAULT_PAGE,
-        Some(text) => text
-            .parse()
-            .map_err(|_| IndicatorError::bad("limit", format!("'{text}' is not a number")))?,
-    };
     Ok(RunsQuery {
         filters: params.filters()?,
         statuses,
         from,
         to,
-        limit,
+        limit: params.limit()?,
+        cursor: params.single("cursor")?.map(str::to_string),
+    })
+}
+
+/// A funnel's query: `product` (required), the range, and `channel`.
+pub fn parse_funnel_query(raw: &str) -> Result<FunnelQuery, IndicatorError> {
+    let params = Params::new(raw);
+    let (from, to) = params.range()?;
+    Ok(FunnelQuery {
+        product: params
+            .single("product")?
+            .ok_or_else(|| IndicatorError::bad("product", "is required"))?
+            .to_string(),
+        from,
+        to,
+        channel: params.filters()?.channel,
+    })
+}
+
+/// An incidents list's query: the filters and range, `limit` and `cursor`.
+pub fn parse_incidents_query(raw: &str) -> Result<IncidentsQuery, IndicatorError> {
+    let params = Params::new(raw);
+    let (from, to) = params.range()?;
+    Ok(IncidentsQuery {
+        filters: params.filters()?,
+        from,
+        to,
+        limit: params.limit()?,
         cursor: params.single("cursor")?.map(str::to_string),
     })
 }

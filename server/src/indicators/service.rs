@@ -18,6 +18,7 @@ use super::catalog::QueryCatalog;
 use super::events::event_series;
 use super::facts::FactKind;
 use super::incidents;
+use super::maintenance::MaintenanceIndex;
 use super::params::validate_filters;
 use super::planner::SummedInto;
 use super::recent::RecentFacts;
@@ -220,6 +221,7 @@ impl IndicatorService {
             .await
             .map_err(|error| StorageError::Interrupted(format!("reading incidents: {error}")))??;
         let probes = catalog.probes_matching(&query.filters);
+        let maintenance = MaintenanceIndex::load(&self.db).await?;
         Ok(SummaryResponse {
             from: rfc3339(from),
             to: rfc3339(to),
@@ -227,6 +229,7 @@ impl IndicatorService {
                 &catalog,
                 &rows,
                 incidents,
+                &maintenance,
                 Scope {
                     group_by: query.group_by,
                     filters: &query.filters,

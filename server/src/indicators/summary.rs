@@ -5,19 +5,24 @@
 //! those of the steps that ran, its incidents those whose failed step it serves. The
 //! filters keep incidents by probe, failed step, service and error code.
 //!
+//! MTTR is a group's downtime over its periods; MTBF its counted time (the period up to
+//! now, less the time maintenance covered every probe of the group) not down, over its
+//! periods (`docs/api.md`).
+//!
 //! A group's incidents are its periods of unavailability: the incidents of its probes
 //! that overlap (or touch) in time make one period, so a partner outage seen by five
 //! probes is one incident of the service, and its downtime is counted once, not five
 //! times. Grouped by probe, with no filter on an incident's step or error, the database
 //! works out each probe's periods the same way instead of sending every incident.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use app::domain::indicators::{Filters, GroupBy, Metric, SummaryRow};
 
 use super::catalog::QueryCatalog;
 use super::facts::FactKind;
 use super::incidents::{Incident, ProbeIncidents};
+use super::maintenance::MaintenanceIndex;
 use super::rollups::RollupRow;
 use super::series::{group_key, keeps, Cell};
 
@@ -27,6 +32,13 @@ pub struct Period {
     pub from: i64,
     pub to: i64,
     pub now: i64,
+}
+
+impl Period {
+    /// The part of the period that has passed: `[from, min(to, now))`.
+    fn elapsed(&self) -> (i64, i64) {
+        (self.from, self.to.min(self.now).max(self.from))
+    }
 }
 
 /// What a summary is over: its group-by, its filters, the probes they keep (`None`:
@@ -76,11 +88,12 @@ pub enum IncidentsRead {
 }
 
 /// Rows of the summary from rollup rows (of `scope.kind`) and the incidents overlapping
-/// the period.
+/// the period; `maintenance` gives the time each group was not counted (for MTBF).
 pub fn summarise(
     catalog: &QueryCatalog,
     rows: &[RollupRow],
     incidents: IncidentsRead,
+    maintenance: &MaintenanceIndex,
     scope: Scope,
     period: Period,
 ) -> Vec<SummaryRow> {
@@ -114,12 +127,28 @@ pub fn summarise(
     for key in downtimes.keys() {
         cells.entry(key.clone()).or_default();
     }
+    let probes = probes_per_group(catalog, scope);
+    let (from, to) = period.elapsed();
     let mut summary: Vec<SummaryRow> = cells
         .into_iter()
         .map(|(key, cell)| {
             let (incidents, downtime_ms) = downtimes.remove(&key).unwrap_or((0, 0));
             let downtime_s = downtime_ms / 1000;
+            let (mttr_s, mtbf_s) = if incidents > 0 {
+                let group: Vec<&str> = probes
+                    .get(&key)
+                    .map(|probes| probes.iter().map(String::as_str).collect())
+                    .unwrap_or_default();
+                let counted_ms = (to - from) - maintenance.covered_ms(&group, from, to);
+                let mean =
+                    |ms: i64| Some((ms.max(0) as f64 / incidents as f64 / 1000.0).round() as i64);
+                (mean(downtime_ms), mean(counted_ms - downtime_ms))
+            } else {
+                (None, None)
+            };
             SummaryRow {
+                mttr_s,
+                mtbf_s,
                 runs: cell.all.total,
                 ok: cell.counted.ok,
                 failed: cell.counted.failed,
@@ -135,6 +164,35 @@ pub fn summarise(
         .collect();
     summary.sort_by(|a, b| a.key.cmp(&b.key));
     summary
+}
+
+/// Per group, the probes whose facts it counts (those the filters keep; grouped by step
+/// or service, those whose journey has a step of the group).
+fn probes_per_group(
+    catalog: &QueryCatalog,
+    scope: Scope,
+) -> HashMap<BTreeMap<String, String>, BTreeSet<String>> {
+    let mut groups: HashMap<BTreeMap<String, String>, BTreeSet<String>> = HashMap::new();
+    for (probe, info) in &catalog.probes {
+        if !keeps(scope.probes, probe) {
+            continue;
+        }
+        let steps = catalog
+            .step_service
+            .keys()
+            .filter(|(product, step)| {
+                product == &info.product && scope.keeps_step(catalog, probe, step)
+            })
+            .map(|(_, step)| step.as_str());
+        // Runs carry no step: a probe is in its run-level group once.
+        let run_level = (scope.kind == FactKind::Runs).then_some("");
+        for step in run_level.into_iter().chain(steps) {
+            if let Some(key) = group_key(catalog, scope.group_by, [probe, step, ""]) {
+                groups.entry(key).or_default().insert(probe.clone());
+            }
+        }
+    }
+    groups
 }
 
 /// Per group, the periods of unavailability that the incidents kept by `scope` make

@@ -229,6 +229,62 @@ pub async fn events_between(db: &Database, from: i64, to: i64) -> StorageResult<
     .await?)
 }
 
+/// How many events of `product` at `step` in `[from, to)` had each outcome.
+pub async fn outcomes_at_step(
+    db: &Database,
+    product: &str,
+    step: &str,
+    (from, to): (i64, i64),
+) -> StorageResult<Vec<(EventOutcome, i64)>> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT outcome, COUNT(*) FROM journey_events WHERE product_code = $1 \
+         AND occurred_at >= $2 AND occurred_at < $3 AND step_code = $4 GROUP BY outcome",
+    )
+    .bind(product)
+    .bind(from)
+    .bind(to)
+    .bind(step)
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter()
+        .map(|(outcome, count)| {
+            let outcome = outcome.parse().map_err(|error| {
+                super::StorageError::Corrupt(format!("journey_events.outcome: {error}"))
+            })?;
+            Ok((outcome, count))
+        })
+        .collect()
+}
+
+/// A journey event as the funnel reads it: journey id, time, step, outcome, channel.
+pub type FunnelEvent = (String, i64, String, String, String);
+
+/// Every event of `product` in `[from, to)`, read in one go (see [`super::packed`]).
+pub async fn product_events(
+    db: &Database,
+    product: &str,
+    (from, to): (i64, i64),
+) -> StorageResult<Vec<FunnelEvent>> {
+    super::packed::fetch_rows(
+        db,
+        &[
+            "journey_id",
+            "occurred_at",
+            "step_code",
+            "outcome",
+            "channel",
+        ],
+        "SELECT journey_id, occurred_at, step_code, outcome, channel FROM journey_events \
+         WHERE product_code = $1 AND occurred_at >= $2 AND occurred_at < $3",
+        &[
+            super::packed::Param::Text(product),
+            super::packed::Param::Int(from),
+            super::packed::Param::Int(to),
+        ],
+    )
+    .await
+}
+
 /// Each product's last journey step (where a journey completes).
 pub async fn last_steps(db: &Database) -> StorageResult<HashMap<String, String>> {
     let rows: Vec<(String, String)> = sqlx::query_as(

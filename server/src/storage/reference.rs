@@ -383,6 +383,21 @@ pub async fn error_codes(db: &Database) -> StorageResult<HashMap<String, ErrorCo
         .collect())
 }
 
+/// Each service's kind (internal or partner), by service.
+pub async fn service_kinds(db: &Database) -> StorageResult<HashMap<String, ServiceKind>> {
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT service_code, kind FROM services")
+        .fetch_all(db.pool())
+        .await?;
+    rows.into_iter()
+        .map(|(code, kind)| {
+            let kind = kind
+                .parse()
+                .map_err(|error| super::StorageError::Corrupt(format!("services.kind: {error}")))?;
+            Ok((code, kind))
+        })
+        .collect()
+}
+
 /// Each probe's product, by probe.
 pub async fn probe_products(db: &Database) -> StorageResult<HashMap<String, String>> {
     pairs(db, "SELECT probe_code, product_code FROM probes").await
@@ -403,6 +418,17 @@ pub async fn step_services(db: &Database) -> StorageResult<Vec<StepService>> {
             .fetch_all(db.pool())
             .await?,
     )
+}
+
+/// A product's journey: its steps in order (code, label, position).
+pub async fn journey_of(db: &Database, product: &str) -> StorageResult<Vec<(String, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT step_code, label, position FROM journey_steps WHERE product_code = $1 \
+         ORDER BY position",
+    )
+    .bind(product)
+    .fetch_all(db.pool())
+    .await?)
 }
 
 /// Every maintenance window, by start.

@@ -1,11 +1,11 @@
 //! Runs read one page at a time, newest first, and one run with its steps (the runs
-//! list and the run page). Pages follow a keyset (`started_at`, `run_id`), both
-//! descending, read from the `probe_runs_by_time` or `probe_runs_by_probe_time` index:
-//! a page costs the same at the start and at the end of a year, and a run stored while
-//! someone pages never moves the rows of the pages still to come.
+//! list and the run page). Pages follow a keyset (`started_at`, `run_id`, see
+//! [`super::keyset`]) read from the `probe_runs_by_time` or `probe_runs_by_probe_time`
+//! index.
 
 use app::domain::status::{RunStatus, StepStatus};
 
+use super::keyset::{push_after, PagePosition};
 use super::packed::{bind_all_as, push_in, Param};
 use super::runs::{RunSummary, RUN_SUMMARY_COLUMNS};
 use super::{Database, StorageResult};
@@ -24,13 +24,6 @@ pub struct RunSelection {
     pub failed_steps: Vec<String>,
     /// Error codes to read (empty: any, or none).
     pub error_codes: Vec<String>,
-}
-
-/// Where a page starts: after this run, in the list's order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RunPosition {
-    pub started_at_ms: i64,
-    pub run_id: String,
 }
 
 /// A run with what only its page shows.
@@ -98,20 +91,14 @@ fn conditions(selection: &RunSelection) -> Option<(String, Vec<Param<'_>>)> {
 pub async fn page_of_runs(
     db: &Database,
     selection: &RunSelection,
-    after: Option<&RunPosition>,
+    after: Option<&PagePosition>,
     limit: i64,
 ) -> StorageResult<Vec<RunSummary>> {
     let Some((mut sql, mut params)) = conditions(selection) else {
         return Ok(Vec::new());
     };
     if let Some(after) = after {
-        let n = params.len() + 1;
-        sql.push_str(&format!(
-            " AND (started_at < ${n} OR (started_at = ${n} AND run_id < ${}))",
-            n + 1
-        ));
-        params.push(Param::Int(after.started_at_ms));
-        params.push(Param::Text(&after.run_id));
+        push_after(&mut sql, &mut params, ("started_at", "run_id"), after);
     }
     let limit_at = params.len() + 1;
     params.push(Param::Int(limit));

@@ -200,3 +200,111 @@ async fn an_import_detail_names_the_rules_its_rows_broke(
     Ok(())
 }
 on_both_engines!(an_import_detail_names_the_rules_its_rows_broke);
+
+/// `/imports`, `/imports/{id}` and `/imports/{id}/errors` as JSON: the list, one
+/// import, its rejected rows page by page (each once, in order, never a personal value
+/// beyond the message the import wrote), 400 naming the parameter, 404, and the roles.
+async fn imports_read_through_the_json_api(engine: Engine) -> crate::support::TestResult {
+    let app = TestApp::start(engine).await?;
+    seed_import(&app.database.db, 250).await?;
+    let support = app.client_as(Role::Support).await?;
+    let get = |path: String| {
+        let client = support.clone();
+        let url = app.url(&path);
+        async move {
+            let answer = client.get(url).send().await?;
+            let status = answer.status();
+            let body: serde_json::Value = answer.json().await.unwrap_or_default();
+            Ok::<_, reqwest::Error>((status, body))
+        }
+    };
+    let (status, list) = get("/api/v1/imports".into()).await?;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(list["items"][0]["id"], IMPORT_ID);
+    assert_eq!(list["items"][0]["phase"], "daily");
+    assert_eq!(list["items"][0]["business_date"], "2026-02-28");
+    assert_eq!(list["items"][0]["status"], "succeeded");
+
+    let (status, one) = get(format!("/api/v1/imports/{IMPORT_ID}")).await?;
+    assert_eq!(status, StatusCode::OK, "{one}");
+    assert_eq!(one["stage"], "finish");
+    assert!(one["files"].is_array() && one["stages"].is_array(), "{one}");
+
+    // 254 rejected rows in pages of 100: each once, in the order of the file and line.
+    let mut lines = Vec::new();
+    let mut cursor = String::new();
+    let mut pages = 0;
+    loop {
+        let (status, page) = get(format!(
+            "/api/v1/imports/{IMPORT_ID}/errors?limit=100&cursor={cursor}"
+        ))
+        .await?;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert_eq!(page["total"], 254);
+        for row in page["items"].as_array().into_iter().flatten() {
+            lines.push((
+                row["file"].as_str().unwrap_or_default().to_string(),
+                row["line"].as_i64().unwrap_or(-1),
+            ));
+        }
+        pages += 1;
+        match page["next_cursor"].as_str() {
+            Some(next) => cursor = next.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(lines.len(), 254);
+    let unique: std::collections::HashSet<_> = lines.iter().collect();
+    assert_eq!(unique.len(), 254, "a row was listed twice");
+    let (_, ranged) = get(format!(
+        "/api/v1/imports/{IMPORT_ID}/errors?file_type=probe_steps&lang=en"
+    ))
+    .await?;
+    assert_eq!(ranged["total"], 1);
+    assert_eq!(ranged["items"][0]["column"], "position");
+    assert_eq!(ranged["items"][0]["rule"], "range");
+    assert!(
+        !ranged["items"][0]["message"]
+            .as_str()
+            .unwrap_or("rejection.range")
+            .contains("rejection.range"),
+        "the message is rendered: {ranged}"
+    );
+
+    for (query, parameter) in [
+        ("limit=0", "limit"),
+        ("limit=1001", "limit"),
+        ("cursor=zz", "cursor"),
+    ] {
+        let (status, body) = get(format!("/api/v1/imports/{IMPORT_ID}/errors?{query}")).await?;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
+        assert_eq!(
+            body["error"]["details"][0]["parameter"], parameter,
+            "{body}"
+        );
+    }
+    let (status, _) = get("/api/v1/imports/NOPE".into()).await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = get("/api/v1/imports/NOPE/errors".into()).await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let anonymous = app.client().get(app.url("/api/v1/imports")).send().await?;
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    for role in [Role::Viewer, Role::Sales] {
+        let client = app.client_as(role).await?;
+        for path in [
+            "/api/v1/imports".to_string(),
+            format!("/api/v1/imports/{IMPORT_ID}"),
+            format!("/api/v1/imports/{IMPORT_ID}/errors"),
+        ] {
+            let refused = client.get(app.url(&path)).send().await?;
+            assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{role:?} {path}");
+        }
+    }
+    let admin = app.client_as(Role::Admin).await?;
+    let allowed = admin.get(app.url("/api/v1/imports")).send().await?;
+    assert_eq!(allowed.status(), StatusCode::OK);
+    Ok(())
+}
+on_both_engines!(imports_read_through_the_json_api);

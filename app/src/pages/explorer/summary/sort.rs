@@ -19,13 +19,15 @@ pub enum SummaryColumn {
     Failures,
     Incidents,
     Downtime,
+    Mttr,
+    Mtbf,
 }
 
 pub type SummarySort = Sort<SummaryColumn>;
 
 impl SummaryColumn {
     /// The measured columns, in the order of the table.
-    pub const MEASURES: [SummaryColumn; 8] = [
+    pub const MEASURES: [SummaryColumn; 10] = [
         SummaryColumn::Runs,
         SummaryColumn::Availability,
         SummaryColumn::P50,
@@ -34,6 +36,8 @@ impl SummaryColumn {
         SummaryColumn::Failures,
         SummaryColumn::Incidents,
         SummaryColumn::Downtime,
+        SummaryColumn::Mttr,
+        SummaryColumn::Mtbf,
     ];
 
     /// Name in the URL, also the end of the header's translation key.
@@ -48,6 +52,8 @@ impl SummaryColumn {
             SummaryColumn::Failures => "failures",
             SummaryColumn::Incidents => "incidents",
             SummaryColumn::Downtime => "downtime",
+            SummaryColumn::Mttr => "mttr",
+            SummaryColumn::Mtbf => "mtbf",
         }
     }
 
@@ -69,6 +75,8 @@ impl SummaryColumn {
             SummaryColumn::Failures => Some(row.failed as f64),
             SummaryColumn::Incidents => Some(row.incidents as f64),
             SummaryColumn::Downtime => Some(row.downtime_s as f64),
+            SummaryColumn::Mttr => row.mttr_s.map(|s| s as f64),
+            SummaryColumn::Mtbf => row.mtbf_s.map(|s| s as f64),
         }
     }
 }
@@ -118,6 +126,8 @@ mod tests {
             p99_ms: None,
             incidents: 0,
             downtime_s: 0,
+            mttr_s: None,
+            mtbf_s: None,
         }
     }
 

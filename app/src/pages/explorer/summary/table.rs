@@ -1,5 +1,6 @@
 //! The "Synthèse" tab: one row per group (probe by default) with runs, availability,
-//! percentiles, failures, incidents and downtime; each row opens the explorer on it.
+//! percentiles, failures, incidents, downtime, MTTR and MTBF; each row opens the
+//! explorer on it.
 //! Clicking a header sorts the rows (the order lives in the URL).
 
 use leptos::prelude::*;
@@ -8,7 +9,7 @@ use leptos_router::components::A;
 use crate::api::indicators::indicators_summary;
 use crate::components::i18n_context::use_i18n;
 use crate::domain::indicators::{ExplorerOptions, GroupBy, SummaryQuery, SummaryRow};
-use crate::i18n::{format_count, format_duration_ms, format_percent, Lang};
+use crate::i18n::{format_count, format_duration_ms, format_percent, format_span_s, Lang};
 
 use super::sort::{compare_rows, SummaryColumn};
 use crate::pages::explorer::chart::data::label_of;
@@ -37,15 +38,6 @@ pub fn row_view(state: &ViewState, row: &SummaryRow) -> ViewState {
         }
     }
     next
-}
-
-/// Downtime as hours and minutes (`2 h 05 min`, `45 min`, `30 s`).
-pub fn format_downtime(seconds: i64) -> String {
-    match seconds {
-        s if s < 60 => format!("{s} s"),
-        s if s < 3_600 => format!("{} min", s / 60),
-        s => format!("{} h {:02} min", s / 3_600, (s % 3_600) / 60),
-    }
 }
 
 fn optional(value: Option<f64>, format: impl Fn(f64) -> String) -> String {
@@ -151,6 +143,9 @@ fn summary_row(
 ) -> impl IntoView {
     let name = row_name(row, options);
     let href = row_view(state, row).href();
+    let span = move |value: Option<i64>| {
+        optional(value.map(|s| s as f64), |s| format_span_s(lang, s as i64))
+    };
     let duration =
         move |value: Option<f64>| optional(value, |ms| format_duration_ms(lang, ms.round() as i64));
     view! {
@@ -163,7 +158,9 @@ fn summary_row(
             <td class="number">{duration(row.p99_ms)}</td>
             <td class="number">{format_count(lang, row.failed)}</td>
             <td class="number">{format_count(lang, row.incidents)}</td>
-            <td class="number">{format_downtime(row.downtime_s)}</td>
+            <td class="number">{format_span_s(lang, row.downtime_s)}</td>
+            <td class="number">{span(row.mttr_s)}</td>
+            <td class="number">{span(row.mtbf_s)}</td>
         </tr>
     }
 }
@@ -191,17 +188,12 @@ mod tests {
             p99_ms: None,
             incidents: 0,
             downtime_s: 0,
+            mttr_s: None,
+            mtbf_s: None,
         };
         assert_eq!(
             row_view(&state, &row).href(),
             "/explorer?from=now-7d&to=now&probe=PRB_X"
         );
-    }
-
-    #[test]
-    fn downtime_reads_in_hours_and_minutes() {
-        assert_eq!(format_downtime(30), "30 s");
-        assert_eq!(format_downtime(2_700), "45 min");
-        assert_eq!(format_downtime(7_500), "2 h 05 min");
     }
 }
