@@ -20,6 +20,8 @@ use components::require_login::RequireLogin;
 use pages::board::BoardPage;
 use pages::explorer::ExplorerPage;
 use pages::imports::ImportsPage;
+use pages::incidents::{IncidentPage, IncidentsPage};
+use pages::journeys::JourneysPage;
 use pages::login::LoginPage;
 use pages::runs::{RunPage, RunsPage};
 use pages::tokens::TokensPage;
@@ -37,6 +39,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/explorer") view=|| view! { <RequireLogin><ExplorerPage/></RequireLogin> }/>
                 <Route path=path!("/runs") view=|| view! { <RequireLogin><RunsPage/></RequireLogin> }/>
                 <Route path=path!("/runs/:run_id") view=|| view! { <RequireLogin><RunPage/></RequireLogin> }/>
+                <Route path=path!("/incidents") view=|| view! { <RequireLogin><IncidentsPage/></RequireLogin> }/>
+                <Route path=path!("/incidents/:incident_id") view=|| view! { <RequireLogin><IncidentPage/></RequireLogin> }/>
+                <Route path=path!("/journeys") view=|| view! { <RequireLogin><JourneysPage/></RequireLogin> }/>
                 <Route path=path!("/imports") view=|| view! { <RequireLogin><ImportsPage/></RequireLogin> }/>
                 <Route path=path!("/admin/users") view=|| view! { <RequireLogin><UsersPage/></RequireLogin> }/>
                 <Route path=path!("/admin/tokens") view=|| view! { <RequireLogin><TokensPage/></RequireLogin> }/>

@@ -166,7 +166,7 @@ test('a chart downloads as XLSX from the server with the same parameters', async
   await openExplorer(page, '?from=now-24h&to=now&product=CCO');
   const link = chart(page, 'Disponibilité').getByRole('link', { name: 'XLSX' });
   const href = await link.getAttribute('href');
-  expect(href).toBe('/api/v1/export/series.xlsx?metric=availability&bucket=5m&from=now-24h&to=now&product=CCO');
+  expect(href).toBe('/api/v1/export/series.xlsx?metric=availability&bucket=5m&from=now-24h&to=now&product=CCO&environment=prod');
   const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
   expect(download.suggestedFilename()).toBe('vigie-availability.xlsx');
   const workbook = fs.readFileSync(await download.path());
@@ -213,7 +213,12 @@ test('the summary tab lists probes, and a row opens the charts filtered on it', 
   const table = page.getByRole('table', { name: 'Synthèse' });
   await expect(table.getByRole('columnheader', { name: 'Sonde' })).toBeVisible();
   await expect(table.getByRole('columnheader', { name: 'Indisponibilité' })).toBeVisible();
+  // Production first: the 12 production probes; the 8 recette ones when asked, marked.
+  await expect(table.locator('tbody tr')).toHaveCount(12);
+  await expect(page.locator('.recette-mark')).toHaveCount(0);
+  await page.goto('/explorer?from=now-24h&to=now&tab=summary&environment=prod,recette');
   await expect(table.locator('tbody tr')).toHaveCount(20);
+  await expect(page.locator('.recette-mark')).toBeVisible();
   await expect(table.locator('tbody tr').first().locator('td').nth(1)).toHaveText(/^\d{1,3},\d %$|^—$/);
   const first = table.locator('tbody tr').first().getByRole('link');
   await first.click();
@@ -338,7 +343,7 @@ test('brushing a span of a chart narrows the range in the URL and reloads the ch
 test('the summary table sorts by a clicked header, and a second click reverses', async ({ page }) => {
   await openExplorer(page, '?from=now-24h&to=now&tab=summary');
   const table = page.getByRole('table', { name: 'Synthèse' });
-  await expect(table.locator('tbody tr')).toHaveCount(20);
+  await expect(table.locator('tbody tr')).toHaveCount(12);
   const header = table.getByRole('columnheader', { name: 'Disponibilité', exact: true });
   await expect(header).toHaveAttribute('aria-sort', 'none');
   // Availability as numbers ("99,5 %"; "—" when nothing was counted).
@@ -437,7 +442,11 @@ test('a chart that cannot be split by the chosen group-by says why', async ({ pa
 });
 
 test('the journey events chart says which filter it cannot apply', async ({ page }) => {
-  await openExplorer(page, '?from=now-24h&to=now&environment=prod');
+  // Production only (the default) is what real prospects' events are: no note then.
+  await openExplorer(page, '?from=now-24h&to=now');
+  await expect(chart(page, 'Événements de parcours').getByRole('img')).toBeVisible();
+  await expect(chart(page, 'Événements de parcours').locator('.chart-note')).toHaveCount(0);
+  await page.goto('/explorer?from=now-24h&to=now&environment=recette');
   await expect(chart(page, 'Événements de parcours')).toContainText(
     'Non filtré selon « Environnement » : les événements de parcours ne portent pas cette information.');
   await expect(chart(page, 'Passages').locator('.chart-note')).toHaveCount(0);

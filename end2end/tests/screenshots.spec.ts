@@ -39,7 +39,7 @@ test('screenshot of the explorer', async ({ page }) => {
   await page.screenshot({ path: path.join(folder, 'explorer-en.png'), fullPage: true });
   await page.getByRole('button', { name: 'Français' }).click();
   await page.goto('/explorer?from=now-24h&to=now&tab=summary&sort=-availability');
-  await expect(page.getByRole('table', { name: 'Synthèse' }).locator('tbody tr')).toHaveCount(20);
+  await expect(page.getByRole('table', { name: 'Synthèse' }).locator('tbody tr')).toHaveCount(12);
   await page.screenshot({ path: path.join(folder, 'explorer-summary-fr.png'), fullPage: true });
 });
 
@@ -59,4 +59,29 @@ test('screenshots of the runs list and a failed run, desktop and phone', async (
   await page.getByRole('button', { name: 'English' }).click();
   await expect(page.getByRole('figure', { name: 'Steps of the run' })).toBeVisible();
   await page.screenshot({ path: path.join(folder, 'run-en.png'), fullPage: true });
+});
+
+test('screenshots of the incidents timeline, an incident and the funnel, in both languages', async ({ page }) => {
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.goto('/incidents?from=now-2d&to=now');
+  await logIn(page, 'viewer');
+  const timeline = page.getByRole('figure', { name: 'Chronologie des indisponibilités' });
+  await expect(timeline.locator('a.bar.incident').first()).toBeVisible();
+  await page.screenshot({ path: path.join(folder, 'incidents-fr.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: path.join(folder, 'incidents-phone-fr.png'), fullPage: true });
+  await page.setViewportSize({ width: 1440, height: 1000 });
+  await page.getByRole('table', { name: 'Indisponibilités' }).locator('tbody tr').filter({ hasText: 'ESIGN' }).first().getByRole('link').click();
+  await expect(page.getByRole('table', { name: 'Passages en échec' })).toBeVisible();
+  await page.screenshot({ path: path.join(folder, 'incident-fr.png'), fullPage: true });
+  await page.goto('/journeys?from=now-2d&to=now');
+  await expect(page.getByRole('table', { name: 'Entonnoir du parcours' }).locator('tbody tr').first()).toBeVisible();
+  await page.screenshot({ path: path.join(folder, 'journeys-fr.png'), fullPage: true });
+  await page.getByRole('button', { name: 'English' }).click();
+  await expect(page.getByRole('table', { name: 'Journey funnel' })).toBeVisible();
+  await page.screenshot({ path: path.join(folder, 'journeys-en.png'), fullPage: true });
+  await page.goto('/incidents?from=now-2d&to=now&lanes=service');
+  await expect(page.getByRole('figure', { name: 'Incident timeline' }).locator('a.bar.incident').first()).toBeVisible();
+  await page.screenshot({ path: path.join(folder, 'incidents-en.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Français' }).click();
 });

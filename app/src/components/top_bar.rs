@@ -39,6 +39,8 @@ pub fn TopBar() -> impl IntoView {
                 <A href="/">{move || i18n.t("nav.board")}</A>
                 <A href="/explorer">{move || i18n.t("nav.explorer")}</A>
                 <A href="/runs">{move || i18n.t("nav.runs")}</A>
+                <A href="/incidents">{move || i18n.t("nav.incidents")}</A>
+                <A href="/journeys">{move || i18n.t("nav.journeys")}</A>
                 <Show when=is_support>
                     <A href="/imports">{move || i18n.t("nav.imports")}</A>
                 </Show>

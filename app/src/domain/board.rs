@@ -58,6 +58,9 @@ pub struct ProbeTile {
     pub last_error_label: Option<String>,
     /// Start of the current streak of failed runs, when the probe is down.
     pub down_since_ms: Option<i64>,
+    /// The incident its last run belongs to, when the probe is down and one is open.
+    #[serde(default)]
+    pub incident_id: Option<String>,
     /// Availability in percent, maintenance excluded; `None` when no run counts.
     pub availability_today: Option<f64>,
     pub availability_7d: Option<f64>,

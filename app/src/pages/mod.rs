@@ -3,6 +3,8 @@
 pub mod board;
 pub mod explorer;
 pub mod imports;
+pub mod incidents;
+pub mod journeys;
 pub mod login;
 pub mod runs;
 pub mod tokens;

@@ -4,6 +4,7 @@ use app::domain::board::{BoardSnapshot, ProbeState, ProbeTile, ProductBoard, Rec
 use app::domain::time_range::start_of_paris_day;
 
 use super::state::{failing_streak_start, probe_state};
+use crate::indicators::incidents;
 use crate::indicators::maintenance::MaintenanceIndex;
 use crate::indicators::{IndicatorError, IndicatorService};
 use crate::storage::{reference, runs, Database, StorageError, StorageResult};
@@ -83,6 +84,12 @@ impl BoardService {
             };
             let last = probe_runs.last();
             let last_failed = last.filter(|run| run.status.is_failure());
+            let incident_id = match last_failed {
+                Some(run) if state == ProbeState::Down => {
+                    incidents::containing(&self.db, &probe.probe_code, run.started_at_ms).await?
+                }
+                _ => None,
+            };
             let tile = ProbeTile {
                 probe_code: probe.probe_code.clone(),
                 label: probe.label,
@@ -100,6 +107,7 @@ impl BoardService {
                 down_since_ms: (state == ProbeState::Down)
                     .then(|| failing_streak_start(&probe_runs))
                     .flatten(),
+                incident_id,
                 availability_today: pct(0),
                 availability_7d: pct(1),
                 availability_30d: pct(2),

@@ -142,6 +142,10 @@ async fn the_board_computes_states_and_availability(engine: Engine) -> crate::su
     };
     assert_eq!(down.state, ProbeState::Down);
     assert_ne!(up.state, ProbeState::Down);
+    // The down probe's tile names its open incident, which started with its streak.
+    let since = down.down_since_ms.ok_or("a down probe says since when")?;
+    assert_eq!(down.incident_id, Some(format!("P_DOWN-{since}")));
+    assert_eq!(up.incident_id, None);
     assert_eq!(board.down().len(), 1);
     for (tile, code) in [(up, "P_UP"), (down, "P_DOWN")] {
         let close = |actual: Option<f64>, expected: Option<f64>| match (actual, expected) {

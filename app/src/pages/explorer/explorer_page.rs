@@ -1,4 +1,6 @@
 use leptos::prelude::*;
+
+use crate::components::environment_choice::RecetteMark;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
@@ -76,6 +78,7 @@ pub fn ExplorerPage() -> impl IntoView {
             <TimePicker state on_change/>
             {options_error}
             <FilterBar state options on_change/>
+            <RecetteMark environments=Signal::derive(move || state.with(|state| state.filters.environment.clone()))/>
             <div class="tabs" role="tablist" aria-label=move || i18n.t("explorer.title")>
                 {tab_button(Tab::Charts, "explorer.tab.charts")}
                 {tab_button(Tab::Summary, "explorer.tab.summary")}

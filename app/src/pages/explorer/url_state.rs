@@ -6,7 +6,9 @@ use leptos_router::params::ParamsMap;
 
 use crate::domain::indicators::{Bucket, Filters, GroupBy, Metric};
 use crate::domain::time_range::resolve;
-use crate::pages::url_query::{filter_pairs, filters_from, list, query_string, repair_time};
+use crate::pages::url_query::{
+    filter_pairs, filters_from, list, production_filters, query_string, repair_time,
+};
 
 use super::summary::sort::{sort_from_url, sort_to_url, SummaryColumn, SummarySort};
 
@@ -127,7 +129,7 @@ impl Default for ViewState {
             group_by: None,
             duration_metric: Metric::DurationP95,
             failures_by: None,
-            filters: Filters::default(),
+            filters: production_filters(),
             tab: Tab::Charts,
             tables: Vec::new(),
             zoom: None,
@@ -294,10 +296,7 @@ impl ViewState {
 
     /// Whether any filter keeps only some rows.
     pub fn is_filtered(&self) -> bool {
-        self.filters
-            .named()
-            .iter()
-            .any(|(_, values)| !values.is_empty())
+        self.filters != production_filters()
     }
 
     /// Whether the chart `id` is shown as a table.
@@ -339,7 +338,7 @@ mod tests {
     fn an_empty_query_gives_the_last_24_hours_of_everything() {
         let state = query(&[]);
         assert_eq!(state, ViewState::default());
-        assert_eq!(state.to_query(), "?from=now-24h&to=now");
+        assert_eq!(state.to_query(), "?from=now-24h&to=now&environment=prod");
     }
 
     #[test]
@@ -446,9 +445,15 @@ mod tests {
     #[test]
     fn a_summary_header_sorts_ascending_then_flips() {
         let state = ViewState::default().with_summary_sorted(SummaryColumn::Runs);
-        assert_eq!(state.to_query(), "?from=now-24h&to=now&sort=runs");
+        assert_eq!(
+            state.to_query(),
+            "?from=now-24h&to=now&environment=prod&sort=runs"
+        );
         let again = state.with_summary_sorted(SummaryColumn::Runs);
-        assert_eq!(again.to_query(), "?from=now-24h&to=now&sort=-runs");
+        assert_eq!(
+            again.to_query(),
+            "?from=now-24h&to=now&environment=prod&sort=-runs"
+        );
     }
 
     #[test]

@@ -9,5 +9,5 @@ mod url_state;
 mod waterfall;
 
 pub use run_page::RunPage;
-pub use runs_page::RunsPage;
+pub use runs_page::{RunsPage, RunsTable};
 pub use url_state::{run_href, RunsView};

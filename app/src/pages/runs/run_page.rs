@@ -1,5 +1,6 @@
 //! `/runs/:run_id`: one run, its steps as a waterfall, its error (code, label,
-//! category, message, agent), and the probe's runs just before and after.
+//! category, message, agent), its incident, how many real prospects' events its failed
+//! step saw around it, and the probe's runs just before and after.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -7,7 +8,8 @@ use leptos_router::hooks::use_params_map;
 use crate::api::runs::show_run;
 use crate::components::i18n_context::{use_i18n, I18n};
 use crate::domain::runs::RunDetail;
-use crate::i18n::{format_datetime, format_duration_ms};
+use crate::i18n::{format_count, format_datetime, format_duration_ms, Message};
+use crate::pages::incidents::incident_href;
 
 use super::url_state::{run_href, RunsView};
 use super::waterfall::Waterfall;
@@ -70,7 +72,18 @@ fn RunView(i18n: I18n, detail: RunDetail) -> impl IntoView {
             {http.map(|code| view! { <div><dt>{i18n.t("run.http_status")}</dt><dd>{code}</dd></div> })}
             {detail.error_message.clone().map(|text| view! { <div><dt>{i18n.t("run.message")}</dt><dd>{text}</dd></div> })}
             {detail.agent.clone().map(|text| view! { <div><dt>{i18n.t("run.agent")}</dt><dd>{text}</dd></div> })}
-            {detail.incident_id.clone().map(|id| view! { <div><dt>{i18n.t("run.incident")}</dt><dd class="code">{id}</dd></div> })}
+            {detail.incident_id.clone().map(|id| view! {
+                <div><dt>{i18n.t("run.incident")}</dt><dd><a class="code" href=incident_href(&id)>{id.clone()}</a></dd></div>
+            })}
+            {detail.step_events.clone().map(|events| {
+                let counts = Message::new("run.step_events.counts")
+                    .arg(format_count(lang, events.started))
+                    .arg(format_count(lang, events.completed))
+                    .arg(format_count(lang, events.failed))
+                    .arg(format_count(lang, events.abandoned))
+                    .render(lang);
+                view! { <div class="step-events"><dt>{i18n.t("run.step_events")}</dt><dd>{counts}</dd></div> }
+            })}
         </dl>
         <h2>{i18n.t("run.waterfall")}</h2>
         <Waterfall steps=detail.steps.clone() run_duration_ms=run.duration_ms

@@ -4,7 +4,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
+use crate::pages::url_query::scope_text;
+
 use crate::api::runs::list_runs;
+use crate::components::environment_choice::{EnvironmentChoice, RecetteMark};
 use crate::components::i18n_context::{use_i18n, I18n};
 use crate::domain::runs::RunItem;
 use crate::domain::status::RunStatus;
@@ -43,20 +46,15 @@ pub fn RunsPage() -> impl IntoView {
             .map(|page| page.counts)
             .unwrap_or_default()
     });
-    let scope = move || {
-        view_state.with(|view| {
-            let mut parts = vec![format!("{} → {}", view.from, view.to)];
-            for (name, values) in view.filters.named() {
-                if !values.is_empty() {
-                    parts.push(format!("{name} = {}", values.join(", ")));
-                }
-            }
-            parts.join(" · ")
-        })
-    };
+    let environments =
+        Signal::derive(move || view_state.with(|view| view.filters.environment.clone()));
+    let scope = move || view_state.with(|view| scope_text(&view.from, &view.to, &view.filters));
     view! {
         <h1>{move || i18n.t("runs.title")}</h1>
         <p class="hint runs-scope">{scope}</p>
+        <EnvironmentChoice current=environments
+            on_choose=Callback::new(move |chosen| go.run(view_state.get_untracked().with_environments(chosen)))/>
+        <RecetteMark environments/>
         <div class="status-choices" role="group" aria-label=move || i18n.t("runs.status")>
             {status_choices().into_iter().map(|(key, statuses)| {
                 let pressed = {
@@ -82,7 +80,7 @@ pub fn RunsPage() -> impl IntoView {
                 Ok(found) => {
                     let next = found.next_cursor.clone();
                     view! {
-                        <RunsTable i18n runs=found.runs/>
+                        <RunsTable i18n runs=found.runs label=i18n.t("runs.title")/>
                         <Pager i18n view_state next go/>
                     }.into_any()
                 }
@@ -92,12 +90,12 @@ pub fn RunsPage() -> impl IntoView {
     }
 }
 
-/// The runs of a page, each opening its run page.
+/// Runs, each opening its run page; `label` names the table.
 #[component]
-fn RunsTable(i18n: I18n, runs: Vec<RunItem>) -> impl IntoView {
+pub fn RunsTable(i18n: I18n, runs: Vec<RunItem>, label: String) -> impl IntoView {
     let lang = i18n.lang();
     view! {
-        <table class="runs-table" aria-label=i18n.t("runs.title")>
+        <table class="runs-table" aria-label=label>
             <thead><tr>
                 <th scope="col">{i18n.t("runs.started_at")}</th>
                 <th scope="col">{i18n.t("runs.probe")}</th>

@@ -7,7 +7,9 @@ use crate::components::require_login::encode_component;
 use crate::domain::indicators::Filters;
 use crate::domain::runs::RunsQuery;
 use crate::domain::status::RunStatus;
-use crate::pages::url_query::{filter_pairs, filters_from, list, query_string, repair_time};
+use crate::pages::url_query::{
+    filter_pairs, filters_from, list, production_filters, query_string, repair_time,
+};
 
 pub const RUNS_PATH: &str = "/runs";
 /// Runs per page in the web app.
@@ -28,7 +30,7 @@ impl Default for RunsView {
         RunsView {
             from: "now-24h".into(),
             to: "now".into(),
-            filters: Filters::default(),
+            filters: production_filters(),
             statuses: Vec::new(),
             cursor: None,
         }
@@ -110,6 +112,14 @@ impl RunsView {
         }
     }
 
+    /// The same list in `environments`, from its first page.
+    pub fn with_environments(&self, environments: Vec<String>) -> RunsView {
+        let mut next = self.clone();
+        next.filters.environment = environments;
+        next.cursor = None;
+        next
+    }
+
     /// The same list from `cursor` (`None`: the first page).
     pub fn at(&self, cursor: Option<String>) -> RunsView {
         RunsView {
@@ -122,16 +132,7 @@ impl RunsView {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn lookup(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Vec<String> {
-        move |name| {
-            pairs
-                .iter()
-                .filter(|(key, _)| *key == name)
-                .map(|(_, value)| value.to_string())
-                .collect()
-        }
-    }
+    use crate::pages::url_query::lookup;
 
     #[test]
     fn a_view_round_trips_through_its_link() {

@@ -8,6 +8,7 @@ use crate::domain::status::RunStatus;
 use crate::i18n::{format_duration_ms, format_percent, Lang, Message};
 use crate::pages::runs::RunsView;
 
+use crate::components::environment_choice::PRODUCTION;
 use crate::pages::explorer::url_state::{ViewState, DURATION_METRICS};
 use crate::pages::url_query::{filter_pairs, query_string};
 
@@ -180,8 +181,12 @@ impl ChartKind {
             .filters
             .named()
             .into_iter()
+            // Real prospects' events are production's: a production-only view filters
+            // them already.
             .filter(|(name, values)| {
+                let production_only = *name == "environment" && values.as_slice() == [PRODUCTION];
                 !values.is_empty()
+                    && !production_only
                     && GroupBy::ALL
                         .iter()
                         .any(|group| group.as_str() == *name && !group.groups_events())
@@ -342,8 +347,9 @@ mod tests {
     #[test]
     fn the_events_chart_says_which_filter_it_cannot_apply() {
         let mut state = ViewState::default();
+        // Production only (the default) is what events are: no note.
         assert!(ChartKind::Events.notes(&state).is_empty());
-        state.filters.environment = vec!["prod".into()];
+        state.filters.environment = vec!["recette".into()];
         let rendered = |state: &ViewState| -> Vec<String> {
             ChartKind::Events
                 .notes(state)
@@ -403,7 +409,7 @@ mod tests {
         assert_eq!(
             ChartKind::Failures.xlsx_href(&state, 1_764_153_000_000),
             "/api/v1/export/series.xlsx?metric=failures&bucket=5m&group_by=error_code\
-             &from=now-24h&to=now&product=CCO&product=PEA"
+             &from=now-24h&to=now&product=CCO&product=PEA&environment=prod"
         );
     }
 

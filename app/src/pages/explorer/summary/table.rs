@@ -36,6 +36,10 @@ pub fn row_view(state: &ViewState, row: &SummaryRow) -> ViewState {
         if let Some(values) = next.filters.named_mut(name) {
             *values = vec![code.clone()];
         }
+        // A probe has its environment: the row of a recette probe opens on it.
+        if name == "probe" {
+            next.filters.environment.clear();
+        }
     }
     next
 }
