@@ -7,6 +7,7 @@
 //! the growth of each query's time from the first scale to the others.
 
 mod dataset;
+mod drilldown;
 mod import;
 mod ingest;
 mod queries;

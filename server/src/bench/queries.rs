@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use app::domain::incidents::IncidentsQuery;
 use app::domain::indicators::{
     Bucket, Filters, GroupBy, Metric, Series, SeriesQuery, SummaryQuery, SummaryRow,
 };
@@ -10,7 +11,7 @@ use app::domain::runs::{RunsQuery, DEFAULT_PAGE};
 use app::domain::status::RunStatus;
 use app::domain::time_range::resolve;
 
-use super::{raw, BenchError};
+use super::{drilldown, raw, BenchError};
 use crate::drilldown::RunService;
 use crate::indicators::{IndicatorError, IndicatorService};
 use crate::storage::Database;
@@ -37,6 +38,10 @@ enum Shape {
     Summary(SummaryQuery),
     /// The first page of a runs list.
     Runs(RunsQuery),
+    /// The first page of an incidents list.
+    Incidents(IncidentsQuery),
+    /// The page of the newest failed run.
+    RunPage,
 }
 
 fn series(metric: Metric, bucket: Bucket, group_by: Option<GroupBy>, from: &str) -> Shape {
@@ -145,6 +150,11 @@ fn mix() -> Vec<(&'static str, Shape)> {
             "runs page 30d of one probe",
             runs_page(Vec::new(), true, "now-30d"),
         ),
+        (
+            "incidents 1y first page",
+            Shape::Incidents(drilldown::incidents_query("now-12M")),
+        ),
+        ("run page newest failed", Shape::RunPage),
     ]
 }
 
@@ -209,7 +219,7 @@ where
 /// asking every target in turn, timed (so that a change of the machine's pace during the
 /// run weighs on every target alike): per target, the last answer and the timings
 /// (milliseconds).
-async fn timed_side_by_side<T, F, Fut>(
+pub(super) async fn timed_side_by_side<T, F, Fut>(
     repeat: u32,
     count: usize,
     mut ask: F,
@@ -236,7 +246,7 @@ where
 /// Times the raw GROUP BY `ask`: its first run when that takes a second or more, else
 /// (a single sample of a fast query is mostly noise) the median of five more, the first
 /// one serving as warm-up: the last answer and the time (milliseconds).
-async fn timed_raw<T, F, Fut>(mut ask: F) -> Result<(T, f64), BenchError>
+pub(super) async fn timed_raw<T, F, Fut>(mut ask: F) -> Result<(T, f64), BenchError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, BenchError>>,
@@ -261,8 +271,8 @@ pub struct Target {
 }
 
 /// The services a target is asked through.
-struct Side<'a> {
-    target: &'a Target,
+pub(super) struct Side<'a> {
+    pub(super) target: &'a Target,
     /// As the server runs it: with the window of recent facts and the change watch.
     service: IndicatorService,
     /// Rollups and raw rows only.
@@ -270,13 +280,13 @@ struct Side<'a> {
 }
 
 /// What one query measured on one target, before its figures are summed up.
-struct Measured {
-    agrees: bool,
-    worst: f64,
-    raw_ms: f64,
-    points: usize,
-    timings: Vec<f64>,
-    rollup_timings: Vec<f64>,
+pub(super) struct Measured {
+    pub(super) agrees: bool,
+    pub(super) worst: f64,
+    pub(super) raw_ms: f64,
+    pub(super) points: usize,
+    pub(super) timings: Vec<f64>,
+    pub(super) rollup_timings: Vec<f64>,
 }
 
 /// Times the mix on every target, each query in turn on each target: per target, the
@@ -407,6 +417,8 @@ async fn measure(
             }
         }
         Shape::Runs(query) => all = measure_runs(sides, query, repeat).await?,
+        Shape::Incidents(query) => all = drilldown::measure_incidents(sides, query, repeat).await?,
+        Shape::RunPage => all = drilldown::measure_run_page(sides, repeat).await?,
     }
     Ok(all)
 }
