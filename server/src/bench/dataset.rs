@@ -1,13 +1,19 @@
-//! The benchmark's data: the demo's probes and scenario, one run every 5 minutes each.
+//! The benchmark's data: the demo's probes and scenario, one run every 5 minutes each,
+//! and the demo's real-prospect journeys (events and sealed prospects) over the same
+//! span, at the demo's volume.
 
 use std::time::Instant;
+
+use std::sync::Arc;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use super::BenchError;
 use crate::clock::now_ms;
+use crate::crypto::{LocalKeyProvider, PersonalDataCipher};
 use crate::demo::catalog::{catalog, probes};
+use crate::demo::journeys::fill_history;
 use crate::demo::probe_runs::{generate_run, probe_offset_ms, INTERVAL_MS};
 use crate::demo::scenario::Scenario;
 use crate::indicators::refresh;
@@ -19,6 +25,8 @@ use crate::storage::Database;
 pub struct LoadFigures {
     pub runs: u64,
     pub steps: u64,
+    /// Real-prospect journeys generated (their events are stored too).
+    pub journeys: u64,
     pub insert_s: f64,
     pub rollup_s: f64,
     /// End of the generated history (the "now" of the queries).
@@ -26,6 +34,7 @@ pub struct LoadFigures {
 }
 
 const BATCH: usize = 5_000;
+const JOURNEY_SEED: u64 = 29;
 
 pub async fn load(db: &Database, days: u32, probe_count: u32) -> Result<LoadFigures, BenchError> {
     let end = now_ms();
@@ -56,12 +65,17 @@ pub async fn load(db: &Database, days: u32, probe_count: u32) -> Result<LoadFigu
         runs += insert_runs(db, &batch, end).await?;
         insert_s += timer.elapsed().as_secs_f64();
     }
+    let cipher = PersonalDataCipher::new(Arc::new(LocalKeyProvider::demo()));
+    let journeys = fill_history(db, &cipher, &scenario, JOURNEY_SEED, start, end)
+        .await
+        .map_err(|error| BenchError::Query(error.to_string()))?;
     let timer = Instant::now();
     refresh::rebuild(db, start, end).await?;
     let rollup_s = timer.elapsed().as_secs_f64();
     Ok(LoadFigures {
         runs,
         steps,
+        journeys,
         insert_s,
         rollup_s,
         end_ms: end,

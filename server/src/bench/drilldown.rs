@@ -1,6 +1,7 @@
-//! The drill-down in the query mix: the first page of a year's incidents and the page
-//! of the newest failed run, timed through their services and checked against the raw
-//! rows (the incidents of the range in order, the run's steps).
+//! The drill-down in the query mix: the first page of a year's incidents, the page of
+//! the newest failed run and a product's funnel, timed through their services and
+//! checked against the raw rows (the incidents of the range in order, the run's steps,
+//! the journeys that started in the range and reached each step, counted plainly).
 
 use app::domain::incidents::IncidentsQuery;
 use app::domain::indicators::Filters;
@@ -9,7 +10,12 @@ use app::domain::time_range::resolve;
 
 use super::queries::{query_error, Measured, Side};
 use super::BenchError;
-use crate::drilldown::{IncidentService, RunService};
+use std::collections::{HashMap, HashSet};
+
+use app::domain::funnel::FunnelQuery;
+
+use crate::drilldown::funnel::JOURNEY_HORIZON_MS;
+use crate::drilldown::{FunnelService, IncidentService, RunService};
 use crate::indicators::IndicatorError;
 use crate::storage::StorageError;
 
@@ -128,6 +134,99 @@ pub async fn measure_run_page(
             worst: 0.0,
             raw_ms,
             points: answer.steps.len(),
+            rollup_timings: timings.clone(),
+            timings,
+        });
+    }
+    Ok(all)
+}
+
+/// The funnel of the first demo product from `from` until now.
+pub fn funnel_query(from: &str) -> FunnelQuery {
+    FunnelQuery {
+        product: crate::demo::catalog::PRODUCTS
+            .first()
+            .map(|product| product.code.to_string())
+            .unwrap_or_default(),
+        from: from.into(),
+        to: "now".into(),
+        channel: Vec::new(),
+    }
+}
+
+/// The journeys that started in the range (by their first event) and, per step in
+/// journey order, how many of them have an event there: every event of the product
+/// around the range read, then counted with sets.
+async fn raw_funnel(side: &Side<'_>, query: &FunnelQuery) -> Result<(i64, Vec<i64>), BenchError> {
+    let now = side.target.now;
+    let from = resolve(&query.from, now).map_err(query_error)?;
+    let to = resolve(&query.to, now).map_err(query_error)?;
+    let steps: Vec<String> = sqlx::query_scalar(
+        "SELECT step_code FROM journey_steps WHERE product_code = $1 ORDER BY position",
+    )
+    .bind(&query.product)
+    .fetch_all(side.target.db.pool())
+    .await
+    .map_err(storage)?;
+    let events: Vec<(String, i64, String)> = sqlx::query_as(
+        "SELECT journey_id, occurred_at, step_code FROM journey_events \
+         WHERE product_code = $1 AND occurred_at >= $2 AND occurred_at < $3",
+    )
+    .bind(&query.product)
+    .bind(from - JOURNEY_HORIZON_MS)
+    .bind(to + JOURNEY_HORIZON_MS)
+    .fetch_all(side.target.db.pool())
+    .await
+    .map_err(storage)?;
+    let mut first: HashMap<&str, i64> = HashMap::new();
+    for (journey, at, _) in &events {
+        let earliest = first.entry(journey).or_insert(*at);
+        *earliest = (*earliest).min(*at);
+    }
+    let started: HashSet<&str> = first
+        .iter()
+        .filter(|(_, at)| (from..to).contains(*at))
+        .map(|(journey, _)| *journey)
+        .collect();
+    let reached = steps
+        .iter()
+        .map(|step| {
+            events
+                .iter()
+                .filter(|(journey, _, at_step)| {
+                    at_step == step && started.contains(journey.as_str())
+                })
+                .map(|(journey, ..)| journey.as_str())
+                .collect::<HashSet<&str>>()
+                .len() as i64
+        })
+        .collect();
+    Ok((started.len() as i64, reached))
+}
+
+pub async fn measure_funnel(
+    sides: &[Side<'_>],
+    query: &FunnelQuery,
+    repeat: u32,
+) -> Result<Vec<Measured>, BenchError> {
+    let services: Vec<FunnelService> = sides
+        .iter()
+        .map(|side| FunnelService::new(side.target.db.clone(), side.service.clone()))
+        .collect();
+    let answers = super::queries::timed_side_by_side(repeat, sides.len(), |i| {
+        services[i].funnel(query, sides[i].target.now)
+    })
+    .await?;
+    let mut all = Vec::with_capacity(sides.len());
+    for (side, (answer, timings)) in sides.iter().zip(answers) {
+        let ((started, reached), raw_ms) =
+            super::queries::timed_raw(|| raw_funnel(side, query)).await?;
+        let got: Vec<i64> = answer.steps.iter().map(|step| step.reached).collect();
+        all.push(Measured {
+            agrees: answer.journeys.started == started && got == reached,
+            worst: 0.0,
+            raw_ms,
+            points: answer.journeys.started as usize,
             rollup_timings: timings.clone(),
             timings,
         });

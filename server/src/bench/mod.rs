@@ -314,12 +314,13 @@ async fn generate_and_time(
         );
         let load = dataset::load(&scratch.db, scale.days, args.probes).await?;
         println!(
-            "[bench] {name} {}: {} runs, {} steps in {:.1} s ({:.0} step rows/s); rollups in {:.1} s",
+            "[bench] {name} {}: {} runs, {} steps in {:.1} s ({:.0} step rows/s), {} journeys; rollups in {:.1} s",
             scale.name,
             load.runs,
             load.steps,
             load.insert_s,
             load.steps as f64 / load.insert_s.max(1e-9),
+            load.journeys,
             load.rollup_s
         );
         loads.push((load, scratch.size_bytes().await?));

@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use app::domain::funnel::FunnelQuery;
 use app::domain::incidents::IncidentsQuery;
 use app::domain::indicators::{
     Bucket, Filters, GroupBy, Metric, Series, SeriesQuery, SummaryQuery, SummaryRow,
@@ -42,6 +43,8 @@ enum Shape {
     Incidents(IncidentsQuery),
     /// The page of the newest failed run.
     RunPage,
+    /// A product's journey funnel.
+    Funnel(FunnelQuery),
 }
 
 fn series(metric: Metric, bucket: Bucket, group_by: Option<GroupBy>, from: &str) -> Shape {
@@ -155,6 +158,10 @@ fn mix() -> Vec<(&'static str, Shape)> {
             Shape::Incidents(drilldown::incidents_query("now-12M")),
         ),
         ("run page newest failed", Shape::RunPage),
+        (
+            "funnel 30d of one product",
+            Shape::Funnel(drilldown::funnel_query("now-30d")),
+        ),
     ]
 }
 
@@ -274,7 +281,7 @@ pub struct Target {
 pub(super) struct Side<'a> {
     pub(super) target: &'a Target,
     /// As the server runs it: with the window of recent facts and the change watch.
-    service: IndicatorService,
+    pub(super) service: IndicatorService,
     /// Rollups and raw rows only.
     rollups_only: IndicatorService,
 }
@@ -419,6 +426,7 @@ async fn measure(
         Shape::Runs(query) => all = measure_runs(sides, query, repeat).await?,
         Shape::Incidents(query) => all = drilldown::measure_incidents(sides, query, repeat).await?,
         Shape::RunPage => all = drilldown::measure_run_page(sides, repeat).await?,
+        Shape::Funnel(query) => all = drilldown::measure_funnel(sides, query, repeat).await?,
     }
     Ok(all)
 }

@@ -6,7 +6,7 @@
 mod accounts;
 pub mod catalog;
 mod drop;
-mod journeys;
+pub mod journeys;
 pub mod probe_runs;
 pub mod scenario;
 mod simulation;

@@ -11,7 +11,7 @@
 //! probes; `step`, `service` and `error_code` choose by the incident's failed step and
 //! error.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use app::domain::catalog::{ErrorCategory, ServiceKind};
 use app::domain::incidents::{
@@ -25,7 +25,7 @@ use super::cursor;
 use super::runs::{failed_steps, item};
 use crate::indicators::catalog::QueryCatalog;
 use crate::indicators::{resolve_range, IndicatorError};
-use crate::storage::incident_pages::{self, IncidentRecord, IncidentSelection};
+use crate::storage::incident_pages::{self, FailedEvent, IncidentRecord, IncidentSelection};
 use crate::storage::keyset::PagePosition;
 use crate::storage::reference::{self, ErrorCode};
 use crate::storage::run_pages::{self, RunSelection};
@@ -52,12 +52,14 @@ impl Describer {
         })
     }
 
-    async fn describe(
+    /// The incident as listed; `failures` holds at least the `FAILED` journey events of
+    /// its span (see [`Describer::spans`]).
+    fn describe(
         &self,
-        db: &Database,
         record: IncidentRecord,
+        failures: &[FailedEvent],
         now_ms: i64,
-    ) -> Result<IncidentItem, StorageError> {
+    ) -> IncidentItem {
         let probe = self.catalog.probes.get(&record.probe_code);
         let product = probe.map(|probe| probe.product.clone());
         let service = match (&product, &record.failed_step_code) {
@@ -77,25 +79,24 @@ impl Describer {
             .as_ref()
             .and_then(|service| self.service_kinds.get(service))
             .copied();
-        let end = record
-            .ended_at_ms
-            .unwrap_or(now_ms)
-            .max(record.started_at_ms);
-        let impacted_prospects = match (&product, &record.failed_step_code) {
-            (Some(product), Some(step)) => {
-                incident_pages::failed_prospects(db, product, step, (record.started_at_ms, end))
-                    .await?
-            }
-            _ => 0,
-        };
-        Ok(IncidentItem {
+        let end = end_of(&record, now_ms);
+        let impacted: HashSet<&str> = failures
+            .iter()
+            .filter(|(event_product, step, at, _)| {
+                product.as_ref() == Some(event_product)
+                    && record.failed_step_code.as_ref() == Some(step)
+                    && (record.started_at_ms..end).contains(at)
+            })
+            .map(|(.., who)| who.as_str())
+            .collect();
+        IncidentItem {
             cause: Cause::of(kind, category),
             error_label: error.map(|error| error.label.clone()),
             environment: probe.map(|probe| probe.environment.clone()),
             product_code: product,
             service_code: service,
             duration_ms: end - record.started_at_ms,
-            impacted_prospects,
+            impacted_prospects: impacted.len() as i64,
             incident_id: record.incident_id,
             probe_code: record.probe_code,
             failed_step_code: record.failed_step_code,
@@ -103,8 +104,39 @@ impl Describer {
             started_at_ms: record.started_at_ms,
             ended_at_ms: record.ended_at_ms,
             failed_runs: record.failed_runs,
-        })
+        }
     }
+
+    /// The incidents described, their impact read in one query over their whole span.
+    async fn describe_all(
+        &self,
+        db: &Database,
+        records: Vec<IncidentRecord>,
+        now_ms: i64,
+    ) -> Result<Vec<IncidentItem>, StorageError> {
+        let span = records
+            .iter()
+            .fold(None, |span: Option<(i64, i64)>, record| {
+                let (start, end) = (record.started_at_ms, end_of(record, now_ms));
+                Some(span.map_or((start, end), |(from, to)| (from.min(start), to.max(end))))
+            });
+        let failures = match span {
+            Some(span) => incident_pages::failed_events(db, span).await?,
+            None => Vec::new(),
+        };
+        Ok(records
+            .into_iter()
+            .map(|record| self.describe(record, &failures, now_ms))
+            .collect())
+    }
+}
+
+/// When an incident ends: its end, or now while open.
+fn end_of(record: &IncidentRecord, now_ms: i64) -> i64 {
+    record
+        .ended_at_ms
+        .unwrap_or(now_ms)
+        .max(record.started_at_ms)
 }
 
 impl IncidentService {
@@ -159,10 +191,7 @@ impl IncidentService {
         } else {
             None
         };
-        let mut incidents = Vec::with_capacity(records.len());
-        for record in records {
-            incidents.push(describer.describe(&self.db, record, now_ms).await?);
-        }
+        let incidents = describer.describe_all(&self.db, records, now_ms).await?;
         let maintenance = reference::maintenance_windows(&self.db)
             .await?
             .into_iter()
@@ -194,7 +223,11 @@ impl IncidentService {
             return Ok(None);
         };
         let describer = Describer::load(&self.db).await?;
-        let incident = describer.describe(&self.db, record, now_ms).await?;
+        let incident = describer
+            .describe_all(&self.db, vec![record], now_ms)
+            .await?
+            .pop()
+            .ok_or_else(|| StorageError::Corrupt("an incident vanished while described".into()))?;
         let span = (
             incident.started_at_ms,
             incident.started_at_ms + incident.duration_ms,

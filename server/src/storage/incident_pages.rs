@@ -1,12 +1,12 @@
 //! Incidents read one page at a time, newest first (by `started_at`, then id, see
 //! [`super::keyset`]), one incident, the errors its runs' steps met, and the real
-//! prospects who failed at its step while it lasted. The incidents themselves are
+//! prospects' failures of the span (its impact). The incidents themselves are
 //! written by `indicators::incidents`.
 
 use app::domain::status::{EventOutcome, RunStatus, StepStatus};
 
 use super::keyset::{push_after, PagePosition};
-use super::packed::{bind_all_as, push_in, Param};
+use super::packed::{bind_all_as, fetch_rows, push_in, Param};
 use super::{Database, StorageResult};
 
 /// Which incidents to read: those that overlap `[from_ms, to_ms)`.
@@ -95,26 +95,29 @@ pub async fn incident(db: &Database, incident_id: &str) -> StorageResult<Option<
         .await?)
 }
 
-/// How many prospects (a journey without a prospect counts as one) have a `FAILED`
-/// event of `product` at `step` in `[from_ms, to_ms)`.
-pub async fn failed_prospects(
+/// A `FAILED` journey event as an incident's impact reads it: product, step, time, and
+/// who failed (the prospect, or the journey when it has none).
+pub type FailedEvent = (String, String, i64, String);
+
+/// Every `FAILED` journey event in `[from_ms, to_ms)`, read in one go (the failures of a
+/// page of incidents are few beside the events of its span).
+pub async fn failed_events(
     db: &Database,
-    product: &str,
-    step: &str,
     (from_ms, to_ms): (i64, i64),
-) -> StorageResult<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT COUNT(DISTINCT COALESCE(prospect_id, 'journey:' || journey_id)) FROM journey_events \
-         WHERE product_code = $1 AND occurred_at >= $2 AND occurred_at < $3 \
-         AND step_code = $4 AND outcome = $5",
+) -> StorageResult<Vec<FailedEvent>> {
+    fetch_rows(
+        db,
+        &["product_code", "step_code", "occurred_at", "who"],
+        "SELECT product_code, step_code, occurred_at, \
+         COALESCE(prospect_id, 'journey:' || journey_id) AS who FROM journey_events \
+         WHERE occurred_at >= $1 AND occurred_at < $2 AND outcome = $3",
+        &[
+            Param::Int(from_ms),
+            Param::Int(to_ms),
+            Param::Text(EventOutcome::Failed.as_str()),
+        ],
     )
-    .bind(product)
-    .bind(from_ms)
-    .bind(to_ms)
-    .bind(step)
-    .bind(EventOutcome::Failed.as_str())
-    .fetch_one(db.pool())
-    .await?)
+    .await
 }
 
 /// Per step and error code, how many of `probe`'s runs started in `[from_ms, to_ms)`

@@ -109,6 +109,7 @@ pub fn IncidentsPage() -> impl IntoView {
 fn IncidentsTable(i18n: I18n, incidents: Vec<IncidentItem>) -> impl IntoView {
     let lang = i18n.lang();
     view! {
+        <div class="table-scroll">
         <table class="runs-table incidents-table" aria-label=i18n.t("incidents.title")>
             <thead><tr>
                 <th scope="col">{i18n.t("incidents.started_at")}</th>
@@ -147,6 +148,7 @@ fn IncidentsTable(i18n: I18n, incidents: Vec<IncidentItem>) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
 }
 
@@ -157,6 +159,7 @@ fn ReliabilityTable(i18n: I18n, rows: Vec<SummaryRow>) -> impl IntoView {
     let span =
         move |value: Option<i64>| value.map_or_else(|| "—".to_string(), |s| format_span_s(lang, s));
     view! {
+        <div class="table-scroll">
         <table class="runs-table reliability-table" aria-label=i18n.t("incidents.reliability")>
             <thead><tr>
                 <th scope="col">{i18n.t("runs.probe")}</th>
@@ -177,5 +180,6 @@ fn ReliabilityTable(i18n: I18n, rows: Vec<SummaryRow>) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
 }

@@ -70,6 +70,7 @@ pub fn FunnelView(i18n: I18n, funnel: Funnel) -> impl IntoView {
     };
     view! {
         <p class="funnel-totals">{totals}</p>
+        <div class="table-scroll">
         <table class="runs-table funnel-table" aria-label=i18n.t("journeys.funnel")>
             <thead><tr>
                 <th scope="col">{i18n.t("incident.step")}</th>
@@ -83,6 +84,7 @@ pub fn FunnelView(i18n: I18n, funnel: Funnel) -> impl IntoView {
             </tr></thead>
             <tbody>{rows}</tbody>
         </table>
+        </div>
         <h2>{i18n.t(bucket_label)}</h2>
         <div class="table-scroll">
             <table class="runs-table funnel-over-time" aria-label=i18n.t(bucket_label)>
