@@ -9,6 +9,7 @@ use app::domain::runs::DEFAULT_PAGE;
 use app::domain::time_range::resolve;
 
 use super::queries::{query_error, Measured, Side};
+use super::raw::storage;
 use super::BenchError;
 use std::collections::{HashMap, HashSet};
 
@@ -17,7 +18,6 @@ use app::domain::funnel::FunnelQuery;
 use crate::drilldown::funnel::JOURNEY_HORIZON_MS;
 use crate::drilldown::{FunnelService, IncidentService, RunService};
 use crate::indicators::IndicatorError;
-use crate::storage::StorageError;
 
 /// The first page (100) of the incidents of `from` until now.
 pub fn incidents_query(from: &str) -> IncidentsQuery {
@@ -28,10 +28,6 @@ pub fn incidents_query(from: &str) -> IncidentsQuery {
         limit: DEFAULT_PAGE,
         cursor: None,
     }
-}
-
-fn storage(error: sqlx::Error) -> BenchError {
-    BenchError::Query(StorageError::from(error).to_string())
 }
 
 /// The ids of the incidents that overlap `[from, to)`, newest first, read whole.

@@ -44,7 +44,7 @@ struct RawCell {
     durations: Vec<i64>,
 }
 
-fn storage(error: sqlx::Error) -> BenchError {
+pub(super) fn storage(error: sqlx::Error) -> BenchError {
     BenchError::Storage(StorageError::from(error))
 }
 

@@ -221,7 +221,12 @@ impl IndicatorService {
             .await
             .map_err(|error| StorageError::Interrupted(format!("reading incidents: {error}")))??;
         let probes = catalog.probes_matching(&query.filters);
-        let maintenance = MaintenanceIndex::load(&self.db).await?;
+        // Maintenance only weighs on MTBF, which only a group with incidents has.
+        let maintenance = if incidents.is_empty() {
+            MaintenanceIndex::default()
+        } else {
+            MaintenanceIndex::load(&self.db).await?
+        };
         Ok(SummaryResponse {
             from: rfc3339(from),
             to: rfc3339(to),

@@ -77,6 +77,16 @@ pub fn counts_incidents_per_probe(group_by: Option<GroupBy>, filters: &Filters) 
         && filters.error_code.is_empty()
 }
 
+impl IncidentsRead {
+    /// Whether no incident overlaps the period (then no row has an MTBF to work out).
+    pub fn is_empty(&self) -> bool {
+        match self {
+            IncidentsRead::Each(incidents) => incidents.is_empty(),
+            IncidentsRead::PerProbe(totals) => totals.is_empty(),
+        }
+    }
+}
+
 /// The incidents a summary counts, as read from the database.
 #[derive(Debug, Clone)]
 pub enum IncidentsRead {
